@@ -1,0 +1,221 @@
+package io.smsotp.config;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.JsonMappingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.MapperFeature;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
+import com.fasterxml.jackson.databind.exc.ValueInstantiationException;
+import com.fasterxml.jackson.databind.json.JsonMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.fasterxml.jackson.databind.node.TextNode;
+import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Iterator;
+import java.util.Locale;
+import java.util.Map;
+import java.util.TreeMap;
+
+/**
+ * Reads the YAML configuration file, then lets environment variables override any value.
+ *
+ * <p>An environment variable {@code SMSOTP_A_B_0_C} sets {@code a.b[0].c}; names match keys
+ * without regard to case ({@code SMSOTP_APPS_0_APIKEY} sets {@code apps[0].apiKey}). A value that
+ * starts with {@code [} or <code>{</code> is read as YAML (a list or a map); any other value is
+ * text. {@code KAFKA_BOOTSTRAP_SERVERS} sets {@code kafka.bootstrapServers}.
+ */
+public final class ConfigLoader {
+
+    public static final String ENV_PREFIX = "SMSOTP_";
+
+    private static final ObjectMapper YAML = JsonMapper.builder(new YAMLFactory())
+            .addModule(new JavaTimeModule())
+            // environment variables cannot spell camelCase
+            .enable(MapperFeature.ACCEPT_CASE_INSENSITIVE_PROPERTIES)
+            .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
+            .enable(DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES)
+            .build();
+
+    private ConfigLoader() {
+    }
+
+    /** Reads {@code file} (may be null: all defaults) and applies {@code env} on top. */
+    public static SmsOtpConfig load(Path file, Map<String, String> env) {
+        JsonNode tree = file == null ? JsonNodeFactory.instance.objectNode() : readFile(file);
+        if (tree == null || tree.isMissingNode() || tree.isNull()) {
+            tree = JsonNodeFactory.instance.objectNode();
+        }
+        if (!tree.isObject()) {
+            throw new ConfigException(file + ": the top level must be a map of settings");
+        }
+        applyEnvironment((ObjectNode) tree, env);
+        return bind(tree);
+    }
+
+    /** Reads a YAML text (tests and the launcher's built-in defaults). */
+    public static SmsOtpConfig parse(String yaml, Map<String, String> env) {
+        try {
+            JsonNode tree = YAML.readTree(yaml);
+            ObjectNode root = tree != null && tree.isObject() ? (ObjectNode) tree : JsonNodeFactory.instance.objectNode();
+            applyEnvironment(root, env);
+            return bind(root);
+        } catch (JsonProcessingException e) {
+            throw new ConfigException("config is not valid YAML: " + e.getOriginalMessage());
+        }
+    }
+
+    private static JsonNode readFile(Path file) {
+        if (!Files.isRegularFile(file)) {
+            throw new ConfigException("--config " + file + ": no such file");
+        }
+        try {
+            return YAML.readTree(file.toFile());
+        } catch (JsonProcessingException e) {
+            throw new ConfigException(file + " is not valid YAML: " + e.getOriginalMessage()
+                    + " at line " + e.getLocation().getLineNr());
+        } catch (IOException e) {
+            throw new ConfigException("cannot read " + file + ": " + e.getMessage(), e);
+        }
+    }
+
+    static void applyEnvironment(ObjectNode root, Map<String, String> env) {
+        // sorted, so that APPS_0 is made before APPS_1 whatever order the platform gives
+        Map<String, String> sorted = new TreeMap<>(env);
+        String servers = sorted.get("KAFKA_BOOTSTRAP_SERVERS");
+        if (servers != null && !servers.isBlank()) {
+            objectAt(root, "kafka").put("bootstrapServers", servers);
+        }
+        for (Map.Entry<String, String> e : sorted.entrySet()) {
+            if (e.getKey().startsWith(ENV_PREFIX) && e.getKey().length() > ENV_PREFIX.length()) {
+                String[] path = e.getKey().substring(ENV_PREFIX.length()).split("_");
+                set(root, path, valueOf(e.getKey(), e.getValue()));
+            }
+        }
+    }
+
+    private static JsonNode valueOf(String name, String value) {
+        String v = value.trim();
+        if (v.startsWith("[") || v.startsWith("{")) {
+            try {
+                return YAML.readTree(v);
+            } catch (JsonProcessingException ex) {
+                throw new ConfigException(name + " is not a valid YAML list or map: " + ex.getOriginalMessage());
+            }
+        }
+        return TextNode.valueOf(value);
+    }
+
+    private static void set(ObjectNode root, String[] path, JsonNode value) {
+        JsonNode node = root;
+        for (int i = 0; i < path.length; i++) {
+            String segment = path[i];
+            boolean last = i == path.length - 1;
+            if (node instanceof ArrayNode array) {
+                int index = parseIndex(segment, path);
+                while (array.size() <= index) {
+                    array.addObject();
+                }
+                if (last) {
+                    array.set(index, value);
+                    return;
+                }
+                node = ensureContainer(array, index, path[i + 1]);
+            } else if (node instanceof ObjectNode object) {
+                String key = fieldNamed(object, segment);
+                if (last) {
+                    object.set(key, value);
+                    return;
+                }
+                JsonNode child = object.get(key);
+                if (child == null || !child.isContainerNode()) {
+                    child = isIndex(path[i + 1]) ? object.putArray(key) : object.putObject(key);
+                }
+                node = child;
+            } else {
+                throw new ConfigException(ENV_PREFIX + String.join("_", path) + " names a key inside a plain value");
+            }
+        }
+    }
+
+    private static JsonNode ensureContainer(ArrayNode array, int index, String next) {
+        JsonNode child = array.get(index);
+        if (child == null || !child.isContainerNode()) {
+            child = isIndex(next) ? JsonNodeFactory.instance.arrayNode() : JsonNodeFactory.instance.objectNode();
+            array.set(index, child);
+        }
+        return child;
+    }
+
+    private static boolean isIndex(String s) {
+        return !s.isEmpty() && s.chars().allMatch(Character::isDigit);
+    }
+
+    private static int parseIndex(String segment, String[] path) {
+        if (!isIndex(segment) || segment.length() > 4) {
+            throw new ConfigException(ENV_PREFIX + String.join("_", path) + ": '" + segment + "' must be a list index");
+        }
+        return Integer.parseInt(segment);
+    }
+
+    /** The existing key that matches {@code segment} without regard to case, else the segment in lower case. */
+    private static String fieldNamed(ObjectNode object, String segment) {
+        for (Iterator<String> it = object.fieldNames(); it.hasNext(); ) {
+            String name = it.next();
+            if (name.equalsIgnoreCase(segment)) {
+                return name;
+            }
+        }
+        return segment.toLowerCase(Locale.ROOT);
+    }
+
+    private static ObjectNode objectAt(ObjectNode root, String key) {
+        JsonNode child = root.get(key);
+        return child instanceof ObjectNode o ? o : root.putObject(key);
+    }
+
+    private static SmsOtpConfig bind(JsonNode tree) {
+        try {
+            return YAML.treeToValue(tree, SmsOtpConfig.class);
+        } catch (UnrecognizedPropertyException e) {
+            throw new ConfigException(pathOf(e, true) + ": unknown key '" + e.getPropertyName() + "'");
+        } catch (ValueInstantiationException e) {
+            Throwable cause = e.getCause() != null ? e.getCause() : e;
+            if (cause instanceof ConfigException ce) {
+                throw ce;
+            }
+            throw new ConfigException(pathOf(e, false) + ": " + cause.getMessage());
+        } catch (JsonMappingException e) {
+            throw new ConfigException(pathOf(e, false) + ": " + e.getOriginalMessage());
+        } catch (IllegalArgumentException e) {
+            throw new ConfigException(e.getMessage());
+        } catch (JsonProcessingException e) {
+            throw new ConfigException("config: " + e.getOriginalMessage());
+        }
+    }
+
+    /** {@code apps[0].otp} from Jackson's reference chain. */
+    private static String pathOf(JsonMappingException e, boolean dropLast) {
+        StringBuilder sb = new StringBuilder();
+        var refs = e.getPath();
+        int n = dropLast && !refs.isEmpty() ? refs.size() - 1 : refs.size();
+        for (int i = 0; i < n; i++) {
+            JsonMappingException.Reference r = refs.get(i);
+            if (r.getFieldName() != null) {
+                if (sb.length() > 0) {
+                    sb.append('.');
+                }
+                sb.append(r.getFieldName());
+            } else if (r.getIndex() >= 0) {
+                sb.append('[').append(r.getIndex()).append(']');
+            }
+        }
+        return sb.length() == 0 ? "config" : sb.toString();
+    }
+}

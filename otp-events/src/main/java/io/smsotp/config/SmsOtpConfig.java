@@ -1,0 +1,68 @@
+package io.smsotp.config;
+
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+
+/**
+ * The whole configuration file. Every service reads the same file and uses its own part, so one
+ * file (and one set of environment variables) configures a whole deployment.
+ */
+public record SmsOtpConfig(KafkaSettings kafka, AuthSettings auth, StreamSettings stream,
+                           DispatcherSettings dispatcher, GatewaySettings gateway,
+                           List<ProviderConfig> providers, List<AppConfig> apps) {
+
+    public SmsOtpConfig {
+        kafka = Settings.orDefault(kafka, KafkaSettings.defaults());
+        auth = Settings.orDefault(auth, AuthSettings.defaults());
+        stream = Settings.orDefault(stream, StreamSettings.defaults());
+        dispatcher = Settings.orDefault(dispatcher, DispatcherSettings.defaults());
+        gateway = Settings.orDefault(gateway, GatewaySettings.defaults());
+        providers = providers == null ? List.of() : List.copyOf(providers);
+        apps = apps == null ? List.of() : List.copyOf(apps);
+        Set<String> seen = new HashSet<>();
+        for (ProviderConfig p : providers) {
+            if (!seen.add(p.name())) {
+                throw new ConfigException("providers: name '" + p.name() + "' is used twice");
+            }
+        }
+        seen.clear();
+        Set<String> keys = new HashSet<>();
+        for (AppConfig a : apps) {
+            if (!seen.add(a.id())) {
+                throw new ConfigException("apps: id '" + a.id() + "' is used twice");
+            }
+            if (!keys.add(a.apiKey())) {
+                throw new ConfigException("apps: app '" + a.id() + "' has the apiKey of another app");
+            }
+        }
+    }
+
+    public static SmsOtpConfig defaults() {
+        return new SmsOtpConfig(null, null, null, null, null, null, null);
+    }
+
+    public SmsOtpConfig withKafka(KafkaSettings k) {
+        return new SmsOtpConfig(k, auth, stream, dispatcher, gateway, providers, apps);
+    }
+
+    public SmsOtpConfig withStream(StreamSettings s) {
+        return new SmsOtpConfig(kafka, auth, s, dispatcher, gateway, providers, apps);
+    }
+
+    public SmsOtpConfig withProviders(List<ProviderConfig> p) {
+        return new SmsOtpConfig(kafka, auth, stream, dispatcher, gateway, p, apps);
+    }
+
+    public SmsOtpConfig withApps(List<AppConfig> a) {
+        return new SmsOtpConfig(kafka, auth, stream, dispatcher, gateway, providers, a);
+    }
+
+    public SmsOtpConfig withAuth(AuthSettings a) {
+        return new SmsOtpConfig(kafka, a, stream, dispatcher, gateway, providers, apps);
+    }
+
+    public SmsOtpConfig withGateway(GatewaySettings g) {
+        return new SmsOtpConfig(kafka, auth, stream, dispatcher, g, providers, apps);
+    }
+}

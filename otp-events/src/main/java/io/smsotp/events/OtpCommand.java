@@ -1,0 +1,51 @@
+package io.smsotp.events;
+
+import com.fasterxml.jackson.annotation.JsonSubTypes;
+import com.fasterxml.jackson.annotation.JsonTypeInfo;
+
+/**
+ * A command to the single writer of challenge state, keyed by challenge id on {@link Topics#COMMANDS}.
+ * Each carries a request id and the instance to reply to: the outcome on {@link Topics#EVENTS}
+ * names both, so the waiting request on that auth-service instance completes.
+ */
+@JsonTypeInfo(use = JsonTypeInfo.Id.NAME, property = "type")
+@JsonSubTypes({
+        @JsonSubTypes.Type(value = OtpCommand.CreateChallenge.class, name = "create"),
+        @JsonSubTypes.Type(value = OtpCommand.VerifyCode.class, name = "verify"),
+        @JsonSubTypes.Type(value = OtpCommand.GetStatus.class, name = "status"),
+})
+public sealed interface OtpCommand {
+
+    String challengeId();
+
+    /** The application that asks; a challenge answers only the application that made it. */
+    String appId();
+
+    String requestId();
+
+    String replyTo();
+
+    /**
+     * Make a challenge and send its code.
+     *
+     * @param to recipient, already normalised to E.164
+     * @param appName shown in the SMS text
+     */
+    record CreateChallenge(String challengeId, String appId, String appName, String to, OtpPolicy policy,
+                           String requestId, String replyTo) implements OtpCommand {
+    }
+
+    /** Check a code the user typed. */
+    record VerifyCode(String challengeId, String appId, String code, String requestId, String replyTo)
+            implements OtpCommand {
+        @Override
+        public String toString() {
+            // records print every component; a code must never reach a log
+            return "VerifyCode[challengeId=" + challengeId + ", appId=" + appId + ", requestId=" + requestId + "]";
+        }
+    }
+
+    /** Read the challenge's current state through its writer. */
+    record GetStatus(String challengeId, String appId, String requestId, String replyTo) implements OtpCommand {
+    }
+}
