@@ -1,0 +1,62 @@
+package io.smsotp.events;
+
+import java.util.Collection;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.Set;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.common.errors.TopicExistsException;
+
+/** Creates topics that are missing; leaves existing ones as they are. */
+public final class TopicAdmin {
+
+    private TopicAdmin() {
+    }
+
+    /** Creates every pipeline topic ({@link Topics#ALL}) that is missing, with the configured partitions and replicas. */
+    public static void ensurePipelineTopics(String bootstrapServers, io.smsotp.config.KafkaSettings kafka) {
+        ensureTopics(bootstrapServers, Topics.ALL.stream().map(Topic::name).toList(), kafka.partitions(),
+                kafka.replicationFactor(), Map.of());
+    }
+
+    /**
+     * @param topics names to create
+     * @param partitions set only at creation: an existing topic keeps its count
+     * @param replicationFactor replicas per partition
+     * @param configs topic configs for the created topics
+     */
+    public static void ensureTopics(String bootstrapServers, Collection<String> topics, int partitions,
+                                    short replicationFactor, Map<String, String> configs) {
+        Properties props = new Properties();
+        props.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
+        props.put(AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, "30000");
+        try (Admin admin = Admin.create(props)) {
+            Set<String> existing = admin.listTopics().names().get(30, TimeUnit.SECONDS);
+            List<NewTopic> missing = topics.stream().filter(t -> !existing.contains(t))
+                    .map(t -> new NewTopic(t, partitions, replicationFactor).configs(configs)).toList();
+            if (missing.isEmpty()) {
+                return;
+            }
+            try {
+                admin.createTopics(missing).all().get(30, TimeUnit.SECONDS);
+            } catch (ExecutionException e) {
+                // another process made it first: that is what we wanted
+                if (!(e.getCause() instanceof TopicExistsException)) {
+                    throw e;
+                }
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while creating topics", e);
+        } catch (ExecutionException | TimeoutException e) {
+            throw new IllegalStateException("cannot create topics " + topics + " at " + bootstrapServers
+                    + ": " + e.getMessage(), e);
+        }
+    }
+}
