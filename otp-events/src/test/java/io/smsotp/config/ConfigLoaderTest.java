@@ -1,0 +1,129 @@
+package io.smsotp.config;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class ConfigLoaderTest {
+
+    private static final String ISSUE_EXAMPLE = """
+            providers:
+              - name: sink
+                url: "http://127.0.0.1:9999/send?to=$ctx.num"
+                method: POST
+                headers: {Content-Type: application/json, Authorization: "Bearer abc"}
+                payload: '{"to":"$ctx.num","text":"$ctx.msg"}'
+                successCodes: [202]
+            apps:
+              - id: demo
+                apiKey: "a-long-random-key"
+                otp: {length: 6, ttl: PT5M, maxAttempts: 5}
+            """;
+
+    @Test
+    void readsTheDocumentedExample(@TempDir Path dir) throws Exception {
+        Path file = dir.resolve("smsotp.yml");
+        Files.writeString(file, ISSUE_EXAMPLE);
+
+        SmsOtpConfig config = ConfigLoader.load(file, Map.of());
+
+        ProviderConfig sink = config.providers().get(0);
+        assertThat(sink.name()).isEqualTo("sink");
+        assertThat(sink.method()).isEqualTo("POST");
+        assertThat(sink.header("content-type")).isEqualTo("application/json");
+        assertThat(sink.successCodes()).containsExactly(202);
+        AppConfig demo = config.apps().get(0);
+        assertThat(demo.apiKey()).isEqualTo("a-long-random-key");
+        assertThat(demo.otp().ttl()).isEqualTo(Duration.ofMinutes(5));
+        assertThat(config.auth().port()).isEqualTo(8080);
+        assertThat(config.gateway().port()).isEqualTo(8090);
+    }
+
+    @Test
+    void leavesOutSettingsAtTheirDefaults() {
+        SmsOtpConfig config = ConfigLoader.parse("apps: [{id: a, apiKey: '0123456789abcdef', otp: {length: 8}}]", Map.of());
+
+        assertThat(config.apps().get(0).otp().length()).isEqualTo(8);
+        assertThat(config.apps().get(0).otp().maxAttempts()).isEqualTo(5);
+        assertThat(config.apps().get(0).name()).isEqualTo("a");
+        assertThat(config.providers()).isEmpty();
+        assertThat(ConfigLoader.load(null, Map.of()).kafka().partitions()).isEqualTo(3);
+    }
+
+    @Test
+    void environmentOverridesAnyValueWithoutRegardToCase() {
+        SmsOtpConfig config = ConfigLoader.parse(ISSUE_EXAMPLE, Map.of(
+                "SMSOTP_AUTH_PORT", "9191",
+                "SMSOTP_APPS_0_APIKEY", "another-long-random-key",
+                "SMSOTP_APPS_0_OTP_MAXATTEMPTS", "3",
+                "SMSOTP_PROVIDERS_0_SUCCESSCODES", "[200, 201]",
+                "SMSOTP_PROVIDERS_0_HEADERS_AUTHORIZATION", "Bearer xyz",
+                "SMSOTP_APPS_1_ID", "second",
+                "SMSOTP_APPS_1_APIKEY", "second-app-long-key",
+                "KAFKA_BOOTSTRAP_SERVERS", "kafka-1:9092,kafka-2:9092",
+                "UNRELATED", "ignored"));
+
+        assertThat(config.auth().port()).isEqualTo(9191);
+        assertThat(config.apps().get(0).apiKey()).isEqualTo("another-long-random-key");
+        assertThat(config.apps().get(0).otp().maxAttempts()).isEqualTo(3);
+        assertThat(config.apps().get(1).id()).isEqualTo("second");
+        assertThat(config.providers().get(0).successCodes()).containsExactly(200, 201);
+        assertThat(config.providers().get(0).header("Authorization")).isEqualTo("Bearer xyz");
+        assertThat(config.kafka().bootstrapServers()).isEqualTo("kafka-1:9092,kafka-2:9092");
+    }
+
+    @Test
+    void namesTheBadKeyAndValue() {
+        assertThatThrownBy(() -> ConfigLoader.parse("apps: [{id: a, apiKey: '0123456789abcdef', otp: {length: 3}}]", Map.of()))
+                .isInstanceOf(ConfigException.class).hasMessageContaining("apps[0].otp").hasMessageContaining("length")
+                .hasMessageContaining("3");
+        assertThatThrownBy(() -> ConfigLoader.parse("providers: [{name: p, url: 'http://h/x', method: PUT}]", Map.of()))
+                .isInstanceOf(ConfigException.class).hasMessageContaining("providers[0]").hasMessageContaining("PUT");
+        assertThatThrownBy(() -> ConfigLoader.parse("auth: {port: 70000}", Map.of()))
+                .isInstanceOf(ConfigException.class).hasMessageContaining("auth.port").hasMessageContaining("70000");
+        assertThatThrownBy(() -> ConfigLoader.parse("auth: {prot: 8080}", Map.of()))
+                .isInstanceOf(ConfigException.class).hasMessageContaining("auth").hasMessageContaining("prot");
+        assertThatThrownBy(() -> ConfigLoader.parse("providers: [{name: p, url: 'ftp://h/x'}]", Map.of()))
+                .isInstanceOf(ConfigException.class).hasMessageContaining("url").hasMessageContaining("ftp://h/x");
+        assertThatThrownBy(() -> ConfigLoader.parse("auth: {replyTimeout: soon}", Map.of()))
+                .isInstanceOf(ConfigException.class).hasMessageContaining("auth.replyTimeout").hasMessageContaining("soon");
+        assertThatThrownBy(() -> ConfigLoader.parse("", Map.of("SMSOTP_AUTH_PORT", "eighty")))
+                .isInstanceOf(ConfigException.class).hasMessageContaining("auth.port").hasMessageContaining("eighty");
+    }
+
+    @Test
+    void refusesDuplicateAppsAndShortSecretsWithoutEchoingThem() {
+        assertThatThrownBy(() -> ConfigLoader.parse("apps: [{id: a, apiKey: '0123456789abcdef'}, {id: a, apiKey: 'fedcba9876543210'}]", Map.of()))
+                .isInstanceOf(ConfigException.class).hasMessageContaining("'a' is used twice");
+        assertThatThrownBy(() -> ConfigLoader.parse("apps: [{id: a, apiKey: 'short-key'}]", Map.of()))
+                .isInstanceOf(ConfigException.class).hasMessageContaining("apiKey").hasMessageNotContaining("short-key");
+        assertThatThrownBy(() -> ConfigLoader.parse("stream: {codeHmacKey: 'c2hvcnQ='}", Map.of()))
+                .isInstanceOf(ConfigException.class).hasMessageContaining("stream.codeHmacKey");
+    }
+
+    @Test
+    void refusesAMissingFileAndBadYaml(@TempDir Path dir) throws Exception {
+        assertThatThrownBy(() -> ConfigLoader.load(dir.resolve("nope.yml"), Map.of()))
+                .isInstanceOf(ConfigException.class).hasMessageContaining("nope.yml");
+        Path bad = dir.resolve("bad.yml");
+        Files.writeString(bad, "apps: [unclosed");
+        assertThatThrownBy(() -> ConfigLoader.load(bad, Map.of()))
+                .isInstanceOf(ConfigException.class).hasMessageContaining("bad.yml");
+    }
+
+    @Test
+    void secretsStayOutOfToString() {
+        SmsOtpConfig config = ConfigLoader.parse(ISSUE_EXAMPLE
+                + "stream: {codeHmacKey: 'MDEyMzQ1Njc4OTAxMjM0NTY3ODkwMTIzNDU2Nzg5MDE='}\n", Map.of());
+        assertThat(config.toString()).doesNotContain("a-long-random-key", "Bearer abc",
+                "MDEyMzQ1Njc4OTAxMjM0NTY3ODkwMTIzNDU2Nzg5MDE=");
+        assertThat(List.of(config.stream().codeHmacKeyBytes().length)).containsExactly(32);
+    }
+}
