@@ -1,0 +1,58 @@
+package io.smsotp.stream;
+
+import io.smsotp.config.ConfigException;
+import io.smsotp.config.ConfigLoader;
+import io.smsotp.config.SmsOtpConfig;
+import java.nio.file.Path;
+import java.util.Map;
+import org.apache.kafka.streams.KafkaStreams;
+
+/** Runs otp-stream alone: {@code java -jar otp-stream.jar [--config FILE]}. */
+public final class Main {
+
+    private Main() {
+    }
+
+    public static void main(String[] args) throws InterruptedException {
+        OtpStreamService service;
+        try {
+            SmsOtpConfig config = requireRunnable(ConfigLoader.load(configPath(args), System.getenv()));
+            service = new OtpStreamService(config);
+        } catch (ConfigException | IllegalArgumentException e) {
+            System.err.println("otp-stream: " + e.getMessage());
+            System.exit(2);
+            return;
+        }
+        Runtime.getRuntime().addShutdownHook(new Thread(service::stop, "otp-stream-shutdown"));
+        service.start();
+        if (service.awaitTermination() == KafkaStreams.State.ERROR) {
+            System.err.println("otp-stream: Kafka Streams failed; see the log above");
+            System.exit(1);
+        }
+    }
+
+    /** The file after {@code --config}, or null for defaults plus environment. */
+    static Path configPath(String[] args) {
+        if (args.length == 0) {
+            return null;
+        }
+        if (args.length == 2 && args[0].equals("--config")) {
+            return Path.of(args[1]);
+        }
+        throw new ConfigException("usage: otp-stream [--config FILE]");
+    }
+
+    /** The settings this service cannot run without, which the shared config leaves optional. */
+    static SmsOtpConfig requireRunnable(SmsOtpConfig config) {
+        String servers = config.kafka().bootstrapServers();
+        if (servers == null || servers.isBlank()) {
+            throw new ConfigException("kafka.bootstrapServers is required: set it in the config file or as "
+                    + "KAFKA_BOOTSTRAP_SERVERS");
+        }
+        if (config.stream().codeHmacKey() == null) {
+            throw new ConfigException("stream.codeHmacKey is required: a base64 key of at least 32 bytes, in the "
+                    + "config file or as SMSOTP_STREAM_CODEHMACKEY; keep it stable, or pending codes stop verifying");
+        }
+        return config;
+    }
+}

@@ -1,0 +1,64 @@
+package io.smsotp.stream;
+
+import io.smsotp.config.ConfigException;
+import io.smsotp.config.KafkaSettings;
+import io.smsotp.config.StreamSettings;
+import io.smsotp.events.Topics;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.util.Properties;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.streams.StreamsConfig;
+import org.apache.kafka.streams.errors.LogAndContinueExceptionHandler;
+import org.apache.kafka.streams.errors.LogAndContinueProcessingExceptionHandler;
+
+/** The Kafka Streams configuration of otp-stream, built from its settings with explicit choices. */
+public final class StreamsProperties {
+
+    private StreamsProperties() {
+    }
+
+    public static Properties of(StreamSettings stream, KafkaSettings kafka) {
+        if (kafka.bootstrapServers() == null || kafka.bootstrapServers().isBlank()) {
+            throw new ConfigException("kafka.bootstrapServers is required (or KAFKA_BOOTSTRAP_SERVERS)");
+        }
+        Properties props = new Properties();
+        // names the consumer group, the changelog topics and the transactional ids: keep it stable
+        props.put(StreamsConfig.APPLICATION_ID_CONFIG, stream.applicationId());
+        props.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers());
+        // state, outputs and input offsets commit together: a verify is never counted twice or lost
+        props.put(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, StreamsConfig.EXACTLY_ONCE_V2);
+        // outputs become visible to read_committed readers only at commit: this bounds every reply
+        props.put(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, Long.toString(stream.commitInterval().toMillis()));
+        props.put(StreamsConfig.STATE_DIR_CONFIG, stateDir(stream));
+        // changelogs and repartition topics get the same durability as the pipeline's own topics
+        props.put(StreamsConfig.REPLICATION_FACTOR_CONFIG, (int) kafka.replicationFactor());
+        // a record that cannot be read is logged, dead-lettered with the reason, and skipped:
+        // one bad producer must not stop every challenge on the partition
+        props.put(StreamsConfig.DESERIALIZATION_EXCEPTION_HANDLER_CLASS_CONFIG,
+                LogAndContinueExceptionHandler.class.getName());
+        // likewise for a record the processor throws on; it validates each command before it writes
+        props.put(StreamsConfig.PROCESSING_EXCEPTION_HANDLER_CLASS_CONFIG,
+                LogAndContinueProcessingExceptionHandler.class.getName());
+        // no global stores here; set so the choice is explicit (and 5.0's default) rather than warned about
+        props.put(StreamsConfig.PROCESSING_EXCEPTION_HANDLER_GLOBAL_ENABLED_CONFIG, true);
+        // Kafka 4.x's handlers send what they skip here, raw key and value plus the error in headers
+        props.put(StreamsConfig.ERRORS_DEAD_LETTER_QUEUE_TOPIC_NAME_CONFIG, Topics.DEAD_LETTER.name());
+        // replies wait for the commit anyway; a long linger would only add to every round trip
+        props.put(StreamsConfig.producerPrefix(ProducerConfig.LINGER_MS_CONFIG), "1");
+        return props;
+    }
+
+    /** The configured state dir, or a fresh temporary one (state is then rebuilt from changelogs). */
+    private static String stateDir(StreamSettings stream) {
+        if (stream.stateDir() != null && !stream.stateDir().isBlank()) {
+            return stream.stateDir();
+        }
+        try {
+            return Files.createTempDirectory("smsotp-otp-stream-").toString();
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot make a temporary state dir; set stream.stateDir", e);
+        }
+    }
+}

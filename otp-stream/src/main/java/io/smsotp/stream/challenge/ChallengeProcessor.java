@@ -1,0 +1,276 @@
+package io.smsotp.stream.challenge;
+
+import io.smsotp.config.StreamSettings;
+import io.smsotp.events.ChallengeStatus;
+import io.smsotp.events.Delivery;
+import io.smsotp.events.OtpCommand;
+import io.smsotp.events.OtpEvent;
+import io.smsotp.events.OtpPolicy;
+import io.smsotp.events.SmsRequest;
+import io.smsotp.events.SmsStatus;
+import io.smsotp.stream.code.CodeGenerator;
+import io.smsotp.stream.code.CodeHasher;
+import io.smsotp.stream.expiry.ExpiryIndex;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Objects;
+import java.util.Set;
+import java.util.UUID;
+import java.util.regex.Pattern;
+import org.apache.kafka.streams.processor.PunctuationType;
+import org.apache.kafka.streams.processor.api.Processor;
+import org.apache.kafka.streams.processor.api.ProcessorContext;
+import org.apache.kafka.streams.processor.api.ProcessorSupplier;
+import org.apache.kafka.streams.processor.api.Record;
+import org.apache.kafka.streams.state.KeyValueStore;
+import org.apache.kafka.streams.state.StoreBuilder;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The single writer of challenge state. Commands ({@link OtpCommand}) and delivery reports
+ * ({@link SmsStatus}) for one challenge arrive on one partition of co-partitioned topics, so this
+ * processor sees them one at a time, in order: that alone makes "valid for exactly one verify"
+ * hold across auth-service instances, and exactly_once_v2 keeps it across restarts.
+ */
+public final class ChallengeProcessor implements Processor<String, Object, String, Object> {
+
+    /** Sink node names: each output goes to exactly one child. */
+    public static final String EVENTS_SINK = "EventsSink";
+    public static final String SMS_OUTBOUND_SINK = "SmsOutboundSink";
+
+    /** A finished challenge stays readable this long after its expiry, then both stores forget it. */
+    public static final Duration RETENTION = Duration.ofHours(1);
+    /** Bounds one sweep's work; whatever is left is due at the next sweep, moments later. */
+    static final int MAX_PER_SWEEP = 10_000;
+    /** A stable reason for a command the writer cannot act on (a contract breach by the sender). */
+    public static final String INVALID = "invalid";
+
+    private static final Logger LOG = LoggerFactory.getLogger(ChallengeProcessor.class);
+    private static final Pattern E164 = Pattern.compile("\\+[1-9][0-9]{1,14}");
+
+    private final byte[] hmacKey;
+    private final Duration sweepInterval;
+    private final CodeGenerator codes = new CodeGenerator();
+
+    private ProcessorContext<String, Object> context;
+    private KeyValueStore<String, ChallengeRecord> challenges;
+    private ExpiryIndex expiryIndex;
+    private CodeHasher hasher;
+
+    private ChallengeProcessor(byte[] hmacKey, Duration sweepInterval) {
+        this.hmacKey = hmacKey;
+        this.sweepInterval = sweepInterval;
+    }
+
+    /** The supplier that also declares the two stores, so the topology connects them by itself. */
+    public static ProcessorSupplier<String, Object, String, Object> supplier(StreamSettings settings) {
+        byte[] key = settings.codeHmacKeyBytes();
+        if (key == null) {
+            throw new IllegalArgumentException("stream.codeHmacKey is required: it keys the hash kept for each code");
+        }
+        Duration sweep = settings.expirySweepInterval();
+        return new ProcessorSupplier<>() {
+            @Override
+            public Processor<String, Object, String, Object> get() {
+                return new ChallengeProcessor(key, sweep);
+            }
+
+            @Override
+            public Set<StoreBuilder<?>> stores() {
+                return Set.of(ChallengeStore.storeBuilder(), ExpiryIndex.storeBuilder());
+            }
+        };
+    }
+
+    @Override
+    public void init(ProcessorContext<String, Object> context) {
+        this.context = context;
+        this.challenges = context.getStateStore(ChallengeStore.NAME);
+        this.expiryIndex = new ExpiryIndex(context.getStateStore(ExpiryIndex.STORE));
+        this.hasher = new CodeHasher(hmacKey);
+        // Wall-clock time, not stream time: stream time moves only when records arrive, and a
+        // challenge must expire (and its outcome be announced) while no one sends anything.
+        // Correctness does not rest on the sweep: every verify and status read checks the
+        // lifetime against the wall clock itself; the sweep announces expiries and frees space.
+        context.schedule(sweepInterval, PunctuationType.WALL_CLOCK_TIME, this::sweep);
+    }
+
+    @Override
+    public void process(Record<String, Object> record) {
+        Object value = record.value();
+        if (value instanceof OtpCommand command) {
+            handle(record, command);
+        } else if (value instanceof SmsStatus status) {
+            onDeliveryReport(record.key(), status);
+        } else {
+            // a tombstone or something no source here makes: nothing to decide
+            LOG.debug("ignored a record without a value for key {}", record.key());
+        }
+    }
+
+    private void handle(Record<String, Object> record, OtpCommand command) {
+        String problem = problemWith(record.key(), command);
+        if (problem != null) {
+            LOG.warn("rejected a {} for challenge {}: {}", command.getClass().getSimpleName(), command.challengeId(),
+                    problem);
+            reply(command, INVALID, problem);
+            return;
+        }
+        Instant now = now();
+        if (command instanceof OtpCommand.CreateChallenge create) {
+            create(create, now);
+        } else if (command instanceof OtpCommand.VerifyCode verify) {
+            verify(verify, now);
+        } else if (command instanceof OtpCommand.GetStatus status) {
+            status(status, now);
+        }
+    }
+
+    private void create(OtpCommand.CreateChallenge cmd, Instant now) {
+        if (challenges.get(cmd.challengeId()) != null) {
+            reply(cmd, OtpEvent.CommandRejected.DUPLICATE, "challenge " + cmd.challengeId() + " exists already");
+            return;
+        }
+        OtpPolicy policy = cmd.policy() == null ? OtpPolicy.DEFAULT : cmd.policy();
+        String appName = cmd.appName() == null || cmd.appName().isBlank() ? cmd.appId() : cmd.appName();
+        String code = codes.next(policy.length());
+        Instant expiresAt = now.plus(policy.ttl());
+        ChallengeRecord challenge = new ChallengeRecord(cmd.challengeId(), cmd.appId(), appName, cmd.to(),
+                hasher.hash(cmd.challengeId(), code), now, expiresAt, policy.maxAttempts(), policy.maxAttempts(),
+                ChallengeStatus.PENDING, Delivery.QUEUED, null, UUID.randomUUID().toString());
+        challenges.put(challenge.id(), challenge);
+        expiryIndex.add(expiresAt, challenge.id());
+        emit(new OtpEvent.ChallengeCreated(challenge.id(), cmd.requestId(), cmd.replyTo(), challenge.view()), now);
+        SmsRequest sms = new SmsRequest(challenge.messageId(), challenge.id(), challenge.appId(), challenge.to(),
+                SmsText.of(code, appName, policy.ttl()), expiresAt);
+        context.forward(new Record<>(challenge.id(), sms, now.toEpochMilli()), SMS_OUTBOUND_SINK);
+        LOG.debug("created challenge {} for app {}", challenge.id(), challenge.appId());
+    }
+
+    private void verify(OtpCommand.VerifyCode cmd, Instant now) {
+        ChallengeRecord challenge = findFor(cmd, now);
+        if (challenge == null) {
+            return;
+        }
+        if (challenge.status() != ChallengeStatus.PENDING) {
+            // approved, expired, canceled or out of attempts: no code can change that
+            emit(new OtpEvent.CodeChecked(cmd.challengeId(), cmd.requestId(), cmd.replyTo(), false, false,
+                    challenge.view()), now);
+            return;
+        }
+        boolean valid = hasher.matches(challenge.id(), cmd.code(), challenge.codeHash());
+        ChallengeRecord after = valid ? challenge.withStatus(ChallengeStatus.APPROVED) : challenge.withWrongAttempt();
+        challenges.put(after.id(), after);
+        emit(new OtpEvent.CodeChecked(cmd.challengeId(), cmd.requestId(), cmd.replyTo(), valid, !valid, after.view()),
+                now);
+        LOG.debug("verify on challenge {}: {}", after.id(), after.status());
+    }
+
+    private void status(OtpCommand.GetStatus cmd, Instant now) {
+        ChallengeRecord challenge = findFor(cmd, now);
+        if (challenge != null) {
+            emit(new OtpEvent.ChallengeState(cmd.challengeId(), cmd.requestId(), cmd.replyTo(), challenge.view()), now);
+        }
+    }
+
+    /**
+     * The command's challenge as of now, with its lifetime enforced; or null after answering
+     * not_found. Another application's challenge is not found either: ids do not leak across apps.
+     */
+    private ChallengeRecord findFor(OtpCommand cmd, Instant now) {
+        ChallengeRecord challenge = challenges.get(cmd.challengeId());
+        if (challenge == null || !challenge.appId().equals(cmd.appId())) {
+            reply(cmd, OtpEvent.CommandRejected.NOT_FOUND, "no challenge " + cmd.challengeId());
+            return null;
+        }
+        return challenge.dueToExpire(now) ? expire(challenge, now) : challenge;
+    }
+
+    /** Marks a pending challenge expired and announces it; the sweep and lazy checks both land here, once. */
+    private ChallengeRecord expire(ChallengeRecord challenge, Instant now) {
+        ChallengeRecord expired = challenge.withStatus(ChallengeStatus.EXPIRED);
+        challenges.put(expired.id(), expired);
+        emit(new OtpEvent.ChallengeExpired(expired.id(), null, null, expired.view()), now);
+        return expired;
+    }
+
+    private void onDeliveryReport(String key, SmsStatus report) {
+        String id = report.challengeId() != null ? report.challengeId() : key;
+        ChallengeRecord challenge = id == null ? null : challenges.get(id);
+        if (challenge == null || report.delivery() == null) {
+            // purged, never made, or a report of nothing: there is no state to change
+            LOG.debug("ignored a delivery report for unknown challenge {}", id);
+            return;
+        }
+        if (!Objects.equals(challenge.messageId(), report.messageId())) {
+            // a late report on an older send must not overwrite the current one's state
+            LOG.debug("ignored a delivery report for an old message of challenge {}", id);
+            return;
+        }
+        ChallengeRecord updated = challenge.withDelivery(report.delivery(), report.reason());
+        challenges.put(updated.id(), updated);
+        emit(new OtpEvent.DeliveryUpdated(updated.id(), null, null, updated.view()), now());
+    }
+
+    /**
+     * Walks the index from 0 to now: expires what is still pending, then, one retention later,
+     * deletes the challenge and its entry. Touches only entries that are due.
+     */
+    private void sweep(long nowMillis) {
+        Instant now = Instant.ofEpochMilli(nowMillis);
+        for (ExpiryIndex.Entry entry : expiryIndex.due(nowMillis, MAX_PER_SWEEP)) {
+            expiryIndex.remove(entry);
+            ChallengeRecord challenge = challenges.get(entry.challengeId());
+            if (challenge == null) {
+                continue;
+            }
+            if (challenge.status() == ChallengeStatus.PENDING) {
+                if (!challenge.dueToExpire(now)) {
+                    // its lifetime ends later than this entry said: come back then
+                    expiryIndex.add(challenge.expiresAt(), challenge.id());
+                    continue;
+                }
+                challenge = expire(challenge, now);
+            }
+            Instant purgeAt = challenge.expiresAt().plus(RETENTION);
+            if (now.isBefore(purgeAt)) {
+                expiryIndex.add(purgeAt, challenge.id());
+            } else {
+                challenges.delete(challenge.id());
+            }
+        }
+    }
+
+    /** What makes a command impossible to act on, or null. Checked before any state changes. */
+    private static String problemWith(String key, OtpCommand command) {
+        if (command.challengeId() == null || command.challengeId().isBlank()) {
+            return "challengeId is required";
+        }
+        if (!command.challengeId().equals(key)) {
+            // keyed otherwise, it may sit on another partition than the challenge's other commands
+            return "the record key must be the challengeId";
+        }
+        if (command.appId() == null || command.appId().isBlank()) {
+            return "appId is required";
+        }
+        if (command instanceof OtpCommand.CreateChallenge create
+                && (create.to() == null || !E164.matcher(create.to()).matches())) {
+            return "to must be a number in E.164";
+        }
+        return null;
+    }
+
+    private void reply(OtpCommand cmd, String reason, String message) {
+        emit(new OtpEvent.CommandRejected(cmd.challengeId(), cmd.requestId(), cmd.replyTo(), reason, message), now());
+    }
+
+    private void emit(OtpEvent event, Instant now) {
+        context.forward(new Record<>(event.challengeId(), event, now.toEpochMilli()), EVENTS_SINK);
+    }
+
+    /** Wall-clock time as Streams sees it, which TopologyTestDriver can advance in tests. */
+    private Instant now() {
+        return Instant.ofEpochMilli(context.currentSystemTimeMs());
+    }
+}

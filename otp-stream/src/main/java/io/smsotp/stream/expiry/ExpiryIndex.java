@@ -1,0 +1,120 @@
+package io.smsotp.stream.expiry;
+
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+import org.apache.kafka.common.serialization.Serdes;
+import org.apache.kafka.common.utils.Bytes;
+import org.apache.kafka.streams.KeyValue;
+import org.apache.kafka.streams.state.KeyValueIterator;
+import org.apache.kafka.streams.state.KeyValueStore;
+import org.apache.kafka.streams.state.StoreBuilder;
+import org.apache.kafka.streams.state.Stores;
+
+/**
+ * A time-ordered index of when each challenge next needs the sweep: key = 8-byte big-endian epoch
+ * millis, then the challenge id in UTF-8. RocksDB orders keys bytewise, so a range scan from 0 to
+ * now returns exactly the due entries, oldest first, and never touches a challenge that is not
+ * due: a sweep costs what expires, not what is alive.
+ */
+public final class ExpiryIndex {
+
+    /** The store's name; its changelog is {@code <application.id>-challenge-expiry-index-changelog}. */
+    public static final String STORE = "challenge-expiry-index";
+
+    private static final int TIME_BYTES = Long.BYTES;
+    /** The value carries nothing: the key says everything. Empty, not null: null would delete. */
+    private static final byte[] PRESENT = new byte[0];
+
+    private final KeyValueStore<Bytes, byte[]> store;
+    /**
+     * No entry is due before this time: all below was handed out by {@link #due} (and removed).
+     * Scanning from here rather than from 0 skips the tombstones RocksDB keeps for swept entries
+     * until compaction, which would otherwise grow the cost of every scan. In memory only: after
+     * a restart the first scan starts at 0 again, which is always correct.
+     */
+    private long sweptBelow;
+
+    public ExpiryIndex(KeyValueStore<Bytes, byte[]> store) {
+        this.store = Objects.requireNonNull(store, "store");
+    }
+
+    /** The persistent store behind the index, declared once for the topology. */
+    public static StoreBuilder<KeyValueStore<Bytes, byte[]>> storeBuilder() {
+        return Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(STORE), Serdes.Bytes(), Serdes.ByteArray());
+    }
+
+    /** An entry that makes {@code challengeId} due at {@code at}. */
+    public void add(Instant at, String challengeId) {
+        long millis = at.toEpochMilli();
+        store.put(key(millis, challengeId), PRESENT);
+        // only a wall clock stepping back can index below what was swept; scan from there again
+        sweptBelow = Math.min(sweptBelow, millis);
+    }
+
+    /**
+     * Up to {@code limit} entries due at or before {@code nowMillis}, oldest first. The caller
+     * {@link #remove removes} each one it gets (and may {@link #add add} it again, for later).
+     */
+    public List<Entry> due(long nowMillis, int limit) {
+        List<Entry> due = new ArrayList<>();
+        // collected first and changed after: writing into a store while iterating it is not defined
+        try (KeyValueIterator<Bytes, byte[]> it = store.range(bare(sweptBelow, new byte[0]), upperBound(nowMillis))) {
+            while (it.hasNext() && due.size() < limit) {
+                KeyValue<Bytes, byte[]> kv = it.next();
+                due.add(Entry.of(kv.key));
+            }
+        }
+        // a full batch may leave more entries of its last time behind; otherwise nothing is left up to now
+        sweptBelow = due.size() < limit ? nowMillis + 1 : due.get(due.size() - 1).dueAtMillis();
+        return due;
+    }
+
+    /** Drops one entry, once the sweep has acted on it. */
+    public void remove(Entry entry) {
+        store.delete(key(entry.dueAtMillis(), entry.challengeId()));
+    }
+
+    /** The index key of {@code challengeId} due at {@code epochMillis}. */
+    public static Bytes key(long epochMillis, String challengeId) {
+        if (challengeId == null || challengeId.isEmpty()) {
+            // the bare 8-byte time is reserved for the scan's bounds
+            throw new IllegalArgumentException("challengeId is required");
+        }
+        return bare(epochMillis, challengeId.getBytes(StandardCharsets.UTF_8));
+    }
+
+    /** The smallest key there can be. */
+    static Bytes lowerBound() {
+        return bare(0, new byte[0]);
+    }
+
+    /**
+     * The range's inclusive end for "due at or before now": the bare 8 bytes of now + 1 sort after
+     * every key of time now and before every real key of time now + 1, which all carry an id.
+     */
+    static Bytes upperBound(long nowMillis) {
+        return bare(nowMillis + 1, new byte[0]);
+    }
+
+    private static Bytes bare(long epochMillis, byte[] id) {
+        if (epochMillis < 0) {
+            // a negative time would sort after every positive one, bytewise
+            throw new IllegalArgumentException("times before 1970 cannot be indexed: " + epochMillis);
+        }
+        return Bytes.wrap(ByteBuffer.allocate(TIME_BYTES + id.length).putLong(epochMillis).put(id).array());
+    }
+
+    /** One index entry, read back from its key. */
+    public record Entry(long dueAtMillis, String challengeId) {
+        static Entry of(Bytes key) {
+            ByteBuffer buf = ByteBuffer.wrap(key.get());
+            long at = buf.getLong();
+            return new Entry(at, new String(key.get(), TIME_BYTES, key.get().length - TIME_BYTES,
+                    StandardCharsets.UTF_8));
+        }
+    }
+}

@@ -1,0 +1,47 @@
+package io.smsotp.stream;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.smsotp.config.ConfigException;
+import io.smsotp.config.ConfigLoader;
+import io.smsotp.config.SmsOtpConfig;
+import java.nio.file.Path;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+class MainTest {
+
+    private static final String KEY = "MDEyMzQ1Njc4OWFiY2RlZjAxMjM0NTY3ODlhYmNkZWY=";
+
+    @Test
+    void refusesToStartWithoutBootstrapServersAndNamesTheKey() {
+        SmsOtpConfig config = ConfigLoader.parse("stream: {codeHmacKey: " + KEY + "}", Map.of());
+
+        assertThatThrownBy(() -> Main.requireRunnable(config)).isInstanceOf(ConfigException.class)
+                .hasMessageContaining("kafka.bootstrapServers");
+    }
+
+    @Test
+    void refusesToStartWithoutTheCodeHmacKeyAndNamesTheKey() {
+        SmsOtpConfig config = ConfigLoader.parse("kafka: {bootstrapServers: 'localhost:9092'}", Map.of());
+
+        assertThatThrownBy(() -> Main.requireRunnable(config)).isInstanceOf(ConfigException.class)
+                .hasMessageContaining("stream.codeHmacKey");
+    }
+
+    @Test
+    void acceptsBothFromTheEnvironment() {
+        SmsOtpConfig config = ConfigLoader.parse("{}",
+                Map.of("KAFKA_BOOTSTRAP_SERVERS", "localhost:9092", "SMSOTP_STREAM_CODEHMACKEY", KEY));
+
+        assertThat(Main.requireRunnable(config).kafka().bootstrapServers()).isEqualTo("localhost:9092");
+    }
+
+    @Test
+    void readsTheConfigFileArgument() {
+        assertThat(Main.configPath(new String[0])).isNull();
+        assertThat(Main.configPath(new String[] {"--config", "smsotp.yml"})).isEqualTo(Path.of("smsotp.yml"));
+        assertThatThrownBy(() -> Main.configPath(new String[] {"--bogus"})).hasMessageContaining("usage");
+    }
+}

@@ -1,0 +1,121 @@
+package io.smsotp.stream.expiry;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.time.Instant;
+import java.util.List;
+import java.util.NavigableMap;
+import java.util.TreeMap;
+import org.apache.kafka.common.serialization.Serdes;
+import org.apache.kafka.common.utils.Bytes;
+import org.apache.kafka.streams.processor.api.MockProcessorContext;
+import org.apache.kafka.streams.state.KeyValueStore;
+import org.apache.kafka.streams.state.Stores;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Key order, checked with {@link Bytes#compareTo}: RocksDB's default comparator orders keys the same
+ * way, bytewise and unsigned. The topology tests run the index on RocksDB itself.
+ */
+class ExpiryIndexTest {
+
+    @Test
+    void keysSortByTimeFirstWhateverTheIds() {
+        Bytes early = ExpiryIndex.key(255, "zzzz");
+        Bytes later = ExpiryIndex.key(256, "aaaa");
+        Bytes muchLater = ExpiryIndex.key(1L << 40, "0");
+        Bytes latest = ExpiryIndex.key(Long.MAX_VALUE, "a");
+
+        assertThat(early).isLessThan(later);
+        assertThat(later).isLessThan(muchLater);
+        assertThat(muchLater).isLessThan(latest);
+    }
+
+    @Test
+    void idsWithBytesAboveSevenBitsDoNotJumpTheirTime() {
+        // é is 0xC3 0xA9 in UTF-8: a signed comparison would put it before time 0x00..
+        assertThat(ExpiryIndex.key(1000, "é")).isLessThan(ExpiryIndex.key(1001, "a"));
+        assertThat(ExpiryIndex.key(1000, "a")).isLessThan(ExpiryIndex.key(1000, "é"));
+    }
+
+    @Test
+    void rangeFromZeroToNowHoldsExactlyTheDueEntries() {
+        NavigableMap<Bytes, String> index = new TreeMap<>();
+        long now = 1_893_456_000_000L;
+        for (long at : new long[] {0, 1, now - 1, now, now + 1, now + 1000, Long.MAX_VALUE / 2}) {
+            for (String id : List.of("0", "a", "m", "\u00ff\u00ff")) {
+                index.put(ExpiryIndex.key(at, id), at + "/" + id);
+            }
+        }
+
+        NavigableMap<Bytes, String> due = index.subMap(ExpiryIndex.lowerBound(), true,
+                ExpiryIndex.upperBound(now), true);
+
+        assertThat(due.values()).hasSize(16)
+                .allSatisfy(v -> assertThat(Long.parseLong(v.substring(0, v.indexOf('/')))).isLessThanOrEqualTo(now));
+    }
+
+    @Test
+    void entriesReadBackTheirTimeAndId() {
+        Bytes key = ExpiryIndex.key(1_893_456_000_123L, "3f1c-é-id");
+
+        assertThat(ExpiryIndex.Entry.of(key)).isEqualTo(new ExpiryIndex.Entry(1_893_456_000_123L, "3f1c-é-id"));
+    }
+
+    @Test
+    void dueHandsOutEachDueEntryOnceAndNothingThatIsNotDue() {
+        ExpiryIndex index = new ExpiryIndex(inMemoryStore());
+        index.add(Instant.ofEpochMilli(1_000), "b");
+        index.add(Instant.ofEpochMilli(1_000), "a");
+        index.add(Instant.ofEpochMilli(2_000), "c");
+        index.add(Instant.ofEpochMilli(3_000), "d");
+
+        List<ExpiryIndex.Entry> first = index.due(2_000, 100);
+        first.forEach(index::remove);
+        List<ExpiryIndex.Entry> again = index.due(2_500, 100);
+
+        assertThat(first).extracting(ExpiryIndex.Entry::challengeId).containsExactly("a", "b", "c");
+        assertThat(again).isEmpty();
+        assertThat(index.due(3_000, 100)).extracting(ExpiryIndex.Entry::challengeId).containsExactly("d");
+    }
+
+    @Test
+    void aFullBatchLeavesTheRestForTheNextScan() {
+        ExpiryIndex index = new ExpiryIndex(inMemoryStore());
+        for (String id : List.of("a", "b", "c")) {
+            index.add(Instant.ofEpochMilli(1_000), id);
+        }
+
+        List<ExpiryIndex.Entry> batch = index.due(5_000, 2);
+        batch.forEach(index::remove);
+
+        assertThat(batch).extracting(ExpiryIndex.Entry::challengeId).containsExactly("a", "b");
+        assertThat(index.due(5_000, 2)).extracting(ExpiryIndex.Entry::challengeId).containsExactly("c");
+    }
+
+    @Test
+    void anEntryAddedBelowWhatWasSweptIsStillFound() {
+        ExpiryIndex index = new ExpiryIndex(inMemoryStore());
+        index.due(10_000, 100);
+
+        // a wall clock that stepped back indexes a time the last scan had passed
+        index.add(Instant.ofEpochMilli(9_000), "late");
+
+        assertThat(index.due(9_500, 100)).extracting(ExpiryIndex.Entry::challengeId).containsExactly("late");
+    }
+
+    private static KeyValueStore<Bytes, byte[]> inMemoryStore() {
+        KeyValueStore<Bytes, byte[]> store = Stores.keyValueStoreBuilder(Stores.inMemoryKeyValueStore("index"),
+                Serdes.Bytes(), Serdes.ByteArray()).withLoggingDisabled().build();
+        MockProcessorContext<Object, Object> context = new MockProcessorContext<>();
+        store.init(context.getStateStoreContext(), store);
+        return store;
+    }
+
+    @Test
+    void refusesTimesBefore1970AndEmptyIds() {
+        assertThatThrownBy(() -> ExpiryIndex.key(-1, "a")).isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> ExpiryIndex.key(1, "")).isInstanceOf(IllegalArgumentException.class);
+    }
+}
