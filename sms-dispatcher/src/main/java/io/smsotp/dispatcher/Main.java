@@ -1,0 +1,48 @@
+package io.smsotp.dispatcher;
+
+import io.smsotp.config.ConfigException;
+import io.smsotp.config.ConfigLoader;
+import io.smsotp.config.SmsOtpConfig;
+import java.nio.file.Path;
+import java.util.Map;
+
+/** Runs one dispatcher worker: {@code java -jar sms-dispatcher.jar [--config FILE]}. */
+public final class Main {
+
+    private Main() {
+    }
+
+    public static void main(String[] args) {
+        SmsOtpConfig config;
+        try {
+            config = configFrom(args, System.getenv());
+        } catch (ConfigException e) {
+            System.err.println("sms-dispatcher: " + e.getMessage());
+            System.exit(2);
+            return;
+        }
+        SmsDispatcher dispatcher = new SmsDispatcher(config);
+        Runtime.getRuntime().addShutdownHook(new Thread(dispatcher::stop, "sms-dispatcher-shutdown"));
+        dispatcher.start();
+    }
+
+    /** The configuration the arguments and environment give, checked for what a dispatcher needs. */
+    static SmsOtpConfig configFrom(String[] args, Map<String, String> env) {
+        Path file = null;
+        for (int i = 0; i < args.length; i++) {
+            if (args[i].equals("--config") && i + 1 < args.length) {
+                file = Path.of(args[++i]);
+            } else if (args[i].startsWith("--config=")) {
+                file = Path.of(args[i].substring("--config=".length()));
+            } else {
+                throw new ConfigException("unknown argument '" + args[i] + "'; usage: sms-dispatcher [--config FILE]");
+            }
+        }
+        SmsOtpConfig config = ConfigLoader.load(file, env);
+        String servers = config.kafka().bootstrapServers();
+        if (servers == null || servers.isBlank()) {
+            throw new ConfigException("kafka.bootstrapServers is required: set it in the config file or as KAFKA_BOOTSTRAP_SERVERS");
+        }
+        return config;
+    }
+}

@@ -1,0 +1,114 @@
+package io.smsotp.dispatcher;
+
+import io.smsotp.config.ConfigException;
+import io.smsotp.config.DispatcherSettings;
+import io.smsotp.config.ProviderConfig;
+import io.smsotp.config.SmsOtpConfig;
+import io.smsotp.dispatcher.consumer.DispatchLoop;
+import io.smsotp.dispatcher.consumer.KafkaClients;
+import io.smsotp.dispatcher.provider.ProviderClient;
+import io.smsotp.dispatcher.provider.SmsSender;
+import io.smsotp.events.Topics;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.List;
+import java.util.Objects;
+import java.util.UUID;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One sms-dispatcher worker: consumes send requests from {@link Topics#SMS_OUTBOUND}, sends them
+ * to the configured provider and reports each outcome on {@link Topics#SMS_STATUS}. Workers with
+ * the same group id share the partitions; run as many as the provider's latency calls for.
+ */
+public final class SmsDispatcher {
+
+    private static final Logger LOG = LoggerFactory.getLogger(SmsDispatcher.class);
+
+    private final DispatcherSettings settings;
+    private final List<ProviderConfig> providers;
+    private final String bootstrapServers;
+    private final String instanceId = "sms-dispatcher-" + UUID.randomUUID().toString().substring(0, 8);
+    private ProviderClient client;
+    private DispatchLoop loop;
+    private Thread thread;
+
+    /**
+     * @param providers in failover order; this version uses the first; none means every request fails
+     */
+    public SmsDispatcher(DispatcherSettings settings, List<ProviderConfig> providers, String bootstrapServers) {
+        this.settings = Objects.requireNonNull(settings, "settings");
+        this.providers = List.copyOf(Objects.requireNonNull(providers, "providers"));
+        if (bootstrapServers == null || bootstrapServers.isBlank()) {
+            throw new ConfigException("kafka.bootstrapServers is required (or KAFKA_BOOTSTRAP_SERVERS)");
+        }
+        this.bootstrapServers = bootstrapServers;
+    }
+
+    /** The dispatcher part of a whole configuration file. */
+    public SmsDispatcher(SmsOtpConfig config) {
+        this(config.dispatcher(), config.providers(), config.kafka().bootstrapServers());
+    }
+
+    /** Connects and starts the loop on its own thread; returns at once. */
+    public synchronized void start() {
+        if (thread != null) {
+            throw new IllegalStateException("already started");
+        }
+        client = new ProviderClient(settings.requestTimeout());
+        SmsSender sender = new SmsSender(providers, client, Clock.systemUTC());
+        KafkaConsumer<byte[], byte[]> consumer = KafkaClients.consumer(bootstrapServers, settings.groupId(),
+                settings.maxInFlight(), instanceId);
+        KafkaProducer<byte[], byte[]> producer;
+        try {
+            producer = KafkaClients.producer(bootstrapServers, instanceId);
+        } catch (RuntimeException e) {
+            consumer.close(Duration.ZERO);
+            client.close();
+            throw e;
+        }
+        loop = new DispatchLoop(consumer, producer, sender, settings.maxInFlight(), Clock.systemUTC());
+        thread = new Thread(loop, instanceId);
+        thread.setUncaughtExceptionHandler((t, e) -> LOG.error("dispatch loop ended by {}", e.toString(), e));
+        thread.start();
+        if (providers.isEmpty()) {
+            LOG.warn("{} started with no provider: every send request will be reported failed", instanceId);
+        } else {
+            // names only: URLs and headers may hold credentials
+            LOG.info("{} started: group {}, providers {}, timeout {}, {} in flight", instanceId, settings.groupId(),
+                    providers.stream().map(ProviderConfig::name).toList(), settings.requestTimeout(),
+                    settings.maxInFlight());
+        }
+    }
+
+    /**
+     * Finishes and reports the batch in hand (at most one request timeout), commits it, and closes
+     * the clients. Safe to call more than once, and before {@link #start()}.
+     */
+    public synchronized void stop() {
+        if (thread == null) {
+            return;
+        }
+        loop.shutdown();
+        try {
+            // one batch is one wave of calls, so the loop ends within about one request timeout
+            thread.join(settings.requestTimeout().plusSeconds(30).toMillis());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        if (thread.isAlive()) {
+            LOG.warn("{} did not stop in time", instanceId);
+        }
+        client.close();
+        thread = null;
+        LOG.info("{} stopped", instanceId);
+    }
+
+    /** This worker's client id, as the brokers see it. */
+    public String instanceId() {
+        return instanceId;
+    }
+}

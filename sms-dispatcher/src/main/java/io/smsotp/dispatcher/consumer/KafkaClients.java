@@ -1,0 +1,51 @@
+package io.smsotp.dispatcher.consumer;
+
+import java.util.Properties;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+
+/** The dispatcher's Kafka clients, each setting with the reason it is not the default. */
+public final class KafkaClients {
+
+    private KafkaClients() {
+    }
+
+    /** Reads sms.outbound as raw bytes, so that a record that is not JSON can be dead-lettered as it came. */
+    public static KafkaConsumer<byte[], byte[]> consumer(String bootstrapServers, String groupId, int maxInFlight,
+                                                         String clientId) {
+        Properties p = new Properties();
+        p.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
+        p.put(ConsumerConfig.GROUP_ID_CONFIG, groupId);
+        p.put(ConsumerConfig.CLIENT_ID_CONFIG, clientId);
+        p.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName());
+        p.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName());
+        // offsets are committed by the loop, only after the batch's reports are acknowledged
+        p.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
+        // otp-stream writes transactionally (exactly_once_v2): never send a request from an aborted transaction
+        p.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
+        // a new group must not skip requests made before it first started
+        p.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
+        // one batch is one wave of provider calls: a batch ends within one request timeout, so a
+        // stop or a rebalance never waits long and max.poll.interval.ms is never at risk
+        p.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, Integer.toString(maxInFlight));
+        return new KafkaConsumer<>(p);
+    }
+
+    /** Writes reports and dead letters; serialisation is done by the loop with the topics' serdes. */
+    public static KafkaProducer<byte[], byte[]> producer(String bootstrapServers, String clientId) {
+        Properties p = new Properties();
+        p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
+        p.put(ProducerConfig.CLIENT_ID_CONFIG, clientId);
+        p.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class.getName());
+        p.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class.getName());
+        // a report is the only record of an SMS's fate: all replicas must have it before the offset moves on
+        p.put(ProducerConfig.ACKS_CONFIG, "all");
+        // retries must not duplicate or reorder the reports of one challenge
+        p.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, "true");
+        return new KafkaProducer<>(p);
+    }
+}

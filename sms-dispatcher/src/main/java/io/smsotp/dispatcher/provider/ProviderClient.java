@@ -1,0 +1,147 @@
+package io.smsotp.dispatcher.provider;
+
+import io.smsotp.config.ProviderConfig;
+import io.smsotp.events.SmsRequest;
+import java.io.IOException;
+import java.net.ConnectException;
+import java.net.http.HttpClient;
+import java.net.http.HttpConnectTimeoutException;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.net.http.HttpTimeoutException;
+import java.nio.channels.UnresolvedAddressException;
+import java.time.Duration;
+import java.util.Map;
+import java.util.Objects;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import javax.net.ssl.SSLException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Sends rendered requests to providers with {@link HttpClient}, asynchronously, and judges the
+ * answer by the provider's success codes. Its futures never fail: every outcome, network failure
+ * included, is a {@link SendResult}. Logs name the provider and the reason only: never a header
+ * value, body, number or text.
+ */
+public final class ProviderClient implements AutoCloseable {
+
+    private static final Logger LOG = LoggerFactory.getLogger(ProviderClient.class);
+
+    private final Duration timeout;
+    private final ExecutorService executor;
+    private final HttpClient http;
+
+    /** @param timeout no answer within this is a failure */
+    public ProviderClient(Duration timeout) {
+        this.timeout = Objects.requireNonNull(timeout, "timeout");
+        AtomicInteger n = new AtomicInteger();
+        // our own pool, so that stop() leaves no threads behind in an embedding JVM
+        this.executor = Executors.newCachedThreadPool(r -> {
+            Thread t = new Thread(r, "provider-http-" + n.incrementAndGet());
+            t.setDaemon(true);
+            return t;
+        });
+        this.http = HttpClient.newBuilder()
+                .executor(executor)
+                .connectTimeout(timeout)
+                // providers speak HTTP/1.1; an h2c upgrade attempt on every new connection buys nothing
+                .version(HttpClient.Version.HTTP_1_1)
+                // a redirect would replay the number and text to a host the config does not name
+                .followRedirects(HttpClient.Redirect.NEVER)
+                .build();
+    }
+
+    /** Renders the request for {@code provider} and sends it; completes with the outcome, never exceptionally. */
+    public CompletableFuture<SendResult> send(ProviderConfig provider, SmsRequest request) {
+        HttpRequest httpRequest;
+        try {
+            httpRequest = toHttpRequest(RequestRenderer.render(provider, request));
+        } catch (RenderException e) {
+            return CompletableFuture.completedFuture(SendResult.failed(provider.name(), "cannot render request: " + e.getMessage()));
+        } catch (IllegalArgumentException e) {
+            // HttpClient refuses restricted headers (Host, Content-Length, Connection...); its message may quote the value
+            return CompletableFuture.completedFuture(SendResult.failed(provider.name(),
+                    "the HTTP client refused the request: a header name is restricted or a value invalid"));
+        }
+        CompletableFuture<HttpResponse<Void>> call = http.sendAsync(httpRequest, HttpResponse.BodyHandlers.discarding());
+        // completed on our pool, never on an HttpClient or timer thread: callers chain Kafka sends onto it
+        CompletableFuture<SendResult> result = call.handleAsync((response, error) -> error == null
+                ? judge(provider, response.statusCode())
+                : SendResult.failed(provider.name(), describe(error)), executor);
+        // the request timeout covers the wait for the status line; this also bounds a body that trickles
+        SendResult timedOut = SendResult.failed(provider.name(), "timeout after " + timeout);
+        CompletableFuture.runAsync(() -> result.complete(timedOut),
+                CompletableFuture.delayedExecutor(timeout.toMillis(), TimeUnit.MILLISECONDS, executor));
+        result.whenComplete((r, e) -> call.cancel(true));
+        return result;
+    }
+
+    private HttpRequest toHttpRequest(RenderedRequest rendered) {
+        HttpRequest.Builder builder = HttpRequest.newBuilder(rendered.uri()).timeout(timeout);
+        for (Map.Entry<String, String> h : rendered.headers().entrySet()) {
+            builder.header(h.getKey(), h.getValue());
+        }
+        byte[] body = rendered.body();
+        HttpRequest.BodyPublisher publisher = rendered.method().equals("GET") || body.length == 0
+                ? HttpRequest.BodyPublishers.noBody()
+                : HttpRequest.BodyPublishers.ofByteArray(body);
+        return builder.method(rendered.method(), publisher).build();
+    }
+
+    private static SendResult judge(ProviderConfig provider, int status) {
+        return provider.successCodes().contains(status)
+                ? SendResult.sent(provider.name(), status)
+                : SendResult.rejected(provider.name(), status);
+    }
+
+    /** A short, value-free reason for a request that got no HTTP answer. */
+    private String describe(Throwable error) {
+        Throwable e = error;
+        while ((e instanceof CompletionException || e instanceof ExecutionException) && e.getCause() != null) {
+            e = e.getCause();
+        }
+        if (e instanceof HttpConnectTimeoutException) {
+            return "connect timeout after " + timeout;
+        }
+        if (e instanceof HttpTimeoutException) {
+            return "timeout after " + timeout;
+        }
+        if (hasCause(e, UnresolvedAddressException.class)) {
+            return "unknown host";
+        }
+        if (e instanceof ConnectException) {
+            return e.getMessage() == null || e.getMessage().toLowerCase(java.util.Locale.ROOT).contains("refused")
+                    ? "connection refused" : "cannot connect: " + e.getMessage();
+        }
+        if (e instanceof SSLException) {
+            return "TLS failure: " + e.getMessage();
+        }
+        if (e instanceof IOException) {
+            return "network error: " + e.getClass().getSimpleName() + (e.getMessage() == null ? "" : ": " + e.getMessage());
+        }
+        LOG.warn("provider call failed unexpectedly: {}", e.getClass().getName());
+        return "unexpected failure: " + e.getClass().getSimpleName();
+    }
+
+    private static boolean hasCause(Throwable e, Class<? extends Throwable> type) {
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (type.isInstance(t)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** Ends the HTTP threads; requests still open fail. */
+    @Override
+    public void close() {
+        executor.shutdownNow();
+    }
+}

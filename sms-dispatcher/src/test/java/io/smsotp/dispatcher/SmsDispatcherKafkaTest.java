@@ -1,0 +1,287 @@
+package io.smsotp.dispatcher;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.smsotp.config.DispatcherSettings;
+import io.smsotp.config.ProviderConfig;
+import io.smsotp.dispatcher.consumer.DeadLetters;
+import io.smsotp.dispatcher.testing.FakeProvider;
+import io.smsotp.dispatcher.testing.FakeProvider.Received;
+import io.smsotp.events.Delivery;
+import io.smsotp.events.Json;
+import io.smsotp.events.SmsRequest;
+import io.smsotp.events.SmsStatus;
+import io.smsotp.events.Topics;
+import io.smsotp.testsupport.TestKafka;
+import java.net.URLDecoder;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.function.Predicate;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.header.Header;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.common.serialization.StringDeserializer;
+import org.apache.kafka.common.serialization.StringSerializer;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/** The dispatcher on a real broker, sending to a real local HTTP server that plays the provider. */
+class SmsDispatcherKafkaTest {
+
+    static final Duration PATIENCE = Duration.ofSeconds(60);
+    static final String FAILING_NUMBER = "+15550000500";
+    static String bootstrap;
+
+    final String run = TestKafka.uniqueSuffix();
+    final FakeProvider provider = new FakeProvider()
+            .answering(r -> r.rawQuery().contains(urlEncodedNumber(FAILING_NUMBER)) ? 500 : 202);
+    final List<SmsDispatcher> dispatchers = new ArrayList<>();
+
+    @BeforeAll
+    static void broker() {
+        bootstrap = TestKafka.bootstrapServers();
+        TestKafka.createTopics(Topics.ALL, 3);
+    }
+
+    @AfterEach
+    void tearDown() {
+        dispatchers.forEach(SmsDispatcher::stop);
+        provider.close();
+    }
+
+    ProviderConfig sink() {
+        return new ProviderConfig("sink", provider.url("/send?to=$ctx.num"), "POST",
+                Map.of("Content-Type", "application/json", "Authorization", "Bearer abc"),
+                "{\"to\":\"$ctx.num\",\"text\":\"$ctx.msg\"}", List.of(202));
+    }
+
+    SmsDispatcher startDispatcher(String groupId) {
+        SmsDispatcher d = new SmsDispatcher(new DispatcherSettings(groupId, Duration.ofSeconds(2), 8), List.of(sink()),
+                bootstrap);
+        dispatchers.add(d);
+        d.start();
+        return d;
+    }
+
+    SmsRequest request(String name, String to, String text) {
+        String challengeId = "ch-" + name + "-" + run;
+        return new SmsRequest("m-" + name + "-" + run, challengeId, "demo", to, text, Instant.now().plusSeconds(300));
+    }
+
+    @Test
+    void sendsEachCommittedRequestAsConfiguredAndReportsItsOutcome() {
+        startDispatcher("dispatcher-" + run);
+        SmsRequest aborted = request("a", "+15551110000", "aborted " + run);
+        SmsRequest ok = request("a", "+15551110000", "Your demo code is 123456 " + run);
+        SmsRequest failing = request("b", FAILING_NUMBER, "Your demo code is 654321 " + run);
+        SmsRequest nasty = request("c", "+4915112345678",
+                "Grüße ✓ 🎉 & a=b + \"q\" #x\nline2 \",\"admin\":true,\"x\":\" $ctx.num " + run);
+
+        try (KafkaProducer<String, SmsRequest> producer = transactionalProducer()) {
+            producer.initTransactions();
+            producer.beginTransaction();
+            producer.send(new ProducerRecord<>(Topics.SMS_OUTBOUND.name(), aborted.challengeId(), aborted));
+            producer.flush();
+            producer.abortTransaction();
+            producer.beginTransaction();
+            for (SmsRequest r : List.of(ok, failing, nasty)) {
+                producer.send(new ProducerRecord<>(Topics.SMS_OUTBOUND.name(), r.challengeId(), r));
+            }
+            producer.commitTransaction();
+        }
+
+        Map<String, SmsStatus> statuses = awaitStatuses(List.of(ok, failing, nasty));
+        assertThat(statuses.get(ok.challengeId())).satisfies(s -> {
+            assertThat(s.messageId()).isEqualTo(ok.messageId());
+            assertThat(s.delivery()).isEqualTo(Delivery.SENT);
+            assertThat(s.provider()).isEqualTo("sink");
+            assertThat(s.httpStatus()).isEqualTo(202);
+            assertThat(s.reason()).isNull();
+        });
+        assertThat(statuses.get(failing.challengeId())).satisfies(s -> {
+            assertThat(s.delivery()).isEqualTo(Delivery.FAILED);
+            assertThat(s.httpStatus()).isEqualTo(500);
+            assertThat(s.reason()).isEqualTo("HTTP 500 from sink");
+        });
+        assertThat(statuses.get(nasty.challengeId()).delivery()).isEqualTo(Delivery.SENT);
+
+        List<Received> mine = receivedFor(run);
+        assertThat(mine).hasSize(3);
+        for (SmsRequest r : List.of(ok, failing, nasty)) {
+            assertThat(mine).filteredOn(received -> bodyText(received).equals(r.text())).singleElement()
+                    .satisfies(received -> assertReceivedAsConfigured(received, r));
+        }
+        assertThat(mine).noneMatch(received -> bodyText(received).startsWith("aborted"));
+    }
+
+    @Test
+    void deadLettersAGarbageRecordAndStillSendsTheNextGoodOne() throws Exception {
+        startDispatcher("dispatcher-" + run);
+        String key = "ch-bad-" + run;
+        byte[] garbage = ("\u0000garbage \"" + run).getBytes(StandardCharsets.UTF_8);
+        SmsRequest good = new SmsRequest("m-good-" + run, key, "demo", "+15552220000", "code 111111 " + run,
+                Instant.now().plusSeconds(300));
+
+        try (KafkaProducer<byte[], byte[]> raw = rawProducer()) {
+            // one key, one partition: the good record comes after the garbage
+            raw.send(new ProducerRecord<>(Topics.SMS_OUTBOUND.name(), bytes(key), garbage)).get();
+            raw.send(new ProducerRecord<>(Topics.SMS_OUTBOUND.name(), bytes(key),
+                    Topics.SMS_OUTBOUND.valueSerde().serializer().serialize("x", good))).get();
+        }
+
+        assertThat(awaitStatuses(List.of(good)).get(key).delivery()).isEqualTo(Delivery.SENT);
+        assertThat(receivedFor(run)).singleElement().satisfies(r -> assertReceivedAsConfigured(r, good));
+        ConsumerRecord<byte[], byte[]> dead = awaitRecord(Topics.DEAD_LETTER.name(),
+                r -> r.key() != null && new String(r.key(), StandardCharsets.UTF_8).equals(key));
+        assertThat(dead.value()).isEqualTo(garbage);
+        assertThat(header(dead, DeadLetters.SOURCE_TOPIC)).isEqualTo(Topics.SMS_OUTBOUND.name());
+        assertThat(header(dead, DeadLetters.SOURCE_PARTITION)).matches("\\d+");
+        assertThat(header(dead, DeadLetters.SOURCE_OFFSET)).matches("\\d+");
+        assertThat(header(dead, DeadLetters.ERROR)).contains("not a valid SmsRequest");
+    }
+
+    @Test
+    void aRestartedWorkerGoesOnFromTheCommittedOffsetWithoutSendingAgain() throws Exception {
+        String group = "dispatcher-" + run;
+        SmsRequest first = request("r", "+15553330000", "first " + run);
+        SmsRequest second = request("r", "+15553330000", "second " + run);
+        SmsDispatcher worker = startDispatcher(group);
+        produce(first);
+        awaitStatuses(List.of(first));
+        worker.stop();
+
+        startDispatcher(group);
+        produce(second);
+
+        await().atMost(PATIENCE).until(() -> receivedFor(run).stream().anyMatch(r -> bodyText(r).equals(second.text())));
+        assertThat(receivedFor(run)).extracting(SmsDispatcherKafkaTest::bodyText)
+                .containsExactly(first.text(), second.text());
+    }
+
+    // --- helpers
+
+    void assertReceivedAsConfigured(Received r, SmsRequest request) {
+        assertThat(r.method()).isEqualTo("POST");
+        assertThat(r.rawPath()).isEqualTo("/send");
+        assertThat(r.rawQuery()).isEqualTo("to=" + urlEncodedNumber(request.to()));
+        assertThat(URLDecoder.decode(r.rawQuery().substring(3), StandardCharsets.UTF_8)).isEqualTo(request.to());
+        assertThat(r.header("Content-Type")).isEqualTo("application/json");
+        assertThat(r.header("Authorization")).isEqualTo("Bearer abc");
+        JsonNode body = json(r);
+        assertThat(body.size()).isEqualTo(2);
+        assertThat(body.get("to").textValue()).isEqualTo(request.to());
+        assertThat(body.get("text").textValue()).isEqualTo(request.text());
+    }
+
+    static String urlEncodedNumber(String e164) {
+        return "%2B" + e164.substring(1);
+    }
+
+    /** Requests this test's provider got whose text carries this test's run id. */
+    List<Received> receivedFor(String runId) {
+        return provider.received().stream().filter(r -> bodyText(r).endsWith(runId)).toList();
+    }
+
+    static String bodyText(Received r) {
+        return json(r).path("text").asText("");
+    }
+
+    static JsonNode json(Received r) {
+        try {
+            return Json.MAPPER.readTree(r.body());
+        } catch (Exception e) {
+            throw new AssertionError("the provider got a body that is not JSON", e);
+        }
+    }
+
+    void produce(SmsRequest request) throws Exception {
+        try (KafkaProducer<String, SmsRequest> producer = new KafkaProducer<>(producerProps(),
+                Topics.SMS_OUTBOUND.keySerde().serializer(), Topics.SMS_OUTBOUND.valueSerde().serializer())) {
+            producer.send(new ProducerRecord<>(Topics.SMS_OUTBOUND.name(), request.challengeId(), request)).get();
+        }
+    }
+
+    KafkaProducer<String, SmsRequest> transactionalProducer() {
+        Properties p = producerProps();
+        p.put(ProducerConfig.TRANSACTIONAL_ID_CONFIG, "test-otp-stream-" + run);
+        return new KafkaProducer<>(p, new StringSerializer(), Topics.SMS_OUTBOUND.valueSerde().serializer());
+    }
+
+    KafkaProducer<byte[], byte[]> rawProducer() {
+        return new KafkaProducer<>(producerProps(), new ByteArraySerializer(), new ByteArraySerializer());
+    }
+
+    static Properties producerProps() {
+        Properties p = new Properties();
+        p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
+        p.put(ProducerConfig.ACKS_CONFIG, "all");
+        return p;
+    }
+
+    /** The latest status of each request's challenge, once every one has one. */
+    Map<String, SmsStatus> awaitStatuses(List<SmsRequest> requests) {
+        Map<String, SmsStatus> latest = new HashMap<>();
+        try (KafkaConsumer<String, SmsStatus> consumer = new KafkaConsumer<>(consumerProps(), new StringDeserializer(),
+                Topics.SMS_STATUS.valueSerde().deserializer())) {
+            consumer.subscribe(List.of(Topics.SMS_STATUS.name()));
+            await().atMost(PATIENCE).until(() -> {
+                for (ConsumerRecord<String, SmsStatus> r : consumer.poll(Duration.ofMillis(200))) {
+                    assertThat(r.key()).isEqualTo(r.value().challengeId());
+                    latest.put(r.key(), r.value());
+                }
+                return requests.stream().allMatch(req -> latest.containsKey(req.challengeId()));
+            });
+        }
+        return latest;
+    }
+
+    ConsumerRecord<byte[], byte[]> awaitRecord(String topic, Predicate<ConsumerRecord<byte[], byte[]>> match) {
+        List<ConsumerRecord<byte[], byte[]>> found = new ArrayList<>();
+        try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(consumerProps(), new ByteArrayDeserializer(),
+                new ByteArrayDeserializer())) {
+            consumer.subscribe(List.of(topic));
+            await().atMost(PATIENCE).until(() -> {
+                consumer.poll(Duration.ofMillis(200)).forEach(r -> {
+                    if (match.test(r)) {
+                        found.add(r);
+                    }
+                });
+                return !found.isEmpty();
+            });
+        }
+        return found.get(0);
+    }
+
+    Properties consumerProps() {
+        Properties p = new Properties();
+        p.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
+        p.put(ConsumerConfig.GROUP_ID_CONFIG, "test-reader-" + TestKafka.uniqueSuffix());
+        p.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
+        p.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
+        return p;
+    }
+
+    static String header(ConsumerRecord<byte[], byte[]> r, String name) {
+        Header h = r.headers().lastHeader(name);
+        return h == null ? null : new String(h.value(), StandardCharsets.UTF_8);
+    }
+
+    static byte[] bytes(String s) {
+        return s.getBytes(StandardCharsets.UTF_8);
+    }
+}
