@@ -1,0 +1,62 @@
+package io.smsotp.auth;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import io.javalin.config.RoutesConfig;
+import io.javalin.http.Context;
+import io.javalin.http.HttpResponseException;
+import io.javalin.http.HttpStatus;
+import io.smsotp.auth.challenge.CommandsUnavailableException;
+import io.smsotp.auth.http.ApiException;
+import java.util.Locale;
+import java.util.Map;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The one place where exceptions become JSON errors {@code {"error", "message"}}. Handlers
+ * validate and throw; nothing else writes an error response.
+ */
+final class ErrorMapping {
+
+    private static final Logger LOG = LoggerFactory.getLogger(ErrorMapping.class);
+
+    private ErrorMapping() {
+    }
+
+    static void register(RoutesConfig routes, long maxBodyBytes) {
+        routes.exception(ApiException.class, (e, ctx) -> answer(ctx, e));
+        // Jackson's message may quote the body, and the body may hold a code: never echo it
+        routes.exception(JsonProcessingException.class, (e, ctx) ->
+                answer(ctx, ApiException.badRequest("malformed_json", "the body is not valid JSON")));
+        routes.exception(CommandsUnavailableException.class, (e, ctx) -> {
+            LOG.warn("{} {}: {}", ctx.method(), ctx.path(), e.getMessage());
+            answer(ctx, new ApiException(503, "unavailable",
+                    "the challenge service did not answer in time; try again"));
+        });
+        // Javalin's own answers: no route (404), wrong method (405), body over the limit (413)
+        routes.exception(HttpResponseException.class, (e, ctx) -> answer(ctx, fromJavalin(e, maxBodyBytes)));
+        routes.exception(Exception.class, (e, ctx) -> {
+            LOG.error("{} {} failed", ctx.method(), ctx.path(), e);
+            answer(ctx, new ApiException(500, "internal", "internal error"));
+        });
+    }
+
+    private static ApiException fromJavalin(HttpResponseException e, long maxBodyBytes) {
+        HttpStatus status = HttpStatus.forStatus(e.getStatus());
+        return switch (status) {
+            case CONTENT_TOO_LARGE -> new ApiException(413, "body_too_large",
+                    "the request body is over " + maxBodyBytes + " bytes");
+            case NOT_FOUND -> ApiException.notFound("no such resource");
+            case METHOD_NOT_ALLOWED -> new ApiException(405, "method_not_allowed", "method not allowed here");
+            case UNKNOWN -> new ApiException(e.getStatus(), "error", "HTTP " + e.getStatus());
+            default -> new ApiException(status.getCode(), status.name().toLowerCase(Locale.ROOT), status.getMessage());
+        };
+    }
+
+    private static void answer(Context ctx, ApiException e) {
+        for (Map.Entry<String, String> h : e.headers().entrySet()) {
+            ctx.header(h.getKey(), h.getValue());
+        }
+        ctx.status(e.status()).json(e.body());
+    }
+}

@@ -1,0 +1,60 @@
+package io.smsotp.auth;
+
+import io.smsotp.config.ConfigException;
+import io.smsotp.config.ConfigLoader;
+import io.smsotp.config.SmsOtpConfig;
+import java.nio.file.Path;
+
+/** Runs auth-service alone: {@code java -jar auth-service.jar [--config FILE]}. */
+public final class Main {
+
+    private Main() {
+    }
+
+    public static void main(String[] args) {
+        AuthService service;
+        try {
+            SmsOtpConfig config = ConfigLoader.load(configFile(args), System.getenv());
+            requireRunnable(config);
+            service = AuthService.withKafka(config);
+        } catch (ConfigException | IllegalArgumentException e) {
+            System.err.println("auth-service: " + e.getMessage());
+            System.exit(2);
+            return;
+        }
+        Runtime.getRuntime().addShutdownHook(new Thread(service::stop, "auth-service-shutdown"));
+        try {
+            service.start();
+        } catch (RuntimeException e) {
+            System.err.println("auth-service could not start: " + e.getMessage());
+            System.exit(1);
+        }
+    }
+
+    /** The file named by {@code --config FILE} (or {@code --config=FILE}), or null when none is given. */
+    static Path configFile(String[] args) {
+        Path file = null;
+        for (int i = 0; i < args.length; i++) {
+            String arg = args[i];
+            if (arg.equals("--config") && i + 1 < args.length) {
+                file = Path.of(args[++i]);
+            } else if (arg.startsWith("--config=") && arg.length() > "--config=".length()) {
+                file = Path.of(arg.substring("--config=".length()));
+            } else {
+                throw new IllegalArgumentException("unknown argument '" + arg + "'; usage: auth-service [--config FILE]");
+            }
+        }
+        return file;
+    }
+
+    /** What running alone needs beyond what the config records check: a broker and at least one application. */
+    static void requireRunnable(SmsOtpConfig config) {
+        String servers = config.kafka().bootstrapServers();
+        if (servers == null || servers.isBlank()) {
+            throw new ConfigException("kafka.bootstrapServers is required (or KAFKA_BOOTSTRAP_SERVERS)");
+        }
+        if (config.apps().isEmpty()) {
+            throw new ConfigException("apps: at least one application (id, apiKey) is required");
+        }
+    }
+}

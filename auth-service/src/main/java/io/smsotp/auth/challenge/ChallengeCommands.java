@@ -1,0 +1,26 @@
+package io.smsotp.auth.challenge;
+
+import io.smsotp.events.OtpEvent;
+import io.smsotp.events.OtpPolicy;
+import java.util.concurrent.CompletionStage;
+
+/**
+ * Commands to the single writer of challenge state, each answered by its outcome. The Kafka
+ * implementation publishes to {@code otp.commands} and waits on {@code otp.events}; HTTP tests
+ * use a stand-in.
+ *
+ * <p>Each stage completes with the writer's reply for that command (e.g. {@code ChallengeCreated},
+ * {@code CodeChecked}, {@code ChallengeState} or {@code CommandRejected}), or fails with
+ * {@link CommandsUnavailableException} when no reply came in time or the command could not be sent.
+ */
+public interface ChallengeCommands {
+
+    /** Make a challenge for {@code to} (E.164) under the application's policy and send its code. */
+    CompletionStage<OtpEvent> create(String challengeId, String appId, String appName, String to, OtpPolicy policy);
+
+    /** Check a code the user typed. */
+    CompletionStage<OtpEvent> verify(String challengeId, String appId, String code);
+
+    /** Read the challenge's current state. */
+    CompletionStage<OtpEvent> status(String challengeId, String appId);
+}

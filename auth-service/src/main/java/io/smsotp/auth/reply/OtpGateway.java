@@ -1,0 +1,279 @@
+package io.smsotp.auth.reply;
+
+import io.smsotp.auth.challenge.ChallengeCommands;
+import io.smsotp.auth.challenge.CommandsUnavailableException;
+import io.smsotp.config.SmsOtpConfig;
+import io.smsotp.events.OtpCommand;
+import io.smsotp.events.OtpEvent;
+import io.smsotp.events.OtpPolicy;
+import io.smsotp.events.Topic;
+import io.smsotp.events.Topics;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Properties;
+import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.KafkaException;
+import org.apache.kafka.common.PartitionInfo;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.errors.SerializationException;
+import org.apache.kafka.common.errors.WakeupException;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.StringDeserializer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Request/reply with the single writer through Kafka. Each command goes to the commands topic,
+ * keyed by challenge id, with a fresh request id and this instance's id as reply-to; a listener
+ * thread reads every partition of the events topic and completes the request whose id a reply
+ * names, when the reply is addressed to this instance.
+ *
+ * <p>The listener uses no consumer group: every auth-service instance must see every reply, since
+ * the reply to its command lands on the challenge's partition, wherever that is. It starts at
+ * the end of the topic; older outcomes belong to requests that no longer wait.
+ */
+public final class OtpGateway implements ChallengeCommands {
+
+    private static final Logger LOG = LoggerFactory.getLogger(OtpGateway.class);
+    private static final Duration STARTUP_TIMEOUT = Duration.ofSeconds(30);
+    private static final Duration POLL = Duration.ofMillis(500);
+
+    private final String bootstrapServers;
+    private final Duration replyTimeout;
+    private final Topic<String, OtpCommand> commandsTopic;
+    private final Topic<String, OtpEvent> eventsTopic;
+    private final String instanceId = "auth-" + UUID.randomUUID();
+    private final Map<String, CompletableFuture<OtpEvent>> waiting = new ConcurrentHashMap<>();
+
+    private volatile boolean running;
+    private KafkaProducer<String, OtpCommand> producer;
+    private Thread listener;
+    private KafkaConsumer<String, byte[]> consumer;
+
+    /** A gateway on the pipeline's own topics. */
+    public OtpGateway(String bootstrapServers, Duration replyTimeout) {
+        this(bootstrapServers, replyTimeout, Topics.COMMANDS, Topics.EVENTS);
+    }
+
+    /** A gateway on the given topics (tests use topics of their own). */
+    public OtpGateway(String bootstrapServers, Duration replyTimeout, Topic<String, OtpCommand> commandsTopic,
+                      Topic<String, OtpEvent> eventsTopic) {
+        this.bootstrapServers = Objects.requireNonNull(bootstrapServers, "bootstrapServers");
+        this.replyTimeout = Objects.requireNonNull(replyTimeout, "replyTimeout");
+        this.commandsTopic = Objects.requireNonNull(commandsTopic, "commandsTopic");
+        this.eventsTopic = Objects.requireNonNull(eventsTopic, "eventsTopic");
+    }
+
+    /** The gateway configured by {@code kafka.bootstrapServers} and {@code auth.replyTimeout}. */
+    public static OtpGateway fromConfig(SmsOtpConfig config) {
+        return new OtpGateway(config.kafka().bootstrapServers(), config.auth().replyTimeout());
+    }
+
+    /** The reply-to id this instance puts on its commands. */
+    public String instanceId() {
+        return instanceId;
+    }
+
+    /**
+     * Connects, and returns once the listener's position at the end of every events partition
+     * is fixed: a reply to any command sent afterwards is read.
+     *
+     * @throws IllegalStateException when the events topic does not exist
+     */
+    public synchronized void start() {
+        if (running) {
+            return;
+        }
+        consumer = new KafkaConsumer<>(consumerProperties(), new StringDeserializer(), new ByteArrayDeserializer());
+        List<TopicPartition> partitions;
+        try {
+            partitions = eventPartitions();
+            consumer.assign(partitions);
+            consumer.seekToEnd(partitions);
+            // seekToEnd is lazy; position() resolves it now, before any command can be sent
+            partitions.forEach(consumer::position);
+            producer = new KafkaProducer<>(producerProperties(), commandsTopic.keySerde().serializer(),
+                    commandsTopic.valueSerde().serializer());
+        } catch (RuntimeException e) {
+            consumer.close();
+            throw e;
+        }
+        running = true;
+        listener = new Thread(this::listen, "otp-gateway-replies");
+        listener.setDaemon(true);
+        // from here on only the listener thread touches the consumer
+        listener.start();
+        LOG.info("otp gateway {} listening on {} ({} partitions)", instanceId, eventsTopic.name(), partitions.size());
+    }
+
+    /** Stops listening; requests still waiting fail as unavailable. */
+    public synchronized void stop() {
+        if (!running) {
+            return;
+        }
+        running = false;
+        consumer.wakeup();
+        try {
+            listener.join(TimeUnit.SECONDS.toMillis(10));
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        producer.close(Duration.ofSeconds(5));
+        CommandsUnavailableException stopping = new CommandsUnavailableException("auth-service is stopping");
+        waiting.values().forEach(f -> f.completeExceptionally(stopping));
+        waiting.clear();
+    }
+
+    @Override
+    public CompletionStage<OtpEvent> create(String challengeId, String appId, String appName, String to,
+                                            OtpPolicy policy) {
+        return send(new OtpCommand.CreateChallenge(challengeId, appId, appName, to, policy, newRequestId(),
+                instanceId));
+    }
+
+    @Override
+    public CompletionStage<OtpEvent> verify(String challengeId, String appId, String code) {
+        return send(new OtpCommand.VerifyCode(challengeId, appId, code, newRequestId(), instanceId));
+    }
+
+    @Override
+    public CompletionStage<OtpEvent> status(String challengeId, String appId) {
+        return send(new OtpCommand.GetStatus(challengeId, appId, newRequestId(), instanceId));
+    }
+
+    private CompletionStage<OtpEvent> send(OtpCommand command) {
+        String requestId = command.requestId();
+        CompletableFuture<OtpEvent> reply = new CompletableFuture<>();
+        if (!running) {
+            reply.completeExceptionally(new CommandsUnavailableException("the otp gateway is not running"));
+            return reply;
+        }
+        waiting.put(requestId, reply);
+        reply.orTimeout(replyTimeout.toMillis(), TimeUnit.MILLISECONDS)
+                .whenComplete((event, error) -> waiting.remove(requestId, reply));
+        try {
+            producer.send(new ProducerRecord<>(commandsTopic.name(), command.challengeId(), command),
+                    (metadata, error) -> {
+                        if (error != null) {
+                            reply.completeExceptionally(new CommandsUnavailableException(
+                                    "could not publish " + kind(command) + " " + requestId, error));
+                        }
+                    });
+        } catch (KafkaException e) {
+            // e.g. no metadata within max.block.ms: the broker cannot be reached
+            reply.completeExceptionally(new CommandsUnavailableException(
+                    "could not publish " + kind(command) + " " + requestId, e));
+        }
+        return reply.exceptionally(error -> {
+            throw asUnavailable(error, command);
+        });
+    }
+
+    private RuntimeException asUnavailable(Throwable error, OtpCommand command) {
+        if (error instanceof TimeoutException) {
+            return new CommandsUnavailableException("no reply to " + kind(command) + " " + command.requestId()
+                    + " within " + replyTimeout);
+        }
+        return error instanceof RuntimeException r ? r : new CompletionException(error);
+    }
+
+    private void listen() {
+        try {
+            while (running) {
+                for (ConsumerRecord<String, byte[]> rec : consumer.poll(POLL)) {
+                    deliver(rec);
+                }
+            }
+        } catch (WakeupException e) {
+            // stop() asked
+        } catch (RuntimeException e) {
+            LOG.error("otp gateway {} stopped reading replies; requests will time out", instanceId, e);
+        } finally {
+            consumer.close(Duration.ofSeconds(5));
+        }
+    }
+
+    private void deliver(ConsumerRecord<String, byte[]> rec) {
+        if (rec.value() == null) {
+            return;
+        }
+        OtpEvent event;
+        try {
+            event = eventsTopic.valueSerde().deserializer().deserialize(rec.topic(), rec.value());
+        } catch (SerializationException e) {
+            // not ours to dead-letter (we read every event); one bad record must not stop replies
+            LOG.warn("skipping unreadable event at {}-{}@{}: {}", rec.topic(), rec.partition(), rec.offset(),
+                    e.getMessage());
+            return;
+        }
+        if (!instanceId.equals(event.replyTo()) || event.requestId() == null) {
+            return;
+        }
+        CompletableFuture<OtpEvent> reply = waiting.remove(event.requestId());
+        if (reply == null) {
+            LOG.debug("late reply {} for challenge {}", event.requestId(), event.challengeId());
+            return;
+        }
+        // completes the HTTP answer on this thread: answers are small and written without waiting
+        reply.complete(event);
+    }
+
+    private List<TopicPartition> eventPartitions() {
+        List<PartitionInfo> infos = consumer.partitionsFor(eventsTopic.name(), STARTUP_TIMEOUT);
+        if (infos == null || infos.isEmpty()) {
+            throw new IllegalStateException("topic " + eventsTopic.name()
+                    + " does not exist at " + bootstrapServers + ": create the pipeline's topics first");
+        }
+        return infos.stream().map(p -> new TopicPartition(p.topic(), p.partition())).toList();
+    }
+
+    private Properties producerProperties() {
+        Properties p = new Properties();
+        p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
+        p.put(ProducerConfig.CLIENT_ID_CONFIG, instanceId + "-commands");
+        // a command the writer may act on must not be lost to a leader change
+        p.put(ProducerConfig.ACKS_CONFIG, "all");
+        // a retried send must not become a second command (two verify attempts for one request)
+        p.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
+        // batches concurrent requests while adding at most 1 ms to each round trip
+        p.put(ProducerConfig.LINGER_MS_CONFIG, 1);
+        // a request thread never waits for broker metadata longer than it would for the reply
+        p.put(ProducerConfig.MAX_BLOCK_MS_CONFIG, replyTimeout.toMillis());
+        return p;
+    }
+
+    private Properties consumerProperties() {
+        Properties p = new Properties();
+        p.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
+        p.put(ConsumerConfig.CLIENT_ID_CONFIG, instanceId + "-replies");
+        // otp-stream writes in exactly-once transactions: an outcome counts only once committed
+        p.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
+        // no group: positions live only in this process and start at the end each time
+        p.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
+        // a missing events topic is a deployment error to report, not one to paper over
+        p.put(ConsumerConfig.ALLOW_AUTO_CREATE_TOPICS_CONFIG, false);
+        return p;
+    }
+
+    private static String newRequestId() {
+        return UUID.randomUUID().toString();
+    }
+
+    private static String kind(OtpCommand command) {
+        return command.getClass().getSimpleName();
+    }
+}

@@ -1,0 +1,290 @@
+package io.smsotp.auth.reply;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.smsotp.auth.ApiPaths;
+import io.smsotp.auth.AuthService;
+import io.smsotp.auth.challenge.CommandsUnavailableException;
+import io.smsotp.auth.http.ApiJson;
+import io.smsotp.config.AppConfig;
+import io.smsotp.config.AuthSettings;
+import io.smsotp.config.SmsOtpConfig;
+import io.smsotp.events.ChallengeStatus;
+import io.smsotp.events.ChallengeView;
+import io.smsotp.events.Delivery;
+import io.smsotp.events.OtpCommand;
+import io.smsotp.events.OtpEvent;
+import io.smsotp.events.OtpPolicy;
+import io.smsotp.events.Topic;
+import io.smsotp.events.Topics;
+import io.smsotp.testsupport.TestKafka;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Properties;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.errors.WakeupException;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.common.serialization.StringDeserializer;
+import org.apache.kafka.common.serialization.StringSerializer;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * {@link OtpGateway} on a real broker. A small responder in this test plays otp-stream's side of
+ * the reply protocol: it reads each command and answers on the events topic in a transaction,
+ * first with a decoy addressed to another instance, then with the real reply. Challenge ids that
+ * start with {@code silent} get no answer.
+ */
+class OtpGatewayKafkaTest {
+
+    private static final Duration REPLY_TIMEOUT = Duration.ofMillis(800);
+    private static final OtpPolicy POLICY = OtpPolicy.DEFAULT;
+
+    private Topic<String, OtpCommand> commands;
+    private Topic<String, OtpEvent> events;
+    private Responder responder;
+    private OtpGateway gateway;
+
+    @BeforeEach
+    void setUp() {
+        String suffix = TestKafka.uniqueSuffix();
+        commands = new Topic<>(Topics.COMMANDS.name() + "-" + suffix, Topics.COMMANDS.keySerde(),
+                Topics.COMMANDS.valueSerde());
+        events = new Topic<>(Topics.EVENTS.name() + "-" + suffix, Topics.EVENTS.keySerde(), Topics.EVENTS.valueSerde());
+        TestKafka.createTopics(List.of(commands, events), 3);
+        responder = new Responder();
+        gateway = new OtpGateway(TestKafka.bootstrapServers(), REPLY_TIMEOUT, commands, events);
+        gateway.start();
+    }
+
+    @AfterEach
+    void tearDown() {
+        gateway.stop();
+        responder.close();
+    }
+
+    @Test
+    void completesRequestWithTheReplyAddressedToThisInstance() {
+        OtpEvent reply = gateway.create("challenge-a-0000000000001", "demo", "Demo", "+15551234567", POLICY)
+                .toCompletableFuture().join();
+
+        assertThat(reply).isInstanceOfSatisfying(OtpEvent.ChallengeCreated.class, created -> {
+            assertThat(created.challengeId()).isEqualTo("challenge-a-0000000000001");
+            assertThat(created.replyTo()).isEqualTo(gateway.instanceId());
+            assertThat(created.challenge().status()).isEqualTo(ChallengeStatus.PENDING);
+        });
+    }
+
+    @Test
+    void publishesCommandsKeyedByChallengeWithRequestIdAndReplyTo() {
+        gateway.status("challenge-b-0000000000001", "demo").toCompletableFuture().join();
+        gateway.status("challenge-b-0000000000002", "demo").toCompletableFuture().join();
+
+        assertThat(responder.seen()).hasSize(2).allSatisfy(rec -> {
+            assertThat(rec.key()).isEqualTo(rec.value().challengeId());
+            assertThat(rec.value().replyTo()).isEqualTo(gateway.instanceId());
+            assertThat(rec.value().requestId()).isNotBlank();
+            assertThat(rec.value().appId()).isEqualTo("demo");
+        });
+        assertThat(responder.seen().get(0).value().requestId())
+                .isNotEqualTo(responder.seen().get(1).value().requestId());
+    }
+
+    @Test
+    void ignoresRepliesForAnotherInstanceAndAbortedReplies() {
+        // the responder sends, before the real outcome (valid=false), an aborted reply and one
+        // for another instance, both saying valid=true
+        OtpEvent reply = gateway.verify("challenge-c-0000000000001", "demo", "123456").toCompletableFuture().join();
+
+        assertThat(reply).isInstanceOfSatisfying(OtpEvent.CodeChecked.class, checked -> {
+            assertThat(checked.valid()).isFalse();
+            assertThat(checked.replyTo()).isEqualTo(gateway.instanceId());
+        });
+    }
+
+    @Test
+    void skipsAnUnreadableEventAndKeepsAnswering() {
+        responder.publishGarbage("challenge-d-0000000000001");
+
+        OtpEvent reply = gateway.status("challenge-d-0000000000001", "demo").toCompletableFuture().join();
+
+        assertThat(reply).isInstanceOf(OtpEvent.ChallengeState.class);
+    }
+
+    @Test
+    void failsAsUnavailableWhenNoReplyComesInTime() {
+        long start = System.nanoTime();
+
+        assertThatThrownBy(() -> gateway.status("silent-0000000000000001", "demo").toCompletableFuture().join())
+                .isInstanceOf(CompletionException.class)
+                .hasCauseInstanceOf(CommandsUnavailableException.class);
+        assertThat(Duration.ofNanos(System.nanoTime() - start)).isGreaterThanOrEqualTo(REPLY_TIMEOUT);
+    }
+
+    @Test
+    void answersOverHttpThroughKafkaAnd503WithoutReply() throws Exception {
+        String key = "http-test-key-0123456789";
+        SmsOtpConfig config = SmsOtpConfig.defaults()
+                .withAuth(new AuthSettings("127.0.0.1", 0, REPLY_TIMEOUT))
+                .withApps(List.of(new AppConfig("demo", null, key, null)));
+        AuthService service = new AuthService(config, gateway).start();
+        HttpClient http = HttpClient.newHttpClient();
+        try {
+            HttpResponse<String> created = http.send(HttpRequest.newBuilder(
+                            URI.create("http://127.0.0.1:" + service.port() + ApiPaths.CHALLENGES))
+                    .header("Authorization", "Bearer " + key)
+                    .POST(HttpRequest.BodyPublishers.ofString("{\"to\": \"+1 (555) 123-4567\"}")).build(),
+                    HttpResponse.BodyHandlers.ofString());
+            assertThat(created.statusCode()).as(created.body()).isEqualTo(201);
+            assertThat(ApiJson.MAPPER.readTree(created.body()).get("to").asText()).isEqualTo("+*******4567");
+
+            HttpResponse<String> silent = http.send(HttpRequest.newBuilder(
+                            URI.create("http://127.0.0.1:" + service.port() + ApiPaths.challenge("silent0000000000000000")))
+                    .header("Authorization", "Bearer " + key).GET().build(), HttpResponse.BodyHandlers.ofString());
+            JsonNode body = ApiJson.MAPPER.readTree(silent.body());
+            assertThat(silent.statusCode()).isEqualTo(503);
+            assertThat(body.get("error").asText()).isEqualTo("unavailable");
+        } finally {
+            service.stop();
+        }
+    }
+
+    @Test
+    void failsAsUnavailableOnceStopped() {
+        gateway.stop();
+
+        assertThatThrownBy(() -> gateway.status("challenge-e-0000000000001", "demo").toCompletableFuture().join())
+                .hasCauseInstanceOf(CommandsUnavailableException.class);
+    }
+
+    /** Plays otp-stream's reply protocol: reads commands, answers each in a transaction. */
+    private final class Responder implements AutoCloseable {
+
+        private final KafkaConsumer<String, OtpCommand> consumer;
+        private final KafkaProducer<String, byte[]> producer;
+        private final List<ConsumerRecord<String, OtpCommand>> seen = new CopyOnWriteArrayList<>();
+        private final Thread thread;
+        private volatile boolean running = true;
+
+        Responder() {
+            Properties c = new Properties();
+            c.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, TestKafka.bootstrapServers());
+            c.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
+            consumer = new KafkaConsumer<>(c, new StringDeserializer(), commands.valueSerde().deserializer());
+            List<TopicPartition> partitions = consumer.partitionsFor(commands.name()).stream()
+                    .map(p -> new TopicPartition(p.topic(), p.partition())).toList();
+            consumer.assign(partitions);
+            consumer.seekToBeginning(partitions);
+
+            Properties p = new Properties();
+            p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, TestKafka.bootstrapServers());
+            p.put(ProducerConfig.TRANSACTIONAL_ID_CONFIG, "responder-" + commands.name());
+            p.put(ProducerConfig.LINGER_MS_CONFIG, 0);
+            producer = new KafkaProducer<>(p, new StringSerializer(), new ByteArraySerializer());
+            producer.initTransactions();
+
+            thread = new Thread(this::run, "test-responder");
+            thread.start();
+        }
+
+        List<ConsumerRecord<String, OtpCommand>> seen() {
+            return List.copyOf(seen);
+        }
+
+        void publishGarbage(String key) {
+            synchronized (producer) {
+                producer.beginTransaction();
+                producer.send(new ProducerRecord<>(events.name(), key, "{\"type\":\"no-such-event\"}".getBytes()));
+                producer.send(new ProducerRecord<>(events.name(), key, "not json at all".getBytes()));
+                producer.commitTransaction();
+            }
+        }
+
+        private void run() {
+            try {
+                while (running) {
+                    for (ConsumerRecord<String, OtpCommand> rec : consumer.poll(Duration.ofMillis(200))) {
+                        seen.add(rec);
+                        answer(rec.value());
+                    }
+                }
+            } catch (WakeupException e) {
+                // closing
+            } finally {
+                consumer.close();
+            }
+        }
+
+        private void answer(OtpCommand command) {
+            String id = command.challengeId();
+            if (id.startsWith("silent")) {
+                return;
+            }
+            ChallengeView view = new ChallengeView(ChallengeStatus.PENDING, "+15551234567",
+                    Instant.now().plusSeconds(300), 5, Delivery.QUEUED, null);
+            synchronized (producer) {
+                if (command instanceof OtpCommand.VerifyCode) {
+                    // an outcome that never committed must never be read
+                    producer.beginTransaction();
+                    send(new OtpEvent.CodeChecked(id, command.requestId(), command.replyTo(), true, true, view));
+                    producer.flush();
+                    producer.abortTransaction();
+                }
+                producer.beginTransaction();
+                send(reply(command, "auth-another-instance", true, view));
+                send(reply(command, command.replyTo(), false, view));
+                producer.commitTransaction();
+            }
+        }
+
+        private OtpEvent reply(OtpCommand command, String replyTo, boolean decoy, ChallengeView view) {
+            String id = command.challengeId();
+            if (command instanceof OtpCommand.CreateChallenge) {
+                return decoy
+                        ? new OtpEvent.CommandRejected(id, command.requestId(), replyTo, "duplicate", "decoy")
+                        : new OtpEvent.ChallengeCreated(id, command.requestId(), replyTo, view);
+            }
+            if (command instanceof OtpCommand.VerifyCode) {
+                return new OtpEvent.CodeChecked(id, command.requestId(), replyTo, decoy, true, view);
+            }
+            return decoy
+                    ? new OtpEvent.CommandRejected(id, command.requestId(), replyTo, "not_found", "decoy")
+                    : new OtpEvent.ChallengeState(id, command.requestId(), replyTo, view);
+        }
+
+        private void send(OtpEvent event) {
+            producer.send(new ProducerRecord<>(events.name(), event.challengeId(),
+                    events.valueSerde().serializer().serialize(events.name(), event)));
+        }
+
+        @Override
+        public void close() {
+            running = false;
+            consumer.wakeup();
+            try {
+                thread.join(TimeUnit.SECONDS.toMillis(10));
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            producer.close(Duration.ofSeconds(5));
+        }
+    }
+
+}
