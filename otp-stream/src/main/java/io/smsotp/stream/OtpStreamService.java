@@ -9,6 +9,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import org.apache.kafka.streams.CloseOptions;
 import org.apache.kafka.streams.KafkaStreams;
 import org.apache.kafka.streams.errors.StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse;
 import org.slf4j.Logger;
@@ -94,7 +95,10 @@ public final class OtpStreamService {
         if (streams == null) {
             return;
         }
-        if (!streams.close(CLOSE_TIMEOUT)) {
+        // leave the group on a clean stop: a restarted instance is then assigned its tasks at once
+        // instead of waiting out the old member's session timeout (45 s by default)
+        if (!streams.close(CloseOptions.timeout(CLOSE_TIMEOUT)
+                .withGroupMembershipOperation(CloseOptions.GroupMembershipOperation.LEAVE_GROUP))) {
             LOG.warn("otp-stream did not close within {}", CLOSE_TIMEOUT);
         }
         streams = null;

@@ -1,0 +1,92 @@
+package io.smsotp.launcher;
+
+import io.smsotp.config.ConfigException;
+import io.smsotp.config.ConfigLoader;
+import io.smsotp.config.SmsOtpConfig;
+import java.io.PrintStream;
+import java.nio.file.Path;
+import java.util.concurrent.CountDownLatch;
+
+/**
+ * {@code java -jar smsotp.jar [--config FILE] [--data-dir DIR]}: the embedded default. Stops
+ * cleanly on Ctrl-C.
+ */
+public final class Launcher {
+
+    private Launcher() {
+    }
+
+    public static void main(String[] args) throws InterruptedException {
+        Path configFile = null;
+        Path dataDir = Path.of("data");
+        for (int i = 0; i < args.length; i++) {
+            switch (args[i]) {
+                case "--config" -> configFile = Path.of(value(args, ++i, "--config"));
+                case "--data-dir" -> dataDir = Path.of(value(args, ++i, "--data-dir"));
+                case "--help", "-h" -> {
+                    usage(System.out);
+                    return;
+                }
+                default -> fail("unknown argument: " + args[i]);
+            }
+        }
+        SmsOtpConfig config;
+        try {
+            config = ConfigLoader.load(configFile, System.getenv());
+        } catch (ConfigException e) {
+            fail("invalid configuration: " + e.getMessage());
+            return;
+        }
+        EmbeddedDefault system = EmbeddedDefault.start(config, dataDir, sms -> { });
+        CountDownLatch stopped = new CountDownLatch(1);
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            System.out.println("smsotp: stopping...");
+            system.close();
+            stopped.countDown();
+        }, "smsotp-shutdown"));
+        printWelcome(system, dataDir, System.out);
+        stopped.await();
+    }
+
+    static void printWelcome(EmbeddedDefault system, Path dataDir, PrintStream out) {
+        out.println();
+        out.println("smsotp is running (Ctrl-C stops it)");
+        out.println("  2FA API        " + system.authUrl() + "/api/v1/challenges");
+        out.println("  SMS inbox      " + system.gateway().inboxUrl());
+        out.println("  Kafka          " + system.bootstrapServers()
+                + (system.embeddedBroker() ? " (embedded KRaft broker)" : " (external)"));
+        out.println("  Data dir       " + dataDir.toAbsolutePath());
+        if (system.generatedApiKey() != null) {
+            out.println("  Demo app key   " + system.generatedApiKey() + "   (app 'demo', made for this data dir)");
+            out.println();
+            out.println("Try it:");
+            out.println("  curl -s -X POST " + system.authUrl() + "/api/v1/challenges \\");
+            out.println("       -H 'Authorization: Bearer " + system.generatedApiKey() + "' \\");
+            out.println("       -H 'Content-Type: application/json' -d '{\"to\":\"+15551234567\"}'");
+            out.println("  then read the code at " + system.gateway().inboxUrl() + " and verify it:");
+            out.println("  curl -s -X POST " + system.authUrl() + "/api/v1/challenges/<id>/verify \\");
+            out.println("       -H 'Authorization: Bearer " + system.generatedApiKey() + "' \\");
+            out.println("       -H 'Content-Type: application/json' -d '{\"code\":\"<code>\"}'");
+        }
+        out.println();
+    }
+
+    private static String value(String[] args, int i, String flag) {
+        if (i >= args.length) {
+            fail(flag + " needs a value");
+        }
+        return args[i];
+    }
+
+    private static void usage(PrintStream out) {
+        out.println("usage: java -jar smsotp.jar [--config FILE] [--data-dir DIR]");
+        out.println("  --config FILE    YAML configuration (every value also settable as SMSOTP_... env var)");
+        out.println("  --data-dir DIR   where the broker, state stores and generated secrets live (default ./data)");
+    }
+
+    private static void fail(String message) {
+        System.err.println("smsotp: " + message);
+        usage(System.err);
+        System.exit(2);
+    }
+}

@@ -1,0 +1,236 @@
+package io.smsotp.launcher.bench;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.smsotp.config.ConfigLoader;
+import io.smsotp.config.SmsOtpConfig;
+import io.smsotp.launcher.EmbeddedDefault;
+import io.smsotp.launcher.gateway.FakeSmsGateway.ReceivedSms;
+import java.io.IOException;
+import java.lang.management.ManagementFactory;
+import java.lang.management.MemoryPoolMXBean;
+import java.lang.management.MemoryType;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.HdrHistogram.Histogram;
+import org.HdrHistogram.Recorder;
+
+/**
+ * Starts the embedded default in this JVM and measures it from the outside, over HTTP: create
+ * → SMS at the (fake) provider, verify round trips, peak memory, and the broker's raw
+ * produce→consume round trip as the physical limit. Run with:
+ * {@code java -Xmx512m -cp launcher/target/smsotp.jar io.smsotp.launcher.bench.Benchmark}
+ */
+public final class Benchmark {
+
+    private static final Pattern CODE = Pattern.compile("\\b(\\d{4,10})\\b");
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    private final EmbeddedDefault system;
+    private final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
+            .connectTimeout(Duration.ofSeconds(5)).build();
+    private final String apiKey;
+    /** Per recipient number: when its create was sent (nanoTime). */
+    private final Map<String, Long> createSentAt = new ConcurrentHashMap<>();
+    /** Per recipient number: the code its SMS carried. */
+    private final Map<String, String> codes = new ConcurrentHashMap<>();
+    /** Per recipient number: challenge id from the 201. */
+    private final Map<String, String> ids = new ConcurrentHashMap<>();
+    private final Recorder createToSms = new Recorder(3);
+    private final AtomicLong smsCount = new AtomicLong();
+    private final AtomicLong lastSmsNanos = new AtomicLong();
+
+    private Benchmark(EmbeddedDefault system) {
+        this.system = system;
+        this.apiKey = system.generatedApiKey();
+    }
+
+    public static void main(String[] args) throws Exception {
+        int rate = intArg(args, "--rate", 1000);
+        int maxRate = intArg(args, "--max-rate", 2000);
+        int seconds = intArg(args, "--seconds", 20);
+        Path dataDir = Files.createTempDirectory("smsotp-bench-");
+        // ports 0: the benchmark must not collide with a launcher that is running
+        SmsOtpConfig config = ConfigLoader.parse("auth: {port: 0}\ngateway: {port: 0}\n", System.getenv());
+        Benchmark[] self = new Benchmark[1];
+        try (EmbeddedDefault system = EmbeddedDefault.start(config, dataDir, sms -> self[0].onSms(sms))) {
+            self[0] = new Benchmark(system);
+            self[0].run(rate, maxRate, seconds);
+        }
+        System.exit(0);
+    }
+
+    private void run(int rate, int maxRate, int seconds) throws Exception {
+        System.out.printf("smsotp benchmark: %d cores, max heap %d MiB, Java %s, commit interval %s%n",
+                Runtime.getRuntime().availableProcessors(), Runtime.getRuntime().maxMemory() >> 20,
+                System.getProperty("java.version"), system.config().stream().commitInterval());
+        warmUp();
+
+        Histogram raw = RawKafkaRoundTrip.measure(system.bootstrapServers(), 2000, 2000 * Math.min(seconds, 10));
+        row("raw Kafka produce→consume @2000/s", raw, raw.getTotalCount(), Double.NaN);
+
+        Phase create = createPhase(rate, seconds, 1_000_000);
+        row(String.format("create→SMS @%d/s", rate), create.latency, create.done, create.perSecond);
+        row(String.format("create HTTP 201 @%d/s", rate), create.httpLatency, create.done, Double.NaN);
+
+        Phase verify = verifyPhase(rate);
+        row(String.format("verify round trip @%d/s", rate), verify.latency, verify.done, verify.perSecond);
+        System.out.printf("  verify answers: %d valid:true of %d sent, %d errors%n", verify.valid, verify.sent, verify.errors);
+
+        Phase max = createPhase(maxRate, seconds, 2_000_000);
+        row(String.format("create→SMS @%d/s offered", maxRate), max.latency, max.done, max.perSecond);
+        System.out.printf("  errors: create phase %d, max phase %d%n", create.errors, max.errors);
+
+        System.out.printf("peak heap used %d MiB; peak RSS %s%n", peakHeapMiB(), peakRss());
+    }
+
+    private void warmUp() throws Exception {
+        createPhase(200, 5, 3_000_000);
+    }
+
+    private void onSms(ReceivedSms sms) {
+        Matcher m = CODE.matcher(sms.text());
+        if (m.find()) {
+            codes.put(sms.to(), m.group(1));
+        }
+        Long sent = createSentAt.get(sms.to());
+        if (sent != null) {
+            createToSms.recordValue(Math.max(0, sms.receivedNanos() - sent) / 1000);
+        }
+        smsCount.incrementAndGet();
+        lastSmsNanos.set(sms.receivedNanos());
+    }
+
+    private Phase createPhase(int perSecond, int seconds, int numberBase) throws InterruptedException {
+        int count = perSecond * seconds;
+        createToSms.reset();
+        Recorder httpLatency = new Recorder(3);
+        AtomicInteger errors = new AtomicInteger();
+        AtomicInteger done = new AtomicInteger();
+        long smsBefore = smsCount.get();
+        long start = System.nanoTime();
+        Pacer.run(count, perSecond, i -> {
+            String to = "+1212" + (numberBase + i);
+            long t0 = System.nanoTime();
+            createSentAt.put(to, t0);
+            http.sendAsync(post("/api/v1/challenges", "{\"to\":\"" + to + "\"}"), HttpResponse.BodyHandlers.ofString())
+                    .whenComplete((resp, err) -> {
+                        httpLatency.recordValue((System.nanoTime() - t0) / 1000);
+                        if (err != null || resp.statusCode() != 201) {
+                            errors.incrementAndGet();
+                        } else {
+                            ids.put(to, idOf(resp.body()));
+                            done.incrementAndGet();
+                        }
+                    });
+        });
+        awaitCount(() -> smsCount.get() - smsBefore + errors.get(), count, Duration.ofSeconds(60));
+        double took = (Math.max(lastSmsNanos.get(), start) - start) / 1e9;
+        long delivered = smsCount.get() - smsBefore;
+        return new Phase(createToSms.getIntervalHistogram(), httpLatency.getIntervalHistogram(),
+                count, delivered, delivered / took, errors.get(), 0);
+    }
+
+    private Phase verifyPhase(int perSecond) throws InterruptedException {
+        var targets = ids.entrySet().stream().filter(e -> codes.containsKey(e.getKey())
+                && e.getKey().startsWith("+12121")).toList();
+        Recorder latency = new Recorder(3);
+        AtomicInteger valid = new AtomicInteger();
+        AtomicInteger errors = new AtomicInteger();
+        AtomicInteger answered = new AtomicInteger();
+        long start = System.nanoTime();
+        Pacer.run(targets.size(), perSecond, i -> {
+            var t = targets.get((int) i);
+            long t0 = System.nanoTime();
+            http.sendAsync(post("/api/v1/challenges/" + t.getValue() + "/verify",
+                    "{\"code\":\"" + codes.get(t.getKey()) + "\"}"), HttpResponse.BodyHandlers.ofString())
+                    .whenComplete((resp, err) -> {
+                        latency.recordValue((System.nanoTime() - t0) / 1000);
+                        if (err != null || resp.statusCode() != 200) {
+                            errors.incrementAndGet();
+                        } else if (resp.body().contains("\"valid\":true")) {
+                            valid.incrementAndGet();
+                        }
+                        answered.incrementAndGet();
+                    });
+        });
+        awaitCount(answered::get, targets.size(), Duration.ofSeconds(60));
+        double took = (System.nanoTime() - start) / 1e9;
+        return new Phase(latency.getIntervalHistogram(), null, targets.size(), answered.get(),
+                answered.get() / took, errors.get(), valid.get());
+    }
+
+    private HttpRequest post(String path, String body) {
+        return HttpRequest.newBuilder(URI.create(system.authUrl() + path))
+                .timeout(Duration.ofSeconds(30))
+                .header("Authorization", "Bearer " + apiKey)
+                .header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString(body)).build();
+    }
+
+    private static String idOf(String body) {
+        try {
+            JsonNode node = JSON.readTree(body);
+            return node.path("id").asText();
+        } catch (IOException e) {
+            return "";
+        }
+    }
+
+    private static void awaitCount(java.util.function.LongSupplier value, long target, Duration max)
+            throws InterruptedException {
+        long deadline = System.nanoTime() + max.toNanos();
+        while (value.getAsLong() < target && System.nanoTime() < deadline) {
+            Thread.sleep(20);
+        }
+    }
+
+    private static void row(String name, Histogram h, long count, double perSecond) {
+        System.out.printf("%-36s n=%-7d %s p50 %7.1f ms  p99 %7.1f ms  max %7.1f ms%n", name, count,
+                Double.isNaN(perSecond) ? "              " : String.format("%8.0f/s     ", perSecond),
+                h.getValueAtPercentile(50) / 1000.0, h.getValueAtPercentile(99) / 1000.0, h.getMaxValue() / 1000.0);
+    }
+
+    private static long peakHeapMiB() {
+        long sum = 0;
+        for (MemoryPoolMXBean pool : ManagementFactory.getMemoryPoolMXBeans()) {
+            if (pool.getType() == MemoryType.HEAP && pool.getPeakUsage() != null) {
+                sum += pool.getPeakUsage().getUsed();
+            }
+        }
+        return sum >> 20;
+    }
+
+    private static String peakRss() {
+        try {
+            return Files.readAllLines(Path.of("/proc/self/status")).stream().filter(l -> l.startsWith("VmHWM"))
+                    .map(l -> l.replace("VmHWM:", "").trim()).findFirst().orElse("n/a");
+        } catch (IOException e) {
+            return "n/a";
+        }
+    }
+
+    private static int intArg(String[] args, String name, int fallback) {
+        for (int i = 0; i < args.length - 1; i++) {
+            if (args[i].equals(name)) {
+                return Integer.parseInt(args[i + 1]);
+            }
+        }
+        return fallback;
+    }
+
+    private record Phase(Histogram latency, Histogram httpLatency, long sent, long done, double perSecond,
+                         int errors, int valid) {
+    }
+}

@@ -1,0 +1,168 @@
+package io.smsotp.launcher.gateway;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.javalin.Javalin;
+import io.javalin.http.BadRequestResponse;
+import io.javalin.http.Context;
+import io.javalin.http.HttpStatus;
+import java.time.Instant;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Deque;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.function.Consumer;
+
+/**
+ * A local stand-in for an SMS provider: a real HTTP server that accepts {@code POST /send} with
+ * JSON {@code {"to","text","id"}}, answers 202 like Clickatell or Plivo, and shows what it received
+ * on an inbox page ({@code /}) and as JSON ({@code GET /messages?to=+15551234567}).
+ */
+public final class FakeSmsGateway {
+
+    public static final String SEND_PATH = "/send";
+    public static final String MESSAGES_PATH = "/messages";
+    public static final String INBOX_PATH = "/";
+    /** The inbox keeps the newest messages only, so a long benchmark cannot fill the heap. */
+    static final int KEEP = 1000;
+
+    private final ObjectMapper mapper = new ObjectMapper();
+    private final Deque<ReceivedSms> inbox = new ArrayDeque<>();
+    private final String host;
+    private final int port;
+    private final Consumer<ReceivedSms> listener;
+    private Javalin app;
+
+    /**
+     * @param listener told of each message as it arrives (the benchmark times deliveries with it)
+     */
+    public FakeSmsGateway(String host, int port, Consumer<ReceivedSms> listener) {
+        this.host = Objects.requireNonNull(host, "host");
+        this.port = port;
+        this.listener = Objects.requireNonNull(listener, "listener");
+    }
+
+    public FakeSmsGateway(String host, int port) {
+        this(host, port, sms -> { });
+    }
+
+    public synchronized FakeSmsGateway start() {
+        app = Javalin.create(cfg -> {
+            cfg.startup.showJavalinBanner = false;
+            cfg.routes.post(SEND_PATH, this::receive);
+            cfg.routes.get(MESSAGES_PATH, this::messages);
+            cfg.routes.get(INBOX_PATH, this::inboxPage);
+            cfg.routes.exception(BadRequestResponse.class, (e, ctx) ->
+                    ctx.status(HttpStatus.BAD_REQUEST).json(Map.of("error", "bad_request", "message", e.getMessage())));
+        }).start(host, port);
+        return this;
+    }
+
+    public synchronized void stop() {
+        if (app != null) {
+            app.stop();
+            app = null;
+        }
+    }
+
+    public int port() {
+        return app.port();
+    }
+
+    /** The URL a provider config points at. */
+    public String sendUrl() {
+        return "http://127.0.0.1:" + port() + SEND_PATH;
+    }
+
+    public String inboxUrl() {
+        return "http://localhost:" + port() + INBOX_PATH;
+    }
+
+    /** Messages received for {@code to}, oldest first; all of them when {@code to} is null. */
+    public List<ReceivedSms> messagesTo(String to) {
+        synchronized (inbox) {
+            return inbox.stream().filter(m -> to == null || m.to().equals(to)).toList();
+        }
+    }
+
+    private void receive(Context ctx) throws Exception {
+        JsonNode body;
+        try {
+            body = mapper.readTree(ctx.bodyAsBytes());
+        } catch (Exception e) {
+            throw new BadRequestResponse("body must be JSON");
+        }
+        if (body == null || !body.path("to").isTextual() || !body.path("text").isTextual()) {
+            throw new BadRequestResponse("body must have text fields 'to' and 'text'");
+        }
+        ReceivedSms sms = new ReceivedSms(body.path("id").asText(null), body.get("to").asText(),
+                body.get("text").asText(), Instant.now(), System.nanoTime());
+        synchronized (inbox) {
+            inbox.addLast(sms);
+            while (inbox.size() > KEEP) {
+                inbox.removeFirst();
+            }
+        }
+        listener.accept(sms);
+        ctx.status(HttpStatus.ACCEPTED).json(Map.of("accepted", true));
+    }
+
+    private void messages(Context ctx) {
+        String to = ctx.queryParam("to");
+        List<Map<String, Object>> out = new ArrayList<>();
+        for (ReceivedSms m : messagesTo(to)) {
+            out.add(Map.of("to", m.to(), "text", m.text(), "receivedAt", m.receivedAt().toString(),
+                    "id", m.id() == null ? "" : m.id()));
+        }
+        ctx.json(out);
+    }
+
+    private void inboxPage(Context ctx) {
+        StringBuilder rows = new StringBuilder();
+        List<ReceivedSms> all = new ArrayList<>(messagesTo(null));
+        for (int i = all.size() - 1; i >= 0 && i >= all.size() - 200; i--) {
+            ReceivedSms m = all.get(i);
+            rows.append("<tr><td>").append(escape(m.receivedAt().toString())).append("</td><td>")
+                    .append(escape(m.to())).append("</td><td>").append(escape(m.text())).append("</td></tr>\n");
+        }
+        ctx.contentType("text/html; charset=utf-8").result("""
+                <!doctype html>
+                <html lang="en"><head><meta charset="utf-8">
+                <meta http-equiv="refresh" content="3">
+                <title>SMS inbox - smsotp fake gateway</title>
+                <style>body{font-family:sans-serif;margin:2em}table{border-collapse:collapse}
+                td,th{border:1px solid #ccc;padding:.4em .8em;text-align:left}</style></head>
+                <body><h1>SMS inbox</h1>
+                <p>Messages this fake SMS gateway received, newest first (the page refreshes every 3 s).
+                JSON: <code>GET /messages?to=+15551234567</code></p>
+                <table><tr><th>Received</th><th>To</th><th>Text</th></tr>
+                """ + (rows.length() == 0 ? "<tr><td colspan=3>No messages yet.</td></tr>" : rows) + """
+                </table></body></html>
+                """);
+    }
+
+    private static String escape(String s) {
+        StringBuilder sb = new StringBuilder(s.length());
+        for (char c : s.toCharArray()) {
+            switch (c) {
+                case '<' -> sb.append("&lt;");
+                case '>' -> sb.append("&gt;");
+                case '&' -> sb.append("&amp;");
+                case '"' -> sb.append("&quot;");
+                case '\'' -> sb.append("&#39;");
+                default -> sb.append(c);
+            }
+        }
+        return sb.toString();
+    }
+
+    /** One message as the gateway received it; {@code receivedNanos} is {@link System#nanoTime()} at arrival. */
+    public record ReceivedSms(String id, String to, String text, Instant receivedAt, long receivedNanos) {
+        @Override
+        public String toString() {
+            return "ReceivedSms[id=" + id + ", to=" + to + "]";
+        }
+    }
+}

@@ -1,0 +1,181 @@
+package io.smsotp.launcher;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.smsotp.config.ConfigLoader;
+import io.smsotp.config.SmsOtpConfig;
+import io.smsotp.testsupport.TestKafka;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The whole product as a user runs it: the launcher's embedded default (its own KRaft broker,
+ * the three services, the fake SMS gateway), driven over HTTP only.
+ */
+class EndToEndTest {
+
+    static final String DEMO_KEY = "e2e-demo-api-key-0123456789";
+    static final String QUICK_KEY = "e2e-quick-api-key-0123456789";
+    static final String CONFIG = """
+            auth: {port: 0}
+            gateway: {port: 0}
+            apps:
+              - {id: demo, name: Demo Shop, apiKey: %s, otp: {length: 6, ttl: PT5M, maxAttempts: 3}}
+              - {id: quick, apiKey: %s, otp: {length: 8, ttl: PT2S, maxAttempts: 5}}
+            """.formatted(DEMO_KEY, QUICK_KEY);
+    private static final Pattern CODE = Pattern.compile("\\b(\\d{4,10})\\b");
+    private static final AtomicInteger NUMBERS = new AtomicInteger();
+
+    static Path dataDir;
+    static EmbeddedDefault system;
+    static Http demo;
+    static Http quick;
+
+    @BeforeAll
+    static void startEmbeddedDefault() throws Exception {
+        dataDir = Files.createTempDirectory("smsotp-e2e-");
+        system = EmbeddedDefault.start(config(), dataDir, sms -> { });
+        demo = new Http(system.authUrl(), DEMO_KEY);
+        quick = new Http(system.authUrl(), QUICK_KEY);
+    }
+
+    @AfterAll
+    static void stop() {
+        if (system != null) {
+            system.close();
+        }
+        TestKafka.deleteRecursively(dataDir);
+    }
+
+    static SmsOtpConfig config() {
+        return ConfigLoader.parse(CONFIG, Map.of());
+    }
+
+    @Test
+    void createdChallengeSendsAnSmsWhoseCodeApprovesExactlyOnce() {
+        String to = newNumber();
+        Http.Answer created = demo.createChallenge(to);
+        assertThat(created.status()).isEqualTo(201);
+        assertThat(created.body().path("status").asText()).isEqualTo("pending");
+        assertThat(created.body().path("to").asText()).endsWith(to.substring(to.length() - 4)).doesNotContain(to);
+        assertThat(created.body().path("attemptsLeft").asInt()).isEqualTo(3);
+        assertThat(Instant.parse(created.body().path("expiresAt").asText())).isAfter(Instant.now().plusSeconds(240));
+        String id = created.body().path("id").asText();
+
+        String text = awaitSms(to);
+        assertThat(text).contains("Demo Shop");
+        String code = codeIn(text);
+        assertThat(code).hasSize(6);
+
+        Http.Answer first = demo.verify(id, code);
+        assertThat(first.status()).isEqualTo(200);
+        assertThat(first.body().path("valid").asBoolean()).isTrue();
+        assertThat(first.body().path("status").asText()).isEqualTo("approved");
+
+        Http.Answer again = demo.verify(id, code);
+        assertThat(again.status()).isEqualTo(409);
+        assertThat(again.body().path("valid").asBoolean()).isFalse();
+        assertThat(again.body().path("status").asText()).isEqualTo("approved");
+    }
+
+    @Test
+    void statusShowsDeliveryOnceTheProviderAcceptedTheSms() {
+        String to = newNumber();
+        String id = demo.createChallenge(to).body().path("id").asText();
+        awaitSms(to);
+
+        await().atMost(Duration.ofSeconds(20)).untilAsserted(() -> {
+            Http.Answer status = demo.get("/api/v1/challenges/" + id);
+            assertThat(status.status()).isEqualTo(200);
+            assertThat(status.body().path("delivery").asText()).isEqualTo("sent");
+            assertThat(status.body().path("status").asText()).isEqualTo("pending");
+        });
+    }
+
+    @Test
+    void wrongCodeCostsAnAttemptAndRunningOutRefusesEvenTheRightCode() {
+        String to = newNumber();
+        String id = demo.createChallenge(to).body().path("id").asText();
+        String code = codeIn(awaitSms(to));
+        String wrong = code.equals("000000") ? "111111" : "000000";
+
+        Http.Answer miss = demo.verify(id, wrong);
+        assertThat(miss.status()).isEqualTo(200);
+        assertThat(miss.body().path("valid").asBoolean()).isFalse();
+        assertThat(miss.body().path("status").asText()).isEqualTo("pending");
+        assertThat(miss.body().path("attemptsLeft").asInt()).isEqualTo(2);
+
+        demo.verify(id, wrong);
+        Http.Answer last = demo.verify(id, wrong);
+        assertThat(last.body().path("status").asText()).isEqualTo("max_attempts_reached");
+        assertThat(last.body().path("attemptsLeft").asInt()).isZero();
+
+        Http.Answer right = demo.verify(id, code);
+        assertThat(right.status()).isEqualTo(409);
+        assertThat(right.body().path("valid").asBoolean()).isFalse();
+        assertThat(right.body().path("status").asText()).isEqualTo("max_attempts_reached");
+    }
+
+    @Test
+    void codeIsRefusedOnceTheChallengeExpired() {
+        String to = newNumber();
+        Http.Answer created = quick.createChallenge(to);
+        String id = created.body().path("id").asText();
+        Instant expiresAt = Instant.parse(created.body().path("expiresAt").asText());
+        String code = codeIn(awaitSms(to));
+        assertThat(code).hasSize(8);
+
+        await().atMost(Duration.ofSeconds(10)).until(() -> Instant.now().isAfter(expiresAt.plusMillis(100)));
+        Http.Answer late = quick.verify(id, code);
+        assertThat(late.status()).isEqualTo(409);
+        assertThat(late.body().path("status").asText()).isEqualTo("expired");
+        assertThat(late.body().path("valid").asBoolean()).isFalse();
+    }
+
+    @Test
+    void anotherApplicationCannotSeeOrVerifyTheChallenge() {
+        String to = newNumber();
+        String id = demo.createChallenge(to).body().path("id").asText();
+        String code = codeIn(awaitSms(to));
+
+        assertThat(quick.get("/api/v1/challenges/" + id).status()).isEqualTo(404);
+        assertThat(quick.verify(id, code).status()).isEqualTo(404);
+        assertThat(new Http(system.authUrl(), "not-a-configured-key-at-all").get("/api/v1/challenges/" + id).status())
+                .isEqualTo(401);
+        assertThat(demo.verify(id, code).body().path("valid").asBoolean()).isTrue();
+    }
+
+    static String newNumber() {
+        return "+1212555" + String.format("%04d", NUMBERS.incrementAndGet());
+    }
+
+    static String awaitSms(String to) {
+        String[] text = new String[1];
+        await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(50)).until(() -> {
+            JsonNode list = Http.getJson("http://127.0.0.1:" + system.gateway().port() + "/messages?to=" + Http.encode(to));
+            if (list.isArray() && list.size() > 0) {
+                text[0] = list.get(list.size() - 1).path("text").asText();
+                return true;
+            }
+            return false;
+        });
+        return text[0];
+    }
+
+    static String codeIn(String text) {
+        Matcher m = CODE.matcher(text);
+        assertThat(m.find()).as("a code in the SMS text").isTrue();
+        return m.group(1);
+    }
+}
