@@ -9,6 +9,7 @@ import io.smsotp.auth.challenge.CommandsUnavailableException;
 import io.smsotp.auth.http.ApiException;
 import java.util.Locale;
 import java.util.Map;
+import java.util.concurrent.CancellationException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -30,6 +31,13 @@ final class ErrorMapping {
                 answer(ctx, ApiException.badRequest("malformed_json", "the body is not valid JSON")));
         routes.exception(CommandsUnavailableException.class, (e, ctx) -> {
             LOG.warn("{} {}: {}", ctx.method(), ctx.path(), e.getMessage());
+            ctx.header("Retry-After", "1");
+            answer(ctx, new ApiException(503, "unavailable",
+                    "the challenge service did not answer in time; try again"));
+        });
+        // Jetty's async timeout cancels a request still waiting: the same outcome as no reply
+        routes.exception(CancellationException.class, (e, ctx) -> {
+            ctx.header("Retry-After", "1");
             answer(ctx, new ApiException(503, "unavailable",
                     "the challenge service did not answer in time; try again"));
         });

@@ -43,7 +43,7 @@ class AuthServiceHttpTest {
     @BeforeEach
     void start() {
         SmsOtpConfig config = SmsOtpConfig.defaults()
-                .withAuth(new AuthSettings("127.0.0.1", 0, Duration.ofSeconds(2)))
+                .withAuth(new AuthSettings("127.0.0.1", 0, Duration.ofSeconds(2), null))
                 .withApps(List.of(new AppConfig("demo", "Demo Shop", DEMO_KEY, DEMO_POLICY),
                         new AppConfig("other", null, OTHER_KEY, null)));
         writer = new InMemoryWriter();

@@ -31,7 +31,13 @@ public final class StreamsProperties {
         props.put(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, StreamsConfig.EXACTLY_ONCE_V2);
         // outputs become visible to read_committed readers only at commit: this bounds every reply
         props.put(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, Long.toString(stream.commitInterval().toMillis()));
+        // the thread commits only between polls; an idle poll blocks up to poll.ms (default 100 ms),
+        // which would hold the last outputs invisible that long: poll no longer than a commit interval
+        props.put(StreamsConfig.POLL_MS_CONFIG, Long.toString(stream.commitInterval().toMillis()));
         props.put(StreamsConfig.STATE_DIR_CONFIG, stateDir(stream));
+        // a commit blocks its thread for several broker round trips (flush, offsets, end txn);
+        // with one thread per partition the commits overlap and the work of the others goes on
+        props.put(StreamsConfig.NUM_STREAM_THREADS_CONFIG, stream.threads());
         // changelogs and repartition topics get the same durability as the pipeline's own topics
         props.put(StreamsConfig.REPLICATION_FACTOR_CONFIG, (int) kafka.replicationFactor());
         // a record that cannot be read is logged, dead-lettered with the reason, and skipped:
@@ -47,6 +53,11 @@ public final class StreamsProperties {
         props.put(StreamsConfig.ERRORS_DEAD_LETTER_QUEUE_TOPIC_NAME_CONFIG, Topics.DEAD_LETTER.name());
         // replies wait for the commit anyway; a long linger would only add to every round trip
         props.put(StreamsConfig.producerPrefix(ProducerConfig.LINGER_MS_CONFIG), "1");
+        // the first write of each transaction often meets CONCURRENT_TRANSACTIONS while the broker
+        // still writes the previous commit's markers; the default 100 ms back-off (growing to 1 s)
+        // then stalls the stream thread once per commit, so retry after a few milliseconds
+        props.put(StreamsConfig.producerPrefix(ProducerConfig.RETRY_BACKOFF_MS_CONFIG), "5");
+        props.put(StreamsConfig.producerPrefix(ProducerConfig.RETRY_BACKOFF_MAX_MS_CONFIG), "50");
         return props;
     }
 

@@ -60,7 +60,7 @@ class OtpStreamServiceIntegrationTest {
         byte[] key = new byte[32];
         new SecureRandom().nextBytes(key);
         StreamSettings stream = new StreamSettings("otp-stream-it-" + suffix, Base64.getEncoder().encodeToString(key),
-                null, null, stateDir.toString());
+                null, null, stateDir.toString(), null);
         service = new OtpStreamService(stream, new KafkaSettings(servers, 3, (short) 1));
         service.start();
 

@@ -50,7 +50,7 @@ final class TopologyFixture implements AutoCloseable {
         byte[] key = new byte[32];
         new SecureRandom().nextBytes(key);
         settings = new StreamSettings("otp-stream-test", Base64.getEncoder().encodeToString(key), null,
-                sweepInterval, stateDir.toString());
+                sweepInterval, stateDir.toString(), null);
         Properties props = StreamsProperties.of(settings, KafkaSettings.defaults().withBootstrapServers("test:9092"));
         props.put(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, processingGuarantee);
         driver = new TopologyTestDriver(OtpTopology.buildTopology(settings), props, START);

@@ -139,10 +139,26 @@ class OtpGatewayKafkaTest {
     }
 
     @Test
+    void failsAtOnceWhenTooManyRequestsAlreadyWait() {
+        OtpGateway small = new OtpGateway(TestKafka.bootstrapServers(), Duration.ofSeconds(30), 1, commands, events);
+        small.start();
+        try {
+            var first = small.status("silent-0000000000000002", "demo").toCompletableFuture();
+            long start = System.nanoTime();
+            assertThatThrownBy(() -> small.status("silent-0000000000000003", "demo").toCompletableFuture().join())
+                    .hasCauseInstanceOf(CommandsUnavailableException.class).hasMessageContaining("busy");
+            assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(5));
+            assertThat(first).isNotDone();
+        } finally {
+            small.stop();
+        }
+    }
+
+    @Test
     void answersOverHttpThroughKafkaAnd503WithoutReply() throws Exception {
         String key = "http-test-key-0123456789";
         SmsOtpConfig config = SmsOtpConfig.defaults()
-                .withAuth(new AuthSettings("127.0.0.1", 0, REPLY_TIMEOUT))
+                .withAuth(new AuthSettings("127.0.0.1", 0, REPLY_TIMEOUT, null))
                 .withApps(List.of(new AppConfig("demo", null, key, null)));
         AuthService service = new AuthService(config, gateway).start();
         HttpClient http = HttpClient.newHttpClient();

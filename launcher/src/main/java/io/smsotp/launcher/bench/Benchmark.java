@@ -36,6 +36,8 @@ public final class Benchmark {
 
     private static final Pattern CODE = Pattern.compile("\\b(\\d{4,10})\\b");
     private static final ObjectMapper JSON = new ObjectMapper();
+    /** Requests the load generator keeps open at most; past it, sends are counted as errors. */
+    private static final int MAX_IN_FLIGHT = 4000;
 
     private final EmbeddedDefault system;
     private final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
@@ -66,16 +68,22 @@ public final class Benchmark {
         Benchmark[] self = new Benchmark[1];
         try (EmbeddedDefault system = EmbeddedDefault.start(config, dataDir, sms -> self[0].onSms(sms))) {
             self[0] = new Benchmark(system);
-            self[0].run(rate, maxRate, seconds);
+            self[0].run(rate, maxRate, seconds, args);
         }
         System.exit(0);
     }
 
-    private void run(int rate, int maxRate, int seconds) throws Exception {
-        System.out.printf("smsotp benchmark: %d cores, max heap %d MiB, Java %s, commit interval %s%n",
+    private void run(int rate, int maxRate, int seconds, String[] args) throws Exception {
+        System.out.printf("smsotp benchmark: %d cores, max heap %d MiB, Java %s, commit interval %s, %d partitions%n",
                 Runtime.getRuntime().availableProcessors(), Runtime.getRuntime().maxMemory() >> 20,
-                System.getProperty("java.version"), system.config().stream().commitInterval());
-        warmUp();
+                System.getProperty("java.version"), system.config().stream().commitInterval(),
+                system.config().kafka().partitions());
+        System.out.println("broker at " + system.bootstrapServers() + ", 2FA API at " + system.authUrl());
+        // a cold JVM (broker, services and this load generator all interpreting and compiling on two
+        // cores) serves far less than a warm one: ramp up outside the measured phases
+        int warm = intArg(args, "--warmup-seconds", 30);
+        warmUp(100, warm);
+        warmUp(Math.max(100, rate / 2), 10);
 
         Histogram raw = RawKafkaRoundTrip.measure(system.bootstrapServers(), 2000, 2000 * Math.min(seconds, 10));
         row("raw Kafka produce→consume @2000/s", raw, raw.getTotalCount(), Double.NaN);
@@ -83,6 +91,8 @@ public final class Benchmark {
         Phase create = createPhase(rate, seconds, 1_000_000);
         row(String.format("create→SMS @%d/s", rate), create.latency, create.done, create.perSecond);
         row(String.format("create HTTP 201 @%d/s", rate), create.httpLatency, create.done, Double.NaN);
+        System.out.printf("  create answers: %d of %d were 201; %d SMS reached the provider%n", create.valid,
+                create.sent, create.done);
 
         Phase verify = verifyPhase(rate);
         row(String.format("verify round trip @%d/s", rate), verify.latency, verify.done, verify.perSecond);
@@ -90,13 +100,17 @@ public final class Benchmark {
 
         Phase max = createPhase(maxRate, seconds, 2_000_000);
         row(String.format("create→SMS @%d/s offered", maxRate), max.latency, max.done, max.perSecond);
-        System.out.printf("  errors: create phase %d, max phase %d%n", create.errors, max.errors);
+        row(String.format("create HTTP 201 @%d/s offered", maxRate), max.httpLatency, max.done, Double.NaN);
+        System.out.printf("  create answers: %d of %d were 201; %d SMS reached the provider%n", max.valid,
+                max.sent, max.done);
 
         System.out.printf("peak heap used %d MiB; peak RSS %s%n", peakHeapMiB(), peakRss());
     }
 
-    private void warmUp() throws Exception {
-        createPhase(200, 5, 3_000_000);
+    /** JIT, connection pools and RocksDB caches warm up outside the measured phases. */
+    private void warmUp(int perSecond, int seconds) throws Exception {
+        Phase w = createPhase(perSecond, seconds, 3_000_000);
+        System.out.printf("warm-up: %d creates at %d/s, %d errors (not counted)%n", w.sent, perSecond, w.errors);
     }
 
     private void onSms(ReceivedSms sms) {
@@ -120,12 +134,20 @@ public final class Benchmark {
         AtomicInteger done = new AtomicInteger();
         long smsBefore = smsCount.get();
         long start = System.nanoTime();
+        AtomicInteger inFlight = new AtomicInteger();
         Pacer.run(count, perSecond, i -> {
             String to = "+1212" + (numberBase + i);
+            if (inFlight.get() >= MAX_IN_FLIGHT) {
+                // overloaded: shed instead of queueing without bound in the load generator
+                errors.incrementAndGet();
+                return;
+            }
+            inFlight.incrementAndGet();
             long t0 = System.nanoTime();
             createSentAt.put(to, t0);
             http.sendAsync(post("/api/v1/challenges", "{\"to\":\"" + to + "\"}"), HttpResponse.BodyHandlers.ofString())
                     .whenComplete((resp, err) -> {
+                        inFlight.decrementAndGet();
                         httpLatency.recordValue((System.nanoTime() - t0) / 1000);
                         if (err != null || resp.statusCode() != 201) {
                             errors.incrementAndGet();
@@ -139,7 +161,7 @@ public final class Benchmark {
         double took = (Math.max(lastSmsNanos.get(), start) - start) / 1e9;
         long delivered = smsCount.get() - smsBefore;
         return new Phase(createToSms.getIntervalHistogram(), httpLatency.getIntervalHistogram(),
-                count, delivered, delivered / took, errors.get(), 0);
+                count, delivered, delivered / took, errors.get(), done.get());
     }
 
     private Phase verifyPhase(int perSecond) throws InterruptedException {
@@ -230,6 +252,10 @@ public final class Benchmark {
         return fallback;
     }
 
+    /**
+     * @param done SMS delivered (create phases) or answers (verify)
+     * @param valid 201 answers (create phases) or valid:true answers (verify)
+     */
     private record Phase(Histogram latency, Histogram httpLatency, long sent, long done, double perSecond,
                          int errors, int valid) {
     }
