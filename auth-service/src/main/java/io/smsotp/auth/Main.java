@@ -3,6 +3,7 @@ package io.smsotp.auth;
 import io.smsotp.config.ConfigException;
 import io.smsotp.config.ConfigLoader;
 import io.smsotp.config.SmsOtpConfig;
+import io.smsotp.events.TopicAdmin;
 import java.nio.file.Path;
 
 /** Runs auth-service alone: {@code java -jar auth-service.jar [--config FILE]}. */
@@ -13,8 +14,9 @@ public final class Main {
 
     public static void main(String[] args) {
         AuthService service;
+        SmsOtpConfig config;
         try {
-            SmsOtpConfig config = ConfigLoader.load(configFile(args), System.getenv());
+            config = ConfigLoader.load(configFile(args), System.getenv());
             requireRunnable(config);
             service = AuthService.withKafka(config);
         } catch (ConfigException | IllegalArgumentException e) {
@@ -24,6 +26,8 @@ public final class Main {
         }
         Runtime.getRuntime().addShutdownHook(new Thread(service::stop, "auth-service-shutdown"));
         try {
+            // idempotent: whichever service starts first makes the pipeline's topics
+            TopicAdmin.ensurePipelineTopics(config.kafka().bootstrapServers(), config.kafka());
             service.start();
         } catch (RuntimeException e) {
             System.err.println("auth-service could not start: " + e.getMessage());

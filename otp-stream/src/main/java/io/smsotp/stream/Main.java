@@ -3,6 +3,7 @@ package io.smsotp.stream;
 import io.smsotp.config.ConfigException;
 import io.smsotp.config.ConfigLoader;
 import io.smsotp.config.SmsOtpConfig;
+import io.smsotp.events.TopicAdmin;
 import java.nio.file.Path;
 import java.util.Map;
 import org.apache.kafka.streams.KafkaStreams;
@@ -15,8 +16,9 @@ public final class Main {
 
     public static void main(String[] args) throws InterruptedException {
         OtpStreamService service;
+        SmsOtpConfig config;
         try {
-            SmsOtpConfig config = requireRunnable(ConfigLoader.load(configPath(args), System.getenv()));
+            config = requireRunnable(ConfigLoader.load(configPath(args), System.getenv()));
             service = new OtpStreamService(config);
         } catch (ConfigException | IllegalArgumentException e) {
             System.err.println("otp-stream: " + e.getMessage());
@@ -24,6 +26,8 @@ public final class Main {
             return;
         }
         Runtime.getRuntime().addShutdownHook(new Thread(service::stop, "otp-stream-shutdown"));
+        // idempotent: whichever service starts first makes the pipeline's topics
+        TopicAdmin.ensurePipelineTopics(config.kafka().bootstrapServers(), config.kafka());
         service.start();
         if (service.awaitTermination() == KafkaStreams.State.ERROR) {
             System.err.println("otp-stream: Kafka Streams failed; see the log above");

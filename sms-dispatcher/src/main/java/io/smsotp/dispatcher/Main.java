@@ -3,6 +3,7 @@ package io.smsotp.dispatcher;
 import io.smsotp.config.ConfigException;
 import io.smsotp.config.ConfigLoader;
 import io.smsotp.config.SmsOtpConfig;
+import io.smsotp.events.TopicAdmin;
 import java.nio.file.Path;
 import java.util.Map;
 
@@ -23,6 +24,8 @@ public final class Main {
         }
         SmsDispatcher dispatcher = new SmsDispatcher(config);
         Runtime.getRuntime().addShutdownHook(new Thread(dispatcher::stop, "sms-dispatcher-shutdown"));
+        // idempotent: whichever service starts first makes the pipeline's topics
+        TopicAdmin.ensurePipelineTopics(config.kafka().bootstrapServers(), config.kafka());
         dispatcher.start();
     }
 
