@@ -31,16 +31,10 @@ final class ErrorMapping {
                 answer(ctx, ApiException.badRequest("malformed_json", "the body is not valid JSON")));
         routes.exception(CommandsUnavailableException.class, (e, ctx) -> {
             LOG.warn("{} {}: {}", ctx.method(), ctx.path(), e.getMessage());
-            ctx.header("Retry-After", "1");
-            answer(ctx, new ApiException(503, "unavailable",
-                    "the challenge service did not answer in time; try again"));
+            unavailable(ctx);
         });
         // Jetty's async timeout cancels a request still waiting: the same outcome as no reply
-        routes.exception(CancellationException.class, (e, ctx) -> {
-            ctx.header("Retry-After", "1");
-            answer(ctx, new ApiException(503, "unavailable",
-                    "the challenge service did not answer in time; try again"));
-        });
+        routes.exception(CancellationException.class, (e, ctx) -> unavailable(ctx));
         // Javalin's own answers: no route (404), wrong method (405), body over the limit (413)
         routes.exception(HttpResponseException.class, (e, ctx) -> answer(ctx, fromJavalin(e, maxBodyBytes)));
         routes.exception(Exception.class, (e, ctx) -> {
@@ -59,6 +53,11 @@ final class ErrorMapping {
             case UNKNOWN -> new ApiException(e.getStatus(), "error", "HTTP " + e.getStatus());
             default -> new ApiException(status.getCode(), status.name().toLowerCase(Locale.ROOT), status.getMessage());
         };
+    }
+
+    private static void unavailable(Context ctx) {
+        ctx.header("Retry-After", "1");
+        answer(ctx, new ApiException(503, "unavailable", "the challenge service did not answer in time; try again"));
     }
 
     private static void answer(Context ctx, ApiException e) {
