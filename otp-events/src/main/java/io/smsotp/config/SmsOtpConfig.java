@@ -2,6 +2,7 @@ package io.smsotp.config;
 
 import java.util.HashSet;
 import java.util.List;
+import java.util.Locale;
 import java.util.Set;
 
 /**
@@ -10,7 +11,8 @@ import java.util.Set;
  */
 public record SmsOtpConfig(KafkaSettings kafka, AuthSettings auth, StreamSettings stream,
                            DispatcherSettings dispatcher, GatewaySettings gateway,
-                           List<ProviderConfig> providers, List<AppConfig> apps) {
+                           List<ProviderConfig> providers, List<AppConfig> apps, DatabaseSettings database,
+                           List<UserConfig> users) {
 
     public SmsOtpConfig {
         kafka = Settings.orDefault(kafka, KafkaSettings.defaults());
@@ -20,6 +22,8 @@ public record SmsOtpConfig(KafkaSettings kafka, AuthSettings auth, StreamSetting
         gateway = Settings.orDefault(gateway, GatewaySettings.defaults());
         providers = providers == null ? List.of() : List.copyOf(providers);
         apps = apps == null ? List.of() : List.copyOf(apps);
+        database = Settings.orDefault(database, DatabaseSettings.defaults());
+        users = users == null ? List.of() : List.copyOf(users);
         Set<String> seen = new HashSet<>();
         for (ProviderConfig p : providers) {
             if (!seen.add(p.name())) {
@@ -36,33 +40,48 @@ public record SmsOtpConfig(KafkaSettings kafka, AuthSettings auth, StreamSetting
                 throw new ConfigException("apps: app '" + a.id() + "' has the apiKey of another app");
             }
         }
+        seen.clear();
+        for (UserConfig u : users) {
+            // the store matches usernames without regard to case, so Alice and alice are one user
+            if (!seen.add(u.username().toLowerCase(Locale.ROOT))) {
+                throw new ConfigException("users: username '" + u.username() + "' is used twice");
+            }
+        }
     }
 
     public static SmsOtpConfig defaults() {
-        return new SmsOtpConfig(null, null, null, null, null, null, null);
+        return new SmsOtpConfig(null, null, null, null, null, null, null, null, null);
     }
 
     public SmsOtpConfig withKafka(KafkaSettings k) {
-        return new SmsOtpConfig(k, auth, stream, dispatcher, gateway, providers, apps);
+        return new SmsOtpConfig(k, auth, stream, dispatcher, gateway, providers, apps, database, users);
     }
 
     public SmsOtpConfig withStream(StreamSettings s) {
-        return new SmsOtpConfig(kafka, auth, s, dispatcher, gateway, providers, apps);
+        return new SmsOtpConfig(kafka, auth, s, dispatcher, gateway, providers, apps, database, users);
     }
 
     public SmsOtpConfig withProviders(List<ProviderConfig> p) {
-        return new SmsOtpConfig(kafka, auth, stream, dispatcher, gateway, p, apps);
+        return new SmsOtpConfig(kafka, auth, stream, dispatcher, gateway, p, apps, database, users);
     }
 
     public SmsOtpConfig withApps(List<AppConfig> a) {
-        return new SmsOtpConfig(kafka, auth, stream, dispatcher, gateway, providers, a);
+        return new SmsOtpConfig(kafka, auth, stream, dispatcher, gateway, providers, a, database, users);
     }
 
     public SmsOtpConfig withAuth(AuthSettings a) {
-        return new SmsOtpConfig(kafka, a, stream, dispatcher, gateway, providers, apps);
+        return new SmsOtpConfig(kafka, a, stream, dispatcher, gateway, providers, apps, database, users);
     }
 
     public SmsOtpConfig withGateway(GatewaySettings g) {
-        return new SmsOtpConfig(kafka, auth, stream, dispatcher, g, providers, apps);
+        return new SmsOtpConfig(kafka, auth, stream, dispatcher, g, providers, apps, database, users);
+    }
+
+    public SmsOtpConfig withDatabase(DatabaseSettings d) {
+        return new SmsOtpConfig(kafka, auth, stream, dispatcher, gateway, providers, apps, d, users);
+    }
+
+    public SmsOtpConfig withUsers(List<UserConfig> u) {
+        return new SmsOtpConfig(kafka, auth, stream, dispatcher, gateway, providers, apps, database, u);
     }
 }

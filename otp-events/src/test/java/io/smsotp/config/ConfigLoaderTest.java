@@ -126,4 +126,70 @@ class ConfigLoaderTest {
                 "MDEyMzQ1Njc4OTAxMjM0NTY3ODkwMTIzNDU2Nzg5MDE=");
         assertThat(List.of(config.stream().codeHmacKeyBytes().length)).containsExactly(32);
     }
+
+    @Test
+    void readsUsersWithClaimsAndTheDatabase() {
+        SmsOtpConfig config = ConfigLoader.parse("""
+                database: {jdbcUrl: 'jdbc:postgresql://db:5432/smsotp', username: smsotp, password: 'db-secret-pw', maxPoolSize: 4}
+                users:
+                  - username: alice
+                    password: 'alice-password'
+                    claims: {mobile: '+15551234567', disable_sms_otp: true, otp_backup_codes: '10300, 21390'}
+                  - username: bob
+                    passwordHash: '$argon2id$v=19$m=19456,t=2,p=1$c29tZXNhbHRzb21lc2FsdA$MTIzNDU2Nzg5MDEyMzQ1Njc4OTAxMjM0NTY3ODkwMTI'
+                """, Map.of());
+        assertThat(config.database().jdbcUrl()).isEqualTo("jdbc:postgresql://db:5432/smsotp");
+        assertThat(config.database().maxPoolSize()).isEqualTo(4);
+        assertThat(config.users()).hasSize(2);
+        UserConfig alice = config.users().get(0);
+        assertThat(alice.claims().mobile()).isEqualTo("+15551234567");
+        assertThat(alice.claims().disableSmsOtp()).isTrue();
+        assertThat(alice.claims().otpBackupCodes()).isEqualTo("10300, 21390");
+        assertThat(config.users().get(1).claims()).isEqualTo(UserConfig.Claims.NONE);
+        assertThat(config.users().get(1).claims().disableSmsOtp()).isNull();
+        assertThat(config.toString()).doesNotContain("db-secret-pw", "alice-password", "10300", "c29tZXNhbHRz",
+                "+15551234567");
+    }
+
+    @Test
+    void defaultsToTheEmbeddedDatabaseAndNoUsers() {
+        SmsOtpConfig config = ConfigLoader.parse("", Map.of());
+        assertThat(config.database().embedded()).isTrue();
+        assertThat(config.database().maxPoolSize()).isEqualTo(10);
+        assertThat(config.users()).isEmpty();
+    }
+
+    @Test
+    void refusesBadUsersNamingTheKey() {
+        assertThatThrownBy(() -> ConfigLoader.parse("users: [{username: a, password: pw, claims: {mobile: '0555 123'}}]", Map.of()))
+                .isInstanceOf(ConfigException.class).hasMessageContaining("users[0]").hasMessageContaining("mobile")
+                .hasMessageContaining("E.164");
+        assertThatThrownBy(() -> ConfigLoader.parse("users: [{username: a, password: pw, passwordHash: '$argon2id$x'}]", Map.of()))
+                .isInstanceOf(ConfigException.class).hasMessageContaining("users[0]")
+                .hasMessageContaining("exactly one of password or passwordHash");
+        assertThatThrownBy(() -> ConfigLoader.parse("users: [{username: a}]", Map.of()))
+                .isInstanceOf(ConfigException.class).hasMessageContaining("exactly one of password or passwordHash");
+        assertThatThrownBy(() -> ConfigLoader.parse("users: [{username: a, passwordHash: 'sha256:abc-secret'}]", Map.of()))
+                .isInstanceOf(ConfigException.class).hasMessageContaining("users[0]").hasMessageContaining("passwordHash")
+                .hasMessageNotContaining("abc-secret");
+        assertThatThrownBy(() -> ConfigLoader.parse("users: [{username: a, password: pw, claims: {otp_backup_codes: '123;98765x'}}]", Map.of()))
+                .isInstanceOf(ConfigException.class).hasMessageContaining("otp_backup_codes").hasMessageNotContaining("98765");
+        assertThatThrownBy(() -> ConfigLoader.parse("users: [{username: a, password: pw, claims: {disable_sms_otp: maybe}}]", Map.of()))
+                .isInstanceOf(ConfigException.class).hasMessageContaining("disable_sms_otp");
+        assertThatThrownBy(() -> ConfigLoader.parse("users: [{username: a, password: pw, claims: {email: a@b}}]", Map.of()))
+                .isInstanceOf(ConfigException.class).hasMessageContaining("email");
+        assertThatThrownBy(() -> ConfigLoader.parse("users: [{username: Alice, password: pw}, {username: alice, password: pw}]", Map.of()))
+                .isInstanceOf(ConfigException.class).hasMessageContaining("'alice' is used twice");
+    }
+
+    @Test
+    void refusesABadDatabaseWithoutEchoingTheUrl() {
+        assertThatThrownBy(() -> ConfigLoader.parse("database: {jdbcUrl: 'jdbc:mysql://h/db?password=hunter2'}", Map.of()))
+                .isInstanceOf(ConfigException.class).hasMessageContaining("database.jdbcUrl")
+                .hasMessageContaining("jdbc:mysql:").hasMessageNotContaining("hunter2");
+        assertThatThrownBy(() -> ConfigLoader.parse("database: {maxPoolSize: 0}", Map.of()))
+                .isInstanceOf(ConfigException.class).hasMessageContaining("database.maxPoolSize");
+        assertThatThrownBy(() -> ConfigLoader.parse("", Map.of("SMSOTP_DATABASE_MAXPOOLSIZE", "many")))
+                .isInstanceOf(ConfigException.class).hasMessageContaining("database.maxPoolSize").hasMessageContaining("many");
+    }
 }

@@ -1,0 +1,344 @@
+package io.smsotp.auth.users;
+
+import com.zaxxer.hikari.HikariConfig;
+import com.zaxxer.hikari.HikariDataSource;
+import io.smsotp.config.DatabaseSettings;
+import io.smsotp.config.UserConfig;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Savepoint;
+import java.sql.Types;
+import java.util.List;
+import java.util.Locale;
+import java.util.NoSuchElementException;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.regex.Pattern;
+import org.flywaydb.core.Flyway;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The users auth-service logs in: passwords as Argon2id, claims (mobile, SMS OTP opt-out) and
+ * backup codes, in H2 (embedded, the default) or PostgreSQL, schema by Flyway.
+ */
+public final class UserStore implements AutoCloseable {
+
+    private static final Logger LOG = LoggerFactory.getLogger(UserStore.class);
+    static final String H2_FILE = "users";
+    private static final Pattern USERNAME = Pattern.compile("[^\\s\\p{Cntrl}]{1,128}");
+    private static final String KEY_CHECK = "backup_code_key_check";
+
+    private final HikariDataSource pool;
+    private final PasswordHasher hasher = new PasswordHasher();
+    private final BackupCodes codes;
+    /** Verified against for an unknown user, so that path costs one Argon2id run like a known user's. */
+    private final String dummyHash;
+
+    private UserStore(HikariDataSource pool, BackupCodes codes) {
+        this.pool = pool;
+        this.codes = codes;
+        this.dummyHash = hasher.hash("no such user".toCharArray());
+    }
+
+    /** Opens the store described by {@code settings} (an H2 file in {@code dataDir} when it names no URL) and migrates it. */
+    public static UserStore open(DatabaseSettings settings, Path dataDir) {
+        Objects.requireNonNull(settings, "settings");
+        Objects.requireNonNull(dataDir, "dataDir");
+        HikariConfig hc = new HikariConfig();
+        hc.setPoolName("user-store");
+        // PostgreSQL mode keeps H2 close to production; lower-case names make unquoted SQL portable
+        hc.setJdbcUrl(settings.embedded()
+                ? "jdbc:h2:file:" + dataDir.toAbsolutePath().resolve(H2_FILE) + ";MODE=PostgreSQL;DATABASE_TO_LOWER=TRUE"
+                : settings.jdbcUrl());
+        hc.setUsername(settings.embedded() ? "sa" : settings.username());
+        hc.setPassword(settings.embedded() ? "" : settings.password());
+        hc.setMaximumPoolSize(settings.maxPoolSize());
+        // a pool that is not full is fine: logins are bursty, idle connections cost the database memory
+        hc.setMinimumIdle(Math.min(2, settings.maxPoolSize()));
+        HikariDataSource pool = new HikariDataSource(hc);
+        try {
+            Flyway.configure().dataSource(pool).locations("classpath:db/migration").load().migrate();
+            BackupCodes codes = new BackupCodes(StoreKey.loadOrCreate(dataDir));
+            checkKey(pool, codes, dataDir);
+            return new UserStore(pool, codes);
+        } catch (RuntimeException e) {
+            pool.close();
+            throw e;
+        }
+    }
+
+    /** The user named {@code username} (any case), if there is one. */
+    public Optional<User> find(String username) {
+        if (!isUsername(username)) {
+            return Optional.empty();
+        }
+        return query("SELECT u.username, u.mobile, u.disable_sms_otp,"
+                + " (SELECT COUNT(*) FROM backup_codes b WHERE b.username_key = u.username_key)"
+                + " FROM users u WHERE u.username_key = ?", key(username), rs -> rs.next()
+                ? Optional.of(new User(rs.getString(1), rs.getString(2), rs.getBoolean(3), rs.getInt(4)))
+                : Optional.<User>empty());
+    }
+
+    /**
+     * The user, when {@code password} is theirs. An unknown user costs one Argon2id run too, so
+     * the two failures take a similar time.
+     */
+    public Optional<User> checkPassword(String username, String password) {
+        Objects.requireNonNull(password, "password");
+        String stored = isUsername(username)
+                ? query("SELECT password_hash FROM users WHERE username_key = ?", key(username),
+                        rs -> rs.next() ? rs.getString(1) : null)
+                : null;
+        char[] pw = password.toCharArray();
+        boolean match = hasher.verify(pw, stored == null ? dummyHash : stored);
+        java.util.Arrays.fill(pw, '\0');
+        return match && stored != null ? find(username) : Optional.empty();
+    }
+
+    /** Sets a new password, hashed with Argon2id. */
+    public void setPassword(String username, String password) {
+        if (Objects.requireNonNull(password, "password").isEmpty()) {
+            throw new IllegalArgumentException("password must not be empty");
+        }
+        updateUser(username, "password_hash = ?", hasher.hash(password.toCharArray()));
+    }
+
+    /** Sets the mobile claim to {@code e164}, or removes it when null. */
+    public void setMobile(String username, String e164) {
+        updateUser(username, "mobile = ?", e164 == null ? null : MobileNumbers.requireE164(e164));
+    }
+
+    /** Sets the disable_sms_otp claim. */
+    public void setDisableSmsOtp(String username, boolean disable) {
+        updateUser(username, "disable_sms_otp = ?", disable);
+    }
+
+    /**
+     * Replaces the user's backup codes with those in {@code commaSeparated} ({@code "10300, 21390"});
+     * returns how many there are now. Bad input is refused without echoing any code.
+     */
+    public int setBackupCodes(String username, String commaSeparated) {
+        List<String> plain = BackupCodes.parse(commaSeparated);
+        String key = requireUser(username);
+        inTransaction(c -> replaceCodes(c, key, plain, null, false));
+        return plain.size();
+    }
+
+    /** Whether {@code code} is one of the user's unused backup codes; if so it is used up, here, for good. */
+    public boolean useBackupCode(String username, String code) {
+        if (!isUsername(username) || code == null) {
+            return false;
+        }
+        String c = code.strip();
+        if (c.isEmpty() || c.length() > BackupCodes.MAX_DIGITS || !c.chars().allMatch(ch -> ch >= '0' && ch <= '9')) {
+            return false;
+        }
+        String key = key(username);
+        // the row count of this one DELETE decides: of two concurrent uses, the database lets one delete the row
+        return update("DELETE FROM backup_codes WHERE username_key = ? AND code_mac = ?", key, codes.mac(key, c)) == 1;
+    }
+
+    /**
+     * Creates or updates a user from the config file: the password always, each claim only where
+     * the config gives it, backup codes only when the config's list changed since it was last imported.
+     */
+    public User upsert(UserConfig config) {
+        Objects.requireNonNull(config, "config");
+        String hash = config.password() != null ? hasher.hash(config.password().toCharArray()) : config.passwordHash();
+        if (config.passwordHash() != null) {
+            PasswordHasher.requireValid(hash);
+        }
+        UserConfig.Claims claims = config.claims();
+        String mobile = claims.mobile() == null ? null : MobileNumbers.requireE164(claims.mobile());
+        List<String> plain = claims.otpBackupCodes() == null ? null : BackupCodes.parse(claims.otpBackupCodes());
+        String key = key(config.username());
+        inTransaction(c -> {
+            if (!exists(c, key)) {
+                insert(c, key, config.username(), hash);
+            }
+            execute(c, "UPDATE users SET username = ?, password_hash = ? WHERE username_key = ?", config.username(), hash, key);
+            if (mobile != null) {
+                execute(c, "UPDATE users SET mobile = ? WHERE username_key = ?", mobile, key);
+            }
+            if (claims.disableSmsOtp() != null) {
+                execute(c, "UPDATE users SET disable_sms_otp = ? WHERE username_key = ?", claims.disableSmsOtp(), key);
+            }
+            if (plain != null) {
+                replaceCodes(c, key, plain, codes.macOfList(key, plain), true);
+            }
+        });
+        return find(config.username()).orElseThrow();
+    }
+
+    /** Imports the config file's users at start; running it again with the same list changes nothing a user would notice. */
+    public void importUsers(List<UserConfig> users) {
+        for (UserConfig u : users) {
+            upsert(u);
+        }
+        LOG.info("user store: {} user(s) from the config file imported", users.size());
+    }
+
+    @Override
+    public void close() {
+        pool.close();
+    }
+
+    @Override
+    public String toString() {
+        return "UserStore[" + pool.getPoolName() + "]";
+    }
+
+    // --- SQL helpers ---------------------------------------------------------------------------
+
+    private void replaceCodes(Connection c, String key, List<String> plain, String listMac, boolean onlyIfChanged)
+            throws SQLException {
+        if (onlyIfChanged) {
+            String previous = queryOn(c, "SELECT imported_codes FROM users WHERE username_key = ?", key,
+                    rs -> rs.next() ? rs.getString(1) : null);
+            if (listMac.equals(previous)) {
+                return;
+            }
+            execute(c, "UPDATE users SET imported_codes = ? WHERE username_key = ?", listMac, key);
+        }
+        execute(c, "DELETE FROM backup_codes WHERE username_key = ?", key);
+        try (PreparedStatement ps = c.prepareStatement("INSERT INTO backup_codes (username_key, code_mac) VALUES (?, ?)")) {
+            for (String mac : BackupCodes.macs(codes, key, plain)) {
+                ps.setString(1, key);
+                ps.setString(2, mac);
+                ps.addBatch();
+            }
+            ps.executeBatch();
+        }
+    }
+
+    private static void insert(Connection c, String key, String username, String hash) throws SQLException {
+        // a savepoint, because PostgreSQL refuses every later statement of a transaction after a failed one
+        Savepoint before = c.setSavepoint();
+        try {
+            execute(c, "INSERT INTO users (username_key, username, password_hash) VALUES (?, ?, ?)", key, username, hash);
+            c.releaseSavepoint(before);
+        } catch (SQLException e) {
+            // another instance imported the same user at the same moment: the UPDATE that follows applies ours
+            if (!"23505".equals(e.getSQLState())) {
+                throw e;
+            }
+            c.rollback(before);
+        }
+    }
+
+    private String requireUser(String username) {
+        if (!isUsername(username) || !Boolean.TRUE.equals(query("SELECT 1 FROM users WHERE username_key = ?", key(username), ResultSet::next))) {
+            throw new NoSuchElementException("no user named '" + username + "'");
+        }
+        return key(username);
+    }
+
+    private void updateUser(String username, String assignment, Object value) {
+        if (!isUsername(username) || update("UPDATE users SET " + assignment + " WHERE username_key = ?", value, key(username)) == 0) {
+            throw new NoSuchElementException("no user named '" + username + "'");
+        }
+    }
+
+    private static boolean exists(Connection c, String key) throws SQLException {
+        return queryOn(c, "SELECT 1 FROM users WHERE username_key = ?", key, ResultSet::next);
+    }
+
+    private static boolean isUsername(String username) {
+        return username != null && USERNAME.matcher(username).matches();
+    }
+
+    static String key(String username) {
+        return username.toLowerCase(Locale.ROOT);
+    }
+
+    private static void checkKey(HikariDataSource pool, BackupCodes codes, Path dataDir) {
+        String expected = codes.keyCheck();
+        try (Connection c = pool.getConnection()) {
+            String stored = queryOn(c, "SELECT meta_value FROM store_meta WHERE meta_key = ?", KEY_CHECK, rs -> rs.next() ? rs.getString(1) : null);
+            if (stored == null) {
+                try {
+                    execute(c, "INSERT INTO store_meta (meta_key, meta_value) VALUES (?, ?)", KEY_CHECK, expected);
+                    return;
+                } catch (SQLException e) {
+                    if (!"23505".equals(e.getSQLState())) {
+                        throw e;
+                    }
+                    stored = queryOn(c, "SELECT meta_value FROM store_meta WHERE meta_key = ?", KEY_CHECK, rs -> rs.next() ? rs.getString(1) : null);
+                }
+            }
+            if (!expected.equals(stored)) {
+                throw new IllegalStateException(dataDir.resolve(StoreKey.FILE_NAME) + " is not the key this database's backup"
+                        + " codes were stored with: copy " + StoreKey.FILE_NAME + " from an instance that uses this database");
+            }
+        } catch (SQLException e) {
+            throw new UserStoreException("user store: cannot check the backup code key", e);
+        }
+    }
+
+    private interface Rows<T> {
+        T read(ResultSet rs) throws SQLException;
+    }
+
+    private interface Work {
+        void run(Connection c) throws SQLException;
+    }
+
+    private <T> T query(String sql, String param, Rows<T> rows) {
+        try (Connection c = pool.getConnection()) {
+            return queryOn(c, sql, param, rows);
+        } catch (SQLException e) {
+            throw new UserStoreException("user store: query failed", e);
+        }
+    }
+
+    private static <T> T queryOn(Connection c, String sql, String param, Rows<T> rows) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement(sql)) {
+            ps.setString(1, param);
+            try (ResultSet rs = ps.executeQuery()) {
+                return rows.read(rs);
+            }
+        }
+    }
+
+    private int update(String sql, Object... params) {
+        try (Connection c = pool.getConnection()) {
+            return execute(c, sql, params);
+        } catch (SQLException e) {
+            throw new UserStoreException("user store: update failed", e);
+        }
+    }
+
+    private static int execute(Connection c, String sql, Object... params) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement(sql)) {
+            for (int i = 0; i < params.length; i++) {
+                if (params[i] == null) {
+                    ps.setNull(i + 1, Types.VARCHAR);
+                } else {
+                    ps.setObject(i + 1, params[i]);
+                }
+            }
+            return ps.executeUpdate();
+        }
+    }
+
+    private void inTransaction(Work work) {
+        try (Connection c = pool.getConnection()) {
+            c.setAutoCommit(false);
+            try {
+                work.run(c);
+                c.commit();
+            } catch (SQLException | RuntimeException e) {
+                c.rollback();
+                throw e;
+            } finally {
+                c.setAutoCommit(true);
+            }
+        } catch (SQLException e) {
+            throw new UserStoreException("user store: transaction failed", e);
+        }
+    }
+}

