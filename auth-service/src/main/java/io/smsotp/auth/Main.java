@@ -58,7 +58,7 @@ public final class Main {
             throw new ConfigException("kafka.bootstrapServers is required (or KAFKA_BOOTSTRAP_SERVERS)");
         }
         if (config.apps().isEmpty()) {
-            throw new ConfigException("apps: at least one application (id, apiKey) is required");
+            throw new ConfigException("apps: at least one application (id, and apiKey or redirectUris) is required");
         }
     }
 }

@@ -36,7 +36,8 @@ public record SmsOtpConfig(KafkaSettings kafka, AuthSettings auth, StreamSetting
             if (!seen.add(a.id())) {
                 throw new ConfigException("apps: id '" + a.id() + "' is used twice");
             }
-            if (!keys.add(a.apiKey())) {
+            // an app without a key is an OIDC client only: nothing to collide with
+            if (a.apiKey() != null && !keys.add(a.apiKey())) {
                 throw new ConfigException("apps: app '" + a.id() + "' has the apiKey of another app");
             }
         }

@@ -192,4 +192,76 @@ class ConfigLoaderTest {
         assertThatThrownBy(() -> ConfigLoader.parse("", Map.of("SMSOTP_DATABASE_MAXPOOLSIZE", "many")))
                 .isInstanceOf(ConfigException.class).hasMessageContaining("database.maxPoolSize").hasMessageContaining("many");
     }
+    @Test
+    void readsAnOidcClientWithItsLoginSettings() {
+        SmsOtpConfig config = ConfigLoader.parse("""
+                apps:
+                  - id: web
+                    redirectUris: ["https://app.example/cb", "http://localhost:8070/callback?x=1"]
+                    clientSecret: "a-client-secret-of-some-length"
+                    steps: [[basic]]
+                    subjectClaim: mobile
+                    allowUserDisable: true
+                    smsOtpMandatory: true
+                    backupCodes: false
+                    captureMobile: true
+                  - id: spa
+                    redirectUris: ["https://spa.example/cb"]
+                  - id: api
+                    apiKey: "0123456789abcdef"
+                """, Map.of());
+
+        AppConfig web = config.apps().get(0);
+        assertThat(web.apiKey()).isNull();
+        assertThat(web.redirectUris()).containsExactly("https://app.example/cb", "http://localhost:8070/callback?x=1");
+        assertThat(web.publicClient()).isFalse();
+        assertThat(web.steps()).isEqualTo(AppConfig.STEPS_BASIC);
+        assertThat(web.smsOtpStep()).isFalse();
+        assertThat(web.subjectClaim()).isEqualTo("mobile");
+        assertThat(web.allowUserDisable()).isTrue();
+        assertThat(web.smsOtpMandatory()).isTrue();
+        assertThat(web.backupCodes()).isFalse();
+        assertThat(web.captureMobile()).isTrue();
+        assertThat(web.toString()).doesNotContain("a-client-secret-of-some-length");
+        AppConfig spa = config.apps().get(1);
+        assertThat(spa.publicClient()).isTrue();
+        assertThat(spa.steps()).isEqualTo(AppConfig.STEPS_BASIC_SMS);
+        assertThat(spa.smsOtpStep()).isTrue();
+        assertThat(spa.subjectClaim()).isEqualTo("username");
+        assertThat(spa.allowUserDisable()).isFalse();
+        assertThat(spa.smsOtpMandatory()).isFalse();
+        assertThat(spa.backupCodes()).isTrue();
+        assertThat(spa.captureMobile()).isFalse();
+        assertThat(config.apps().get(2).redirectUris()).isEmpty();
+    }
+
+    @Test
+    void refusesBadOidcSettingsNamingTheKey() {
+        assertThatThrownBy(() -> ConfigLoader.parse("apps: [{id: a, redirectUris: ['https://a.example/cb#frag']}]", Map.of()))
+                .isInstanceOf(ConfigException.class).hasMessageContaining("apps[0]").hasMessageContaining("redirectUris[0]");
+        assertThatThrownBy(() -> ConfigLoader.parse("apps: [{id: a, redirectUris: ['/cb']}]", Map.of()))
+                .isInstanceOf(ConfigException.class).hasMessageContaining("redirectUris[0]").hasMessageContaining("/cb");
+        assertThatThrownBy(() -> ConfigLoader.parse("apps: [{id: a, redirectUris: ['javascript:alert(1)']}]", Map.of()))
+                .isInstanceOf(ConfigException.class).hasMessageContaining("redirectUris[0]");
+        assertThatThrownBy(() -> ConfigLoader.parse("apps: [{id: a, redirectUris: ['https://a.example/cb'], steps: [[smsOTP]]}]", Map.of()))
+                .isInstanceOf(ConfigException.class).hasMessageContaining("apps[0]").hasMessageContaining("steps")
+                .hasMessageContaining("smsOTP");
+        assertThatThrownBy(() -> ConfigLoader.parse("apps: [{id: a, redirectUris: ['https://a.example/cb'], subjectClaim: email}]", Map.of()))
+                .isInstanceOf(ConfigException.class).hasMessageContaining("subjectClaim").hasMessageContaining("email");
+        assertThatThrownBy(() -> ConfigLoader.parse("apps: [{id: a, redirectUris: ['https://a.example/cb'], clientSecret: tiny-secret}]", Map.of()))
+                .isInstanceOf(ConfigException.class).hasMessageContaining("clientSecret").hasMessageNotContaining("tiny-secret");
+        assertThatThrownBy(() -> ConfigLoader.parse("apps: [{id: a}]", Map.of()))
+                .isInstanceOf(ConfigException.class).hasMessageContaining("apiKey").hasMessageContaining("redirectUris");
+    }
+
+    @Test
+    void appsWithoutAnApiKeyDoNotCollide() {
+        SmsOtpConfig config = ConfigLoader.parse("""
+                apps:
+                  - {id: a, redirectUris: ["https://a.example/cb"]}
+                  - {id: b, redirectUris: ["https://b.example/cb"]}
+                """, Map.of());
+
+        assertThat(config.apps()).extracting(AppConfig::id).containsExactly("a", "b");
+    }
 }

@@ -34,6 +34,10 @@ public final class ApiKeys {
 
     public ApiKeys(List<AppConfig> apps) {
         for (AppConfig app : apps) {
+            if (app.apiKey() == null) {
+                // an OIDC client only: it has no way into the 2FA API
+                continue;
+            }
             byte[] digest = sha256(app.apiKey());
             byDigest.put(HexFormat.of().formatHex(digest), new Entry(digest, app));
         }

@@ -17,6 +17,7 @@ import java.util.NoSuchElementException;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.regex.Pattern;
+import javax.sql.DataSource;
 import org.flywaydb.core.Flyway;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -180,6 +181,11 @@ public final class UserStore implements AutoCloseable {
             upsert(u);
         }
         LOG.info("user store: {} user(s) from the config file imported", users.size());
+    }
+
+    /** The store's pooled, migrated database, for features that keep their own tables in it (OIDC codes and tokens). */
+    public DataSource dataSource() {
+        return pool;
     }
 
     @Override

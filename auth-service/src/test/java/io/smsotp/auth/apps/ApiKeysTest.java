@@ -30,4 +30,15 @@ class ApiKeysTest {
     void knowsNoKeyWithoutApplications() {
         assertThat(new ApiKeys(List.of()).find("shop-key-0123456789abcdef")).isEmpty();
     }
+
+    @Test
+    void anOidcOnlyAppHasNoWayIntoTheApi() {
+        AppConfig oidcOnly = new AppConfig("web", null, null, null, List.of("https://web.example/cb"), null, null, null,
+                null, null, null, null);
+        ApiKeys withClient = new ApiKeys(List.of(oidcOnly, new AppConfig("shop", null, "shop-key-0123456789abcdef", null)));
+
+        assertThat(withClient.find("shop-key-0123456789abcdef")).isPresent();
+        assertThat(withClient.find("web")).isEmpty();
+        assertThat(withClient.find("null")).isEmpty();
+    }
 }

@@ -1,0 +1,380 @@
+package io.smsotp.auth.oidc;
+
+import com.nimbusds.oauth2.sdk.AuthorizationCode;
+import com.nimbusds.oauth2.sdk.AuthorizationCodeGrant;
+import com.nimbusds.oauth2.sdk.ErrorObject;
+import com.nimbusds.oauth2.sdk.GrantType;
+import com.nimbusds.oauth2.sdk.OAuth2Error;
+import com.nimbusds.oauth2.sdk.ParseException;
+import com.nimbusds.oauth2.sdk.ResponseMode;
+import com.nimbusds.oauth2.sdk.ResponseType;
+import com.nimbusds.oauth2.sdk.Scope;
+import com.nimbusds.oauth2.sdk.TokenErrorResponse;
+import com.nimbusds.oauth2.sdk.TokenRequest;
+import com.nimbusds.oauth2.sdk.TokenResponse;
+import com.nimbusds.oauth2.sdk.auth.ClientAuthentication;
+import com.nimbusds.oauth2.sdk.auth.ClientAuthenticationMethod;
+import com.nimbusds.oauth2.sdk.auth.PlainClientSecret;
+import com.nimbusds.oauth2.sdk.http.HTTPRequest;
+import com.nimbusds.oauth2.sdk.id.Audience;
+import com.nimbusds.oauth2.sdk.id.ClientID;
+import com.nimbusds.oauth2.sdk.id.Issuer;
+import com.nimbusds.oauth2.sdk.id.State;
+import com.nimbusds.oauth2.sdk.id.Subject;
+import com.nimbusds.oauth2.sdk.pkce.CodeChallenge;
+import com.nimbusds.oauth2.sdk.pkce.CodeChallengeMethod;
+import com.nimbusds.oauth2.sdk.pkce.CodeVerifier;
+import com.nimbusds.oauth2.sdk.token.BearerAccessToken;
+import com.nimbusds.oauth2.sdk.token.BearerTokenError;
+import com.nimbusds.oauth2.sdk.util.URLUtils;
+import com.nimbusds.openid.connect.sdk.AuthenticationRequest;
+import com.nimbusds.openid.connect.sdk.AuthenticationSuccessResponse;
+import com.nimbusds.openid.connect.sdk.Nonce;
+import com.nimbusds.openid.connect.sdk.OIDCScopeValue;
+import com.nimbusds.openid.connect.sdk.OIDCTokenResponse;
+import com.nimbusds.openid.connect.sdk.SubjectType;
+import com.nimbusds.openid.connect.sdk.UserInfoErrorResponse;
+import com.nimbusds.openid.connect.sdk.UserInfoResponse;
+import com.nimbusds.openid.connect.sdk.UserInfoSuccessResponse;
+import com.nimbusds.openid.connect.sdk.claims.AMR;
+import com.nimbusds.openid.connect.sdk.claims.IDTokenClaimsSet;
+import com.nimbusds.openid.connect.sdk.claims.UserInfo;
+import com.nimbusds.openid.connect.sdk.op.OIDCProviderMetadata;
+import com.nimbusds.openid.connect.sdk.token.OIDCTokens;
+import com.nimbusds.jwt.SignedJWT;
+import io.smsotp.config.AppConfig;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Date;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+
+/**
+ * The OpenID Connect provider's logic, free of HTTP framework types so it can be tested as plain
+ * Java: discovery, checking an authorization request, issuing a code after a login, the token
+ * endpoint and userinfo. All OAuth/OIDC parsing and all signing is nimbus's.
+ */
+public final class OidcProvider {
+
+    public static final String DISCOVERY_PATH = "/.well-known/openid-configuration";
+    public static final String AUTHORIZE_PATH = "/oauth2/authorize";
+    public static final String TOKEN_PATH = "/oauth2/token";
+    public static final String JWKS_PATH = "/oauth2/jwks";
+    public static final String USERINFO_PATH = "/oauth2/userinfo";
+
+    /** Long enough for a browser redirect and a back-channel call, short enough to make a stolen code near worthless. */
+    public static final Duration CODE_LIFETIME = Duration.ofSeconds(60);
+    public static final Duration ACCESS_TOKEN_LIFETIME = Duration.ofMinutes(10);
+    public static final Duration ID_TOKEN_LIFETIME = Duration.ofMinutes(10);
+    /** 256 random bits each: far beyond guessing, and above the 128 bits RFC 6749 section 10.10 asks for. */
+    private static final int RANDOM_BYTES = 32;
+    private static final int MAX_NONCE = 512;
+
+    private final Issuer issuer;
+    private final Map<String, AppConfig> clients = new LinkedHashMap<>();
+    private final SigningKeys keys;
+    private final GrantStore grants;
+    private final Clock clock;
+
+    /**
+     * @param issuer the public base URL of auth-service, e.g. {@code https://login.example}; endpoint URLs hang off it
+     * @param apps the configured applications; those with redirect URIs are the OIDC clients
+     * @param db the user store's database ({@code UserStore.dataSource()}), where codes and tokens live
+     */
+    public OidcProvider(URI issuer, List<AppConfig> apps, SigningKeys keys, javax.sql.DataSource db, Clock clock) {
+        String iss = Objects.requireNonNull(issuer, "issuer").toString();
+        // the issuer is compared as a string by clients: one canonical spelling, without a trailing slash
+        this.issuer = new Issuer(iss.endsWith("/") ? iss.substring(0, iss.length() - 1) : iss);
+        for (AppConfig app : Objects.requireNonNull(apps, "apps")) {
+            if (!app.redirectUris().isEmpty()) {
+                clients.put(app.id(), app);
+            }
+        }
+        this.keys = Objects.requireNonNull(keys, "keys");
+        this.grants = new GrantStore(db);
+        this.clock = Objects.requireNonNull(clock, "clock");
+    }
+
+    public Issuer issuer() {
+        return issuer;
+    }
+
+    /** The public JWK set JSON for {@value #JWKS_PATH}. */
+    public String jwks() {
+        return keys.jwks();
+    }
+
+    /** The discovery document for {@value #DISCOVERY_PATH}. */
+    public OIDCProviderMetadata discovery() {
+        OIDCProviderMetadata m = new OIDCProviderMetadata(issuer, List.of(SubjectType.PUBLIC), endpoint(JWKS_PATH));
+        m.setAuthorizationEndpointURI(endpoint(AUTHORIZE_PATH));
+        m.setTokenEndpointURI(endpoint(TOKEN_PATH));
+        m.setUserInfoEndpointURI(endpoint(USERINFO_PATH));
+        m.setResponseTypes(List.of(ResponseType.CODE));
+        m.setResponseModes(List.of(ResponseMode.QUERY));
+        m.setGrantTypes(List.of(GrantType.AUTHORIZATION_CODE));
+        m.setIDTokenJWSAlgs(List.of(SigningKeys.ALGORITHM));
+        m.setCodeChallengeMethods(List.of(CodeChallengeMethod.S256));
+        m.setTokenEndpointAuthMethods(List.of(ClientAuthenticationMethod.CLIENT_SECRET_BASIC,
+                ClientAuthenticationMethod.CLIENT_SECRET_POST, ClientAuthenticationMethod.NONE));
+        m.setScopes(new Scope(OIDCScopeValue.OPENID));
+        m.setClaims(List.of("iss", "sub", "aud", "exp", "iat", "auth_time", "nonce", "amr", "preferred_username",
+                "phone_number"));
+        return m;
+    }
+
+    /**
+     * Checks the query of {@code /oauth2/authorize}. The client and its redirect URI are checked
+     * first and exactly (no prefix, no extra query); only once both are known may an error be
+     * redirected.
+     */
+    public AuthorizationValidation validateAuthorizationRequest(Map<String, List<String>> params) {
+        Objects.requireNonNull(params, "params");
+        String clientId = single(params, "client_id");
+        String redirect = single(params, "redirect_uri");
+        AppConfig client = clientId == null ? null : clients.get(clientId);
+        if (client == null) {
+            return new AuthorizationError(OAuth2Error.INVALID_CLIENT.setDescription("unknown client_id"), null, null);
+        }
+        if (redirect == null || !client.redirectUris().contains(redirect)) {
+            return new AuthorizationError(OAuth2Error.INVALID_REQUEST.setDescription(
+                    "redirect_uri is not registered for this client"), null, null);
+        }
+        URI redirectUri = URI.create(redirect);
+        String rawState = single(params, "state");
+        State state = rawState == null || rawState.isEmpty() ? null : new State(rawState);
+        ErrorObject refused = refusal(params, client);
+        if (refused != null) {
+            return new AuthorizationError(refused, redirectUri, state);
+        }
+        AuthenticationRequest request;
+        try {
+            request = AuthenticationRequest.parse(params);
+        } catch (ParseException e) {
+            ErrorObject error = e.getErrorObject() != null ? e.getErrorObject() : OAuth2Error.INVALID_REQUEST;
+            return new AuthorizationError(error.setDescription(e.getMessage()), redirectUri, state);
+        }
+        return new ValidatedRequest(client, redirectUri, request.getScope(), state, request.getNonce(),
+                request.getCodeChallenge());
+    }
+
+    /** What makes a request with a known client and redirect URI unacceptable, or null. */
+    private static ErrorObject refusal(Map<String, List<String>> params, AppConfig client) {
+        for (Map.Entry<String, List<String>> e : params.entrySet()) {
+            if (e.getValue() != null && e.getValue().size() > 1) {
+                // RFC 6749 section 3.1: a parameter must not be sent twice
+                return OAuth2Error.INVALID_REQUEST.setDescription(e.getKey() + " is repeated");
+            }
+        }
+        if (!"code".equals(single(params, "response_type"))) {
+            return OAuth2Error.UNSUPPORTED_RESPONSE_TYPE.setDescription("only response_type=code is supported");
+        }
+        String mode = single(params, "response_mode");
+        if (mode != null && !"query".equals(mode)) {
+            return OAuth2Error.INVALID_REQUEST.setDescription("only response_mode=query is supported");
+        }
+        if (params.containsKey("request")) {
+            return OAuth2Error.REQUEST_NOT_SUPPORTED;
+        }
+        if (params.containsKey("request_uri")) {
+            return OAuth2Error.REQUEST_URI_NOT_SUPPORTED;
+        }
+        String scope = single(params, "scope");
+        if (scope == null || !Scope.parse(scope).contains(OIDCScopeValue.OPENID)) {
+            return OAuth2Error.INVALID_SCOPE.setDescription("scope must include openid");
+        }
+        String nonce = single(params, "nonce");
+        if (nonce != null && nonce.length() > MAX_NONCE) {
+            return OAuth2Error.INVALID_REQUEST.setDescription("nonce is longer than " + MAX_NONCE + " characters");
+        }
+        String challenge = single(params, "code_challenge");
+        String method = single(params, "code_challenge_method");
+        if (challenge == null) {
+            if (client.publicClient()) {
+                return OAuth2Error.INVALID_REQUEST.setDescription("a public client must use PKCE: code_challenge is required");
+            }
+            if (method != null) {
+                return OAuth2Error.INVALID_REQUEST.setDescription("code_challenge_method without code_challenge");
+            }
+        } else if (!"S256".equals(method)) {
+            // plain would hand the verifier to anyone who sees the authorization request
+            return OAuth2Error.INVALID_REQUEST.setDescription("code_challenge_method must be S256");
+        } else if (!challenge.matches("[A-Za-z0-9._~-]{43,128}")) {
+            return OAuth2Error.INVALID_REQUEST.setDescription("code_challenge must be 43..128 characters of base64url");
+        }
+        return null;
+    }
+
+    /**
+     * After a successful login: a one-time code for {@code request}, stored so that any instance
+     * can redeem it within {@link #CODE_LIFETIME}, and the redirect that delivers it.
+     *
+     * @throws IllegalArgumentException when the client receives the mobile as {@code sub} and the user has none
+     */
+    public IssuedCode issueCode(ValidatedRequest request, AuthenticatedUser user) {
+        Objects.requireNonNull(request, "request");
+        Objects.requireNonNull(user, "user");
+        String subject = subjectFor(request.client(), user.username(), user.mobile());
+        Instant now = clock.instant();
+        AuthorizationCode code = new AuthorizationCode(RANDOM_BYTES);
+        grants.saveCode(code.getValue(), new GrantStore.CodeGrant(request.client().id(), request.redirectUri().toString(),
+                request.codeChallenge() == null ? null : request.codeChallenge().getValue(),
+                request.nonce() == null ? null : request.nonce().getValue(), subject, user.username(), user.mobile(),
+                user.amr(), user.authTime(), now.plus(CODE_LIFETIME)), now);
+        URI location = new AuthenticationSuccessResponse(request.redirectUri(), code, null, null, request.state(), null,
+                ResponseMode.QUERY).toURI();
+        return new IssuedCode(code, location);
+    }
+
+    /**
+     * The token endpoint: {@code params} is the form body, {@code authorization} the Authorization
+     * header (or null). Answers an {@link OIDCTokenResponse} or a {@link TokenErrorResponse};
+     * either's {@code toHTTPResponse()} is what goes on the wire.
+     */
+    public TokenResponse token(Map<String, List<String>> params, String authorization) {
+        Objects.requireNonNull(params, "params");
+        HTTPRequest http = new HTTPRequest(HTTPRequest.Method.POST, endpoint(TOKEN_PATH));
+        http.setEntityContentType(com.nimbusds.common.contenttype.ContentType.APPLICATION_URLENCODED);
+        http.setBody(URLUtils.serializeParameters(params));
+        if (authorization != null) {
+            http.setAuthorization(authorization);
+        }
+        TokenRequest request;
+        try {
+            request = TokenRequest.parse(http);
+        } catch (ParseException e) {
+            ErrorObject error = e.getErrorObject() != null ? e.getErrorObject() : OAuth2Error.INVALID_REQUEST;
+            return error(error.setDescription(e.getMessage()));
+        }
+        Optional<AppConfig> client = authenticate(request.getClientAuthentication(), request.getClientID());
+        if (client.isEmpty()) {
+            return error(OAuth2Error.INVALID_CLIENT.setDescription("client authentication failed"));
+        }
+        if (!(request.getAuthorizationGrant() instanceof AuthorizationCodeGrant grant)) {
+            return error(OAuth2Error.UNSUPPORTED_GRANT_TYPE.setDescription("only authorization_code is supported"));
+        }
+        // the code is used up by this attempt whatever follows: a code seen by the wrong party is burnt
+        Optional<GrantStore.CodeGrant> stored = grants.redeemCode(grant.getAuthorizationCode().getValue());
+        Instant now = clock.instant();
+        String problem = stored.isEmpty() ? "the code is unknown, expired or already used"
+                : problemWith(stored.get(), client.get(), grant, now);
+        if (problem != null) {
+            return error(OAuth2Error.INVALID_GRANT.setDescription(problem));
+        }
+        return tokensFor(stored.get(), client.get(), now);
+    }
+
+    /** The userinfo endpoint: {@code authorization} is the Authorization header ({@code Bearer <token>}). */
+    public UserInfoResponse userinfo(String authorization) {
+        BearerAccessToken token;
+        try {
+            token = BearerAccessToken.parse(authorization);
+        } catch (ParseException e) {
+            return new UserInfoErrorResponse(e.getErrorObject() instanceof BearerTokenError b ? b : BearerTokenError.MISSING_TOKEN);
+        }
+        Optional<GrantStore.TokenGrant> grant = grants.findToken(token.getValue());
+        if (grant.isEmpty() || !clock.instant().isBefore(grant.get().expiresAt())) {
+            return new UserInfoErrorResponse(BearerTokenError.INVALID_TOKEN);
+        }
+        UserInfo info = new UserInfo(new Subject(grant.get().subject()));
+        info.setPreferredUsername(grant.get().username());
+        if (grant.get().mobile() != null) {
+            info.setPhoneNumber(grant.get().mobile());
+        }
+        return new UserInfoSuccessResponse(info);
+    }
+
+    private Optional<AppConfig> authenticate(ClientAuthentication auth, ClientID clientId) {
+        if (auth == null) {
+            // no secret presented: only a public client may do that, and PKCE then stands in for it
+            AppConfig app = clientId == null ? null : clients.get(clientId.getValue());
+            return app != null && app.publicClient() ? Optional.of(app) : Optional.empty();
+        }
+        AppConfig app = clients.get(auth.getClientID().getValue());
+        if (app == null || app.publicClient() || !(auth instanceof PlainClientSecret secret)) {
+            return Optional.empty();
+        }
+        // digests of equal length, compared in constant time: neither the length nor a prefix of the secret leaks
+        boolean match = MessageDigest.isEqual(sha256(secret.getClientSecret().getValue()), sha256(app.clientSecret()));
+        return match ? Optional.of(app) : Optional.empty();
+    }
+
+    private static String problemWith(GrantStore.CodeGrant stored, AppConfig client, AuthorizationCodeGrant grant,
+                                      Instant now) {
+        if (!now.isBefore(stored.expiresAt())) {
+            return "the code is unknown, expired or already used";
+        }
+        if (!stored.clientId().equals(client.id())) {
+            return "the code was issued to another client";
+        }
+        if (grant.getRedirectionURI() == null || !stored.redirectUri().equals(grant.getRedirectionURI().toString())) {
+            return "redirect_uri differs from the authorization request's";
+        }
+        CodeVerifier verifier = grant.getCodeVerifier();
+        if (stored.codeChallenge() == null) {
+            // RFC 9700 section 2.1.1: a verifier without a challenge is an injected code
+            return verifier == null ? null : "code_verifier sent but the authorization request had no code_challenge";
+        }
+        if (verifier == null) {
+            return "code_verifier is required";
+        }
+        String computed = CodeChallenge.compute(CodeChallengeMethod.S256, verifier).getValue();
+        return MessageDigest.isEqual(computed.getBytes(StandardCharsets.US_ASCII),
+                stored.codeChallenge().getBytes(StandardCharsets.US_ASCII)) ? null : "code_verifier does not match";
+    }
+
+    private TokenResponse tokensFor(GrantStore.CodeGrant stored, AppConfig client, Instant now) {
+        BearerAccessToken access = new BearerAccessToken(RANDOM_BYTES, ACCESS_TOKEN_LIFETIME.toSeconds(),
+                new Scope(OIDCScopeValue.OPENID));
+        grants.saveToken(access.getValue(), new GrantStore.TokenGrant(client.id(), stored.subject(), stored.username(),
+                stored.mobile(), now.plus(ACCESS_TOKEN_LIFETIME)), now);
+        IDTokenClaimsSet claims = new IDTokenClaimsSet(issuer, new Subject(stored.subject()),
+                List.of(new Audience(client.id())), Date.from(now.plus(ID_TOKEN_LIFETIME)), Date.from(now));
+        claims.setAuthenticationTime(Date.from(stored.authTime()));
+        if (stored.nonce() != null) {
+            claims.setNonce(new Nonce(stored.nonce()));
+        }
+        claims.setAMR(stored.amr().stream().map(AMR::new).toList());
+        try {
+            SignedJWT idToken = SignedJWT.parse(keys.sign(claims.toJWTClaimsSet()));
+            return new OIDCTokenResponse(new OIDCTokens(idToken, access, null));
+        } catch (com.nimbusds.oauth2.sdk.ParseException | java.text.ParseException e) {
+            throw new IllegalStateException("cannot build an ID token", e);
+        }
+    }
+
+    static String subjectFor(AppConfig client, String username, String mobile) {
+        if (AppConfig.SUBJECT_MOBILE.equals(client.subjectClaim())) {
+            if (mobile == null) {
+                throw new IllegalArgumentException("app '" + client.id() + "' receives the mobile number as sub,"
+                        + " and this user has none");
+            }
+            return mobile;
+        }
+        return username;
+    }
+
+    private static TokenErrorResponse error(ErrorObject error) {
+        return new TokenErrorResponse(error);
+    }
+
+    private URI endpoint(String path) {
+        return URI.create(issuer.getValue() + path);
+    }
+
+    private static String single(Map<String, List<String>> params, String name) {
+        List<String> values = params.get(name);
+        return values == null || values.size() != 1 ? null : values.get(0);
+    }
+
+    private static byte[] sha256(String value) {
+        return GrantStore.sha256(value).getBytes(StandardCharsets.US_ASCII);
+    }
+}

@@ -1,0 +1,142 @@
+package io.smsotp.auth.oidc;
+
+import com.nimbusds.jose.JOSEException;
+import com.nimbusds.jose.JOSEObjectType;
+import com.nimbusds.jose.JWSAlgorithm;
+import com.nimbusds.jose.JWSHeader;
+import com.nimbusds.jose.crypto.ECDSASigner;
+import com.nimbusds.jose.jwk.Curve;
+import com.nimbusds.jose.jwk.ECKey;
+import com.nimbusds.jose.jwk.JWK;
+import com.nimbusds.jose.jwk.JWKSet;
+import com.nimbusds.jose.jwk.KeyUse;
+import com.nimbusds.jose.jwk.gen.ECKeyGenerator;
+import com.nimbusds.jwt.JWTClaimsSet;
+import com.nimbusds.jwt.SignedJWT;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.FileAlreadyExistsException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.text.ParseException;
+import java.util.Objects;
+
+/**
+ * The ID token signing key: an EC P-256 key (ES256), kept as a private JWK in
+ * {@value #FILE_NAME} in the data dir, made on first start and reused after, so tokens signed
+ * before a restart still validate against the JWKS. ES256 rather than RS256: a smaller key and
+ * signature, and every OIDC client library accepts it.
+ */
+public final class SigningKeys {
+
+    public static final String FILE_NAME = "oidc-signing-key.json";
+    public static final JWSAlgorithm ALGORITHM = JWSAlgorithm.ES256;
+
+    private final ECKey key;
+    private final ECDSASigner signer;
+
+    private SigningKeys(ECKey key) {
+        this.key = key;
+        try {
+            this.signer = new ECDSASigner(key);
+        } catch (JOSEException e) {
+            throw new IllegalStateException("the signing key cannot sign", e);
+        }
+    }
+
+    /** The key in {@code dataDir}, made (file mode 0600) when there is none. */
+    public static SigningKeys loadOrCreate(Path dataDir) {
+        Objects.requireNonNull(dataDir, "dataDir");
+        Path file = dataDir.resolve(FILE_NAME);
+        try {
+            Files.createDirectories(dataDir);
+            if (!Files.exists(file)) {
+                create(dataDir, file);
+            }
+            return new SigningKeys(parse(file));
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot read or create " + file, e);
+        }
+    }
+
+    /** The key id the ID tokens' headers carry. */
+    public String keyId() {
+        return key.getKeyID();
+    }
+
+    /** The public JWK set, as JSON: what clients validate ID token signatures against. */
+    public String jwks() {
+        return new JWKSet(key.toPublicJWK()).toString(true);
+    }
+
+    /** The public JWK set. */
+    public JWKSet publicJwkSet() {
+        return new JWKSet(key.toPublicJWK());
+    }
+
+    /** {@code claims} as a compact signed JWT with this key's id. */
+    public String sign(JWTClaimsSet claims) {
+        SignedJWT jwt = new SignedJWT(new JWSHeader.Builder(ALGORITHM).keyID(key.getKeyID()).type(JOSEObjectType.JWT)
+                .build(), claims);
+        try {
+            jwt.sign(signer);
+        } catch (JOSEException e) {
+            throw new IllegalStateException("cannot sign an ID token", e);
+        }
+        return jwt.serialize();
+    }
+
+    @Override
+    public String toString() {
+        return "SigningKeys[kid=" + key.getKeyID() + ", alg=" + ALGORITHM + "]";
+    }
+
+    private static ECKey parse(Path file) throws IOException {
+        try {
+            JWK jwk = JWK.parse(Files.readString(file, StandardCharsets.UTF_8));
+            if (!(jwk instanceof ECKey ec) || !ec.isPrivate() || !Curve.P_256.equals(ec.getCurve()) || ec.getKeyID() == null) {
+                throw new IllegalStateException(file + " must hold a private EC P-256 JWK with a kid");
+            }
+            return ec;
+        } catch (ParseException e) {
+            // the message may quote the file, which holds a private key
+            throw new IllegalStateException(file + " is not a JWK (content not shown)");
+        }
+    }
+
+    private static void create(Path dataDir, Path file) throws IOException {
+        ECKey fresh;
+        try {
+            fresh = new ECKeyGenerator(Curve.P_256).keyUse(KeyUse.SIGNATURE).algorithm(ALGORITHM)
+                    .keyIDFromThumbprint(true).generate();
+        } catch (JOSEException e) {
+            throw new IllegalStateException("cannot make a signing key", e);
+        }
+        // written whole, readable by the owner only, before it gets its name: another instance
+        // starting on the same data dir never reads half a key
+        Path tmp = Files.createTempFile(dataDir, ".oidc-signing-key", ".tmp");
+        try {
+            restrict(tmp);
+            Files.writeString(tmp, fresh.toJSONString() + "\n", StandardCharsets.UTF_8);
+            try {
+                Files.createLink(file, tmp);
+            } catch (FileAlreadyExistsException e) {
+                // another instance won the race: use its key
+            } catch (UnsupportedOperationException e) {
+                Files.move(tmp, file);
+            }
+        } finally {
+            Files.deleteIfExists(tmp);
+        }
+    }
+
+    private static void restrict(Path file) throws IOException {
+        try {
+            Files.setPosixFilePermissions(file, PosixFilePermissions.fromString("rw-------"));
+        } catch (UnsupportedOperationException e) {
+            // not a POSIX file system (Windows): the data dir's own permissions must do
+        }
+    }
+}
