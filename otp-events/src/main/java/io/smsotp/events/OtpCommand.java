@@ -33,6 +33,13 @@ public sealed interface OtpCommand {
      */
     record CreateChallenge(String challengeId, String appId, String appName, String to, OtpPolicy policy,
                            String requestId, String replyTo) implements OtpCommand {
+        @Override
+        public String toString() {
+            // a full phone number is personal data: logs get its last 4 digits at most
+            String masked = to == null || to.length() <= 4 ? "***" : "***" + to.substring(to.length() - 4);
+            return "CreateChallenge[challengeId=" + challengeId + ", appId=" + appId + ", to=" + masked
+                    + ", policy=" + policy + ", requestId=" + requestId + "]";
+        }
     }
 
     /** Check a code the user typed. */

@@ -45,5 +45,7 @@ class JsonSerdeTest {
         assertThat(new OtpCommand.VerifyCode("c", "a", "987654", "r", "i").toString()).doesNotContain("987654");
         assertThat(new SmsRequest("m", "c", "a", "+15551234567", "987654 is your code", Instant.EPOCH).toString())
                 .doesNotContain("987654");
+        assertThat(new OtpCommand.CreateChallenge("c", "a", "A", "+15551234567", OtpPolicy.DEFAULT, "r", "i").toString())
+                .doesNotContain("+15551234567").contains("4567");
     }
 }
