@@ -179,7 +179,10 @@ class AuthServiceHttpTest {
     void checksKeyBeforeAnythingElse() throws Exception {
         assertThat(send("GET", ApiPaths.challenge("malformed!"), null, "Bearer wrong-key-0123456789").status())
                 .isEqualTo(401);
-        assertThat(send("POST", ApiPaths.CHALLENGES, "x".repeat(17 * 1024), null).status()).isEqualTo(401);
+        // an unauthenticated body over the limit is refused too, but the server answers before
+        // reading it and closes the connection, so a client still writing may see a reset rather
+        // than the 401: only a small body gives a deterministic answer here
+        assertThat(send("POST", ApiPaths.CHALLENGES, "{\"to\":\"+15551234567\"}", null).status()).isEqualTo(401);
     }
 
     // ---- verify
