@@ -1,0 +1,128 @@
+package io.smsotp.auth.login;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.FileAlreadyExistsException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.security.GeneralSecurityException;
+import java.security.SecureRandom;
+import java.util.Base64;
+import java.util.Objects;
+import javax.crypto.Mac;
+import javax.crypto.SecretKey;
+import javax.crypto.spec.SecretKeySpec;
+
+/**
+ * The 256-bit AES key that encrypts login contexts, kept base64-encoded in {@value #FILE_NAME}
+ * in the data dir: made on first start, reused after, so a login begun before a restart can
+ * still continue.
+ *
+ * <p>Every auth-service instance behind one load balancer must share the same file (copy it, or
+ * put the data dir on shared storage): a browser's next request may reach any instance, and an
+ * instance with another key refuses the login context, which sends the user back to the start.
+ * Anyone who holds the file can read and forge login contexts, so it is readable by its owner
+ * only, like the other keys in the data dir.
+ */
+public final class LoginContextKey {
+
+    public static final String FILE_NAME = "login-context.key";
+
+    static final int KEY_BYTES = 32;
+
+    // separates the CSRF key from the encryption key: a MAC never leaks anything about the AES key
+    private static final byte[] CSRF_LABEL = "smsotp login-context csrf v1".getBytes(StandardCharsets.US_ASCII);
+
+    private final SecretKey encryptionKey;
+    private final SecretKey csrfKey;
+
+    private LoginContextKey(byte[] key) {
+        this.encryptionKey = new SecretKeySpec(key, "AES");
+        this.csrfKey = new SecretKeySpec(hmac(key, CSRF_LABEL), "HmacSHA256");
+    }
+
+    /** The key in {@code dataDir}, made (file mode 0600, written whole) when there is none. */
+    public static LoginContextKey loadOrCreate(Path dataDir) {
+        Objects.requireNonNull(dataDir, "dataDir");
+        Path file = dataDir.resolve(FILE_NAME);
+        try {
+            Files.createDirectories(dataDir);
+            if (!Files.exists(file)) {
+                create(dataDir, file);
+            }
+            return new LoginContextKey(parse(file));
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot read or create " + file, e);
+        }
+    }
+
+    /** The AES key for JWE {@code dir} + {@code A256GCM}. */
+    SecretKey encryptionKey() {
+        return encryptionKey;
+    }
+
+    /** The HMAC-SHA256 key for CSRF tokens, derived from the file's key. */
+    SecretKey csrfKey() {
+        return csrfKey;
+    }
+
+    @Override
+    public String toString() {
+        return "LoginContextKey[" + FILE_NAME + "]";
+    }
+
+    static byte[] hmac(byte[] key, byte[] data) {
+        try {
+            Mac mac = Mac.getInstance("HmacSHA256");
+            mac.init(new SecretKeySpec(key, "HmacSHA256"));
+            return mac.doFinal(data);
+        } catch (GeneralSecurityException e) {
+            throw new IllegalStateException("HmacSHA256 is missing from this JVM", e);
+        }
+    }
+
+    private static byte[] parse(Path file) throws IOException {
+        byte[] key;
+        try {
+            key = Base64.getDecoder().decode(Files.readString(file, StandardCharsets.US_ASCII).strip());
+        } catch (IllegalArgumentException e) {
+            // the message would quote the file, which holds the key
+            throw new IllegalStateException(file + " is not base64 (content not shown)");
+        }
+        if (key.length != KEY_BYTES) {
+            throw new IllegalStateException(file + " must hold " + KEY_BYTES + " bytes in base64, held " + key.length);
+        }
+        return key;
+    }
+
+    private static void create(Path dataDir, Path file) throws IOException {
+        byte[] key = new byte[KEY_BYTES];
+        new SecureRandom().nextBytes(key);
+        // written whole, readable by the owner only, before it gets its name: another instance
+        // starting on the same data dir never reads half a key
+        Path tmp = Files.createTempFile(dataDir, ".login-context", ".tmp");
+        try {
+            restrict(tmp);
+            Files.writeString(tmp, Base64.getEncoder().encodeToString(key) + "\n", StandardCharsets.US_ASCII);
+            try {
+                Files.createLink(file, tmp);
+            } catch (FileAlreadyExistsException e) {
+                // another instance won the race: use its key
+            } catch (UnsupportedOperationException e) {
+                Files.move(tmp, file);
+            }
+        } finally {
+            Files.deleteIfExists(tmp);
+        }
+    }
+
+    private static void restrict(Path file) throws IOException {
+        try {
+            Files.setPosixFilePermissions(file, PosixFilePermissions.fromString("rw-------"));
+        } catch (UnsupportedOperationException e) {
+            // not a POSIX file system (Windows): the data dir's own permissions must do
+        }
+    }
+}
