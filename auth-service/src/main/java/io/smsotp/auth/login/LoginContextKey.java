@@ -1,12 +1,11 @@
 package io.smsotp.auth.login;
 
+import io.smsotp.auth.SecretFiles;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.security.GeneralSecurityException;
 import java.security.SecureRandom;
 import java.util.Base64;
@@ -100,29 +99,6 @@ public final class LoginContextKey {
     private static void create(Path dataDir, Path file) throws IOException {
         byte[] key = new byte[KEY_BYTES];
         new SecureRandom().nextBytes(key);
-        // written whole, readable by the owner only, before it gets its name: another instance
-        // starting on the same data dir never reads half a key
-        Path tmp = Files.createTempFile(dataDir, ".login-context", ".tmp");
-        try {
-            restrict(tmp);
-            Files.writeString(tmp, Base64.getEncoder().encodeToString(key) + "\n", StandardCharsets.US_ASCII);
-            try {
-                Files.createLink(file, tmp);
-            } catch (FileAlreadyExistsException e) {
-                // another instance won the race: use its key
-            } catch (UnsupportedOperationException e) {
-                Files.move(tmp, file);
-            }
-        } finally {
-            Files.deleteIfExists(tmp);
-        }
-    }
-
-    private static void restrict(Path file) throws IOException {
-        try {
-            Files.setPosixFilePermissions(file, PosixFilePermissions.fromString("rw-------"));
-        } catch (UnsupportedOperationException e) {
-            // not a POSIX file system (Windows): the data dir's own permissions must do
-        }
+        SecretFiles.createOnce(file, Base64.getEncoder().encodeToString(key) + "\n");
     }
 }

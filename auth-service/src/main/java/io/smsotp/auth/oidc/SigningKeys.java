@@ -1,5 +1,6 @@
 package io.smsotp.auth.oidc;
 
+import io.smsotp.auth.SecretFiles;
 import com.nimbusds.jose.JOSEException;
 import com.nimbusds.jose.JOSEObjectType;
 import com.nimbusds.jose.JWSAlgorithm;
@@ -16,10 +17,8 @@ import com.nimbusds.jwt.SignedJWT;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.text.ParseException;
 import java.util.Objects;
 
@@ -114,29 +113,6 @@ public final class SigningKeys {
         } catch (JOSEException e) {
             throw new IllegalStateException("cannot make a signing key", e);
         }
-        // written whole, readable by the owner only, before it gets its name: another instance
-        // starting on the same data dir never reads half a key
-        Path tmp = Files.createTempFile(dataDir, ".oidc-signing-key", ".tmp");
-        try {
-            restrict(tmp);
-            Files.writeString(tmp, fresh.toJSONString() + "\n", StandardCharsets.UTF_8);
-            try {
-                Files.createLink(file, tmp);
-            } catch (FileAlreadyExistsException e) {
-                // another instance won the race: use its key
-            } catch (UnsupportedOperationException e) {
-                Files.move(tmp, file);
-            }
-        } finally {
-            Files.deleteIfExists(tmp);
-        }
-    }
-
-    private static void restrict(Path file) throws IOException {
-        try {
-            Files.setPosixFilePermissions(file, PosixFilePermissions.fromString("rw-------"));
-        } catch (UnsupportedOperationException e) {
-            // not a POSIX file system (Windows): the data dir's own permissions must do
-        }
+        SecretFiles.createOnce(file, fresh.toJSONString() + "\n");
     }
 }
