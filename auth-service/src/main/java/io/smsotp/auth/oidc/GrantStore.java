@@ -1,5 +1,6 @@
 package io.smsotp.auth.oidc;
 
+import io.smsotp.auth.Jdbc;
 import io.smsotp.auth.users.UserStoreException;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
@@ -8,7 +9,6 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
-import java.sql.Types;
 import java.time.Instant;
 import java.util.Arrays;
 import java.util.HexFormat;
@@ -41,8 +41,8 @@ final class GrantStore {
     void saveCode(String code, CodeGrant g, Instant now) {
         run(c -> {
             // expired rows go on the way in: no sweeper thread, and the table stays the size of a minute's logins
-            execute(c, "DELETE FROM oidc_codes WHERE expires_at < ?", now.toEpochMilli());
-            execute(c, "INSERT INTO oidc_codes (code_hash, client_id, redirect_uri, code_challenge, nonce, subject,"
+            Jdbc.execute(c, "DELETE FROM oidc_codes WHERE expires_at < ?", now.toEpochMilli());
+            Jdbc.execute(c, "INSERT INTO oidc_codes (code_hash, client_id, redirect_uri, code_challenge, nonce, subject,"
                             + " username, mobile, amr, auth_time, expires_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                     sha256(code), g.clientId(), g.redirectUri(), g.codeChallenge(), g.nonce(), g.subject(),
                     g.username(), g.mobile(), String.join(" ", g.amr()), g.authTime().toEpochMilli(),
@@ -69,15 +69,15 @@ final class GrantStore {
                 }
             }
             // of two concurrent redemptions, the database lets exactly one delete the row
-            boolean mine = execute(c, "DELETE FROM oidc_codes WHERE code_hash = ?", hash) == 1;
+            boolean mine = Jdbc.execute(c, "DELETE FROM oidc_codes WHERE code_hash = ?", hash) == 1;
             return mine ? Optional.of(grant) : Optional.empty();
         });
     }
 
     void saveToken(String token, TokenGrant g, Instant now) {
         run(c -> {
-            execute(c, "DELETE FROM oidc_access_tokens WHERE expires_at < ?", now.toEpochMilli());
-            execute(c, "INSERT INTO oidc_access_tokens (token_hash, client_id, subject, username, mobile, expires_at)"
+            Jdbc.execute(c, "DELETE FROM oidc_access_tokens WHERE expires_at < ?", now.toEpochMilli());
+            Jdbc.execute(c, "INSERT INTO oidc_access_tokens (token_hash, client_id, subject, username, mobile, expires_at)"
                             + " VALUES (?, ?, ?, ?, ?, ?)", sha256(token), g.clientId(), g.subject(), g.username(),
                     g.mobile(), g.expiresAt().toEpochMilli());
             return null;
@@ -116,19 +116,6 @@ final class GrantStore {
             return work.run(c);
         } catch (SQLException e) {
             throw new UserStoreException("oidc grants: database call failed", e);
-        }
-    }
-
-    private static int execute(Connection c, String sql, Object... params) throws SQLException {
-        try (PreparedStatement ps = c.prepareStatement(sql)) {
-            for (int i = 0; i < params.length; i++) {
-                if (params[i] == null) {
-                    ps.setNull(i + 1, Types.VARCHAR);
-                } else {
-                    ps.setObject(i + 1, params[i]);
-                }
-            }
-            return ps.executeUpdate();
         }
     }
 }

@@ -1,5 +1,6 @@
 package io.smsotp.auth.users;
 
+import io.smsotp.auth.Jdbc;
 import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
 import io.smsotp.config.DatabaseSettings;
@@ -10,7 +11,6 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Savepoint;
-import java.sql.Types;
 import java.util.List;
 import java.util.Locale;
 import java.util.NoSuchElementException;
@@ -161,12 +161,12 @@ public final class UserStore implements AutoCloseable {
             if (!exists(c, key)) {
                 insert(c, key, config.username(), hash);
             }
-            execute(c, "UPDATE users SET username = ?, password_hash = ? WHERE username_key = ?", config.username(), hash, key);
+            Jdbc.execute(c, "UPDATE users SET username = ?, password_hash = ? WHERE username_key = ?", config.username(), hash, key);
             if (mobile != null) {
-                execute(c, "UPDATE users SET mobile = ? WHERE username_key = ?", mobile, key);
+                Jdbc.execute(c, "UPDATE users SET mobile = ? WHERE username_key = ?", mobile, key);
             }
             if (claims.disableSmsOtp() != null) {
-                execute(c, "UPDATE users SET disable_sms_otp = ? WHERE username_key = ?", claims.disableSmsOtp(), key);
+                Jdbc.execute(c, "UPDATE users SET disable_sms_otp = ? WHERE username_key = ?", claims.disableSmsOtp(), key);
             }
             if (plain != null) {
                 replaceCodes(c, key, plain, codes.macOfList(key, plain), true);
@@ -208,9 +208,9 @@ public final class UserStore implements AutoCloseable {
             if (listMac.equals(previous)) {
                 return;
             }
-            execute(c, "UPDATE users SET imported_codes = ? WHERE username_key = ?", listMac, key);
+            Jdbc.execute(c, "UPDATE users SET imported_codes = ? WHERE username_key = ?", listMac, key);
         }
-        execute(c, "DELETE FROM backup_codes WHERE username_key = ?", key);
+        Jdbc.execute(c, "DELETE FROM backup_codes WHERE username_key = ?", key);
         try (PreparedStatement ps = c.prepareStatement("INSERT INTO backup_codes (username_key, code_mac) VALUES (?, ?)")) {
             for (String mac : BackupCodes.macs(codes, key, plain)) {
                 ps.setString(1, key);
@@ -225,7 +225,7 @@ public final class UserStore implements AutoCloseable {
         // a savepoint, because PostgreSQL refuses every later statement of a transaction after a failed one
         Savepoint before = c.setSavepoint();
         try {
-            execute(c, "INSERT INTO users (username_key, username, password_hash) VALUES (?, ?, ?)", key, username, hash);
+            Jdbc.execute(c, "INSERT INTO users (username_key, username, password_hash) VALUES (?, ?, ?)", key, username, hash);
             c.releaseSavepoint(before);
         } catch (SQLException e) {
             // another instance imported the same user at the same moment: the UPDATE that follows applies ours
@@ -267,7 +267,7 @@ public final class UserStore implements AutoCloseable {
             String stored = queryOn(c, "SELECT meta_value FROM store_meta WHERE meta_key = ?", KEY_CHECK, rs -> rs.next() ? rs.getString(1) : null);
             if (stored == null) {
                 try {
-                    execute(c, "INSERT INTO store_meta (meta_key, meta_value) VALUES (?, ?)", KEY_CHECK, expected);
+                    Jdbc.execute(c, "INSERT INTO store_meta (meta_key, meta_value) VALUES (?, ?)", KEY_CHECK, expected);
                     return;
                 } catch (SQLException e) {
                     if (!"23505".equals(e.getSQLState())) {
@@ -312,24 +312,12 @@ public final class UserStore implements AutoCloseable {
 
     private int update(String sql, Object... params) {
         try (Connection c = pool.getConnection()) {
-            return execute(c, sql, params);
+            return Jdbc.execute(c, sql, params);
         } catch (SQLException e) {
             throw new UserStoreException("user store: update failed", e);
         }
     }
 
-    private static int execute(Connection c, String sql, Object... params) throws SQLException {
-        try (PreparedStatement ps = c.prepareStatement(sql)) {
-            for (int i = 0; i < params.length; i++) {
-                if (params[i] == null) {
-                    ps.setNull(i + 1, Types.VARCHAR);
-                } else {
-                    ps.setObject(i + 1, params[i]);
-                }
-            }
-            return ps.executeUpdate();
-        }
-    }
 
     private void inTransaction(Work work) {
         try (Connection c = pool.getConnection()) {
