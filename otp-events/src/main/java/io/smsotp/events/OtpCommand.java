@@ -13,6 +13,8 @@ import com.fasterxml.jackson.annotation.JsonTypeInfo;
         @JsonSubTypes.Type(value = OtpCommand.CreateChallenge.class, name = "create"),
         @JsonSubTypes.Type(value = OtpCommand.VerifyCode.class, name = "verify"),
         @JsonSubTypes.Type(value = OtpCommand.GetStatus.class, name = "status"),
+        @JsonSubTypes.Type(value = OtpCommand.ResendCode.class, name = "resend"),
+        @JsonSubTypes.Type(value = OtpCommand.CancelChallenge.class, name = "cancel"),
 })
 public sealed interface OtpCommand {
 
@@ -54,5 +56,16 @@ public sealed interface OtpCommand {
 
     /** Read the challenge's current state through its writer. */
     record GetStatus(String challengeId, String appId, String requestId, String replyTo) implements OtpCommand {
+    }
+
+    /**
+     * Send a new code for a pending challenge; the previous code stops working. The attempt count
+     * and the lifetime stay as they are. Answered by {@link OtpEvent.CodeResent}.
+     */
+    record ResendCode(String challengeId, String appId, String requestId, String replyTo) implements OtpCommand {
+    }
+
+    /** End a pending challenge: no code approves it after this. Answered by {@link OtpEvent.ChallengeState}. */
+    record CancelChallenge(String challengeId, String appId, String requestId, String replyTo) implements OtpCommand {
     }
 }

@@ -16,6 +16,7 @@ import com.fasterxml.jackson.annotation.JsonTypeInfo;
         @JsonSubTypes.Type(value = OtpEvent.CommandRejected.class, name = "rejected"),
         @JsonSubTypes.Type(value = OtpEvent.ChallengeExpired.class, name = "expired"),
         @JsonSubTypes.Type(value = OtpEvent.DeliveryUpdated.class, name = "delivery"),
+        @JsonSubTypes.Type(value = OtpEvent.CodeResent.class, name = "resent"),
 })
 public sealed interface OtpEvent {
 
@@ -59,5 +60,18 @@ public sealed interface OtpEvent {
     /** A delivery report changed the challenge's delivery state. */
     record DeliveryUpdated(String challengeId, String requestId, String replyTo, ChallengeView challenge)
             implements OtpEvent {
+    }
+
+    /**
+     * The answer to a resend. {@code sent} is true when a new code went out (the old one no longer
+     * works); otherwise {@code refusal} says why not: {@link #COOLDOWN} (too soon after the last
+     * send, see the view's {@code resendAvailableAt}), {@link #LIMIT} (no resends left) or
+     * {@link #NOT_PENDING} (approved, expired, canceled or out of attempts).
+     */
+    record CodeResent(String challengeId, String requestId, String replyTo, boolean sent, String refusal,
+                      ChallengeView challenge) implements OtpEvent {
+        public static final String COOLDOWN = "resend_cooldown";
+        public static final String LIMIT = "max_resends_reached";
+        public static final String NOT_PENDING = "not_pending";
     }
 }

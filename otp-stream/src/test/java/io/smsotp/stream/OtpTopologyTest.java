@@ -53,11 +53,6 @@ class OtpTopologyTest {
         return fx;
     }
 
-    private static String wrong(String code) {
-        char last = code.charAt(code.length() - 1);
-        return code.substring(0, code.length() - 1) + (char) ('0' + (last - '0' + 1) % 10);
-    }
-
     @Test
     void createEmitsCreatedAndExactlyOneSmsRequestCarryingTheCode() {
         TopologyFixture fx = fixture(NO_SWEEP);
@@ -70,7 +65,8 @@ class OtpTopologyTest {
         assertThat(created.requestId()).isEqualTo("req-create-" + id);
         assertThat(created.replyTo()).isEqualTo("auth-1");
         assertThat(created.challenge()).isEqualTo(new ChallengeView(ChallengeStatus.PENDING, TO,
-                START.plus(Duration.ofMinutes(5)), 5, Delivery.QUEUED, null));
+                START.plus(Duration.ofMinutes(5)), 5, Delivery.QUEUED, null, OtpPolicy.DEFAULT_MAX_RESENDS,
+                START.plus(OtpPolicy.DEFAULT_RESEND_COOLDOWN)));
         List<SmsRequest> sms = fx.smsRequests();
         assertThat(sms).hasSize(1);
         SmsRequest request = sms.get(0);
@@ -151,7 +147,7 @@ class OtpTopologyTest {
         String code = fx.createAndReadCode(id);
 
         for (int left = 4; left >= 1; left--) {
-            fx.verify(id, wrong(code), "req-wrong-" + left);
+            fx.verify(id, TopologyFixture.wrong(code), "req-wrong-" + left);
             OtpEvent.CodeChecked checked = (OtpEvent.CodeChecked) fx.onlyEvent();
             assertThat(checked.valid()).isFalse();
             assertThat(checked.counted()).isTrue();

@@ -75,7 +75,12 @@ final class TopologyFixture implements AutoCloseable {
 
     /** Creates a challenge with the default policy and returns the code its SMS carries. */
     String createAndReadCode(String id) {
-        create(id, OtpPolicy.DEFAULT);
+        return createAndReadCode(id, OtpPolicy.DEFAULT);
+    }
+
+    /** Creates a challenge and returns the code its SMS carries, with the created event read. */
+    String createAndReadCode(String id, OtpPolicy policy) {
+        create(id, policy);
         events.readValuesToList();
         return codeOf(sms.readValue());
     }
@@ -90,6 +95,22 @@ final class TopologyFixture implements AutoCloseable {
 
     void status(String id, String requestId) {
         commands.pipeInput(id, new OtpCommand.GetStatus(id, APP, requestId, "auth-3"));
+    }
+
+    void resend(String id, String requestId) {
+        commands.pipeInput(id, new OtpCommand.ResendCode(id, APP, requestId, "auth-4"));
+    }
+
+    void resendAs(String appId, String id) {
+        commands.pipeInput(id, new OtpCommand.ResendCode(id, appId, "req-other", "auth-4"));
+    }
+
+    void cancel(String id, String requestId) {
+        commands.pipeInput(id, new OtpCommand.CancelChallenge(id, APP, requestId, "auth-5"));
+    }
+
+    void cancelAs(String appId, String id) {
+        commands.pipeInput(id, new OtpCommand.CancelChallenge(id, appId, "req-other", "auth-5"));
     }
 
     void pipeRaw(String key, String json) {
@@ -125,6 +146,12 @@ final class TopologyFixture implements AutoCloseable {
 
     void advance(Duration d) {
         driver.advanceWallClockTime(d);
+    }
+
+    /** A code of the same length that is certainly not {@code code}: its last digit changed. */
+    static String wrong(String code) {
+        char last = code.charAt(code.length() - 1);
+        return code.substring(0, code.length() - 1) + (char) ('0' + (last - '0' + 1) % 10);
     }
 
     static String codeOf(SmsRequest request) {

@@ -124,6 +124,10 @@ public final class ChallengeProcessor implements Processor<String, Object, Strin
             verify(verify, now);
         } else if (command instanceof OtpCommand.GetStatus status) {
             status(status, now);
+        } else if (command instanceof OtpCommand.ResendCode resend) {
+            resend(resend, now);
+        } else if (command instanceof OtpCommand.CancelChallenge cancel) {
+            cancel(cancel, now);
         }
     }
 
@@ -138,14 +142,80 @@ public final class ChallengeProcessor implements Processor<String, Object, Strin
         Instant expiresAt = now.plus(policy.ttl());
         ChallengeRecord challenge = new ChallengeRecord(cmd.challengeId(), cmd.appId(), appName, cmd.to(),
                 hasher.hash(cmd.challengeId(), code), now, expiresAt, policy.maxAttempts(), policy.maxAttempts(),
-                ChallengeStatus.PENDING, Delivery.QUEUED, null, UUID.randomUUID().toString());
+                ChallengeStatus.PENDING, Delivery.QUEUED, null, UUID.randomUUID().toString(), policy.length(),
+                policy.maxResends(), now, policy.resendCooldown());
         challenges.put(challenge.id(), challenge);
         expiryIndex.add(expiresAt, challenge.id());
         emit(new OtpEvent.ChallengeCreated(challenge.id(), cmd.requestId(), cmd.replyTo(), challenge.view()), now);
-        SmsRequest sms = new SmsRequest(challenge.messageId(), challenge.id(), challenge.appId(), challenge.to(),
-                SmsText.of(code, appName, policy.ttl()), expiresAt);
-        context.forward(new Record<>(challenge.id(), sms, now.toEpochMilli()), SMS_OUTBOUND_SINK);
+        send(challenge, code, policy.ttl(), now);
         LOG.debug("created challenge {} for app {}", challenge.id(), challenge.appId());
+    }
+
+    /**
+     * A new code for a pending challenge, at most {@code maxResends} times and not within the
+     * cooldown of the last send (unless that send failed). The old code stops matching because
+     * only the new code's hash is kept; a late delivery report on the old message is ignored
+     * because the message id changes. Attempts and expiry stay as they are.
+     */
+    private void resend(OtpCommand.ResendCode cmd, Instant now) {
+        ChallengeRecord challenge = findFor(cmd, now);
+        if (challenge == null) {
+            return;
+        }
+        String refusal = resendRefusal(challenge, now);
+        if (refusal != null) {
+            emit(new OtpEvent.CodeResent(cmd.challengeId(), cmd.requestId(), cmd.replyTo(), false, refusal,
+                    challenge.view()), now);
+            LOG.debug("refused a resend on challenge {}: {}", challenge.id(), refusal);
+            return;
+        }
+        String code = codes.next(challenge.codeLength());
+        ChallengeRecord resent = challenge.withNewCode(hasher.hash(challenge.id(), code),
+                UUID.randomUUID().toString(), now);
+        challenges.put(resent.id(), resent);
+        emit(new OtpEvent.CodeResent(cmd.challengeId(), cmd.requestId(), cmd.replyTo(), true, null, resent.view()),
+                now);
+        // the text tells the time that is actually left: the lifetime did not restart
+        send(resent, code, Duration.between(now, resent.expiresAt()), now);
+        LOG.debug("resent a code for challenge {}, {} resends left", resent.id(), resent.resendsLeft());
+    }
+
+    private static String resendRefusal(ChallengeRecord challenge, Instant now) {
+        if (challenge.status() != ChallengeStatus.PENDING) {
+            return OtpEvent.CodeResent.NOT_PENDING;
+        }
+        if (challenge.resendsLeft() <= 0) {
+            return OtpEvent.CodeResent.LIMIT;
+        }
+        if (now.isBefore(challenge.resendAvailableAt())) {
+            return OtpEvent.CodeResent.COOLDOWN;
+        }
+        return null;
+    }
+
+    /**
+     * Ends a pending challenge. Idempotent: a challenge that is no longer pending is answered with
+     * its state unchanged, so the caller tells "canceled now or before" from "approved" or "expired".
+     * Its index entry stays; the sweep purges it one retention after its expiry, like any other.
+     */
+    private void cancel(OtpCommand.CancelChallenge cmd, Instant now) {
+        ChallengeRecord challenge = findFor(cmd, now);
+        if (challenge == null) {
+            return;
+        }
+        if (challenge.status() == ChallengeStatus.PENDING) {
+            challenge = challenge.withStatus(ChallengeStatus.CANCELED);
+            challenges.put(challenge.id(), challenge);
+            LOG.debug("canceled challenge {}", challenge.id());
+        }
+        emit(new OtpEvent.ChallengeState(cmd.challengeId(), cmd.requestId(), cmd.replyTo(), challenge.view()), now);
+    }
+
+    /** Forwards the send request of the challenge's current message; the code lives only in its text. */
+    private void send(ChallengeRecord challenge, String code, Duration lifetime, Instant now) {
+        SmsRequest sms = new SmsRequest(challenge.messageId(), challenge.id(), challenge.appId(), challenge.to(),
+                SmsText.of(code, challenge.appName(), lifetime), challenge.expiresAt());
+        context.forward(new Record<>(challenge.id(), sms, now.toEpochMilli()), SMS_OUTBOUND_SINK);
     }
 
     private void verify(OtpCommand.VerifyCode cmd, Instant now) {

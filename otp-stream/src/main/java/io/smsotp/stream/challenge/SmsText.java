@@ -13,10 +13,15 @@ final class SmsText {
                 + ". Don't share it.";
     }
 
-    /** "5 minutes", "1 minute", "90 seconds": whole minutes where the lifetime has them. */
+    /**
+     * "5 minutes", "90 seconds", "4 minutes" for 4:59: whole minutes where the lifetime has them,
+     * seconds under two minutes, and otherwise the minutes rounded down. A resend's lifetime is
+     * whatever is left, to the millisecond; rounding down never promises more time than there is,
+     * and "269 seconds" is harder to read than "4 minutes". Never "0": a pending code has time left.
+     */
     static String lifetime(Duration ttl) {
-        long seconds = ttl.toSeconds();
-        if (seconds >= 60 && seconds % 60 == 0) {
+        long seconds = Math.max(1, ttl.toSeconds());
+        if (seconds % 60 == 0 || seconds >= 120) {
             long minutes = seconds / 60;
             return minutes + (minutes == 1 ? " minute" : " minutes");
         }

@@ -20,4 +20,15 @@ class SmsTextTest {
         assertThat(SmsText.lifetime(Duration.ofSeconds(90))).isEqualTo("90 seconds");
         assertThat(SmsText.lifetime(Duration.ofSeconds(30))).isEqualTo("30 seconds");
     }
+
+    @Test
+    void roundsWhatIsLeftAfterAResendDownToWholeMinutesAndNeverSaysZero() {
+        assertThat(SmsText.lifetime(Duration.ofMinutes(5).minusMillis(1))).isEqualTo("4 minutes");
+        assertThat(SmsText.lifetime(Duration.ofSeconds(269))).isEqualTo("4 minutes");
+        assertThat(SmsText.lifetime(Duration.ofSeconds(120))).isEqualTo("2 minutes");
+        assertThat(SmsText.lifetime(Duration.ofSeconds(119).plusMillis(999))).isEqualTo("119 seconds");
+        assertThat(SmsText.lifetime(Duration.ofSeconds(60).plusMillis(400))).isEqualTo("1 minute");
+        assertThat(SmsText.lifetime(Duration.ofSeconds(59).plusMillis(999))).isEqualTo("59 seconds");
+        assertThat(SmsText.lifetime(Duration.ofMillis(1))).isEqualTo("1 second");
+    }
 }
