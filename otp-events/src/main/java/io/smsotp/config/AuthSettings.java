@@ -19,6 +19,10 @@ import java.time.Duration;
  */
 public record AuthSettings(String host, Integer port, Duration replyTimeout, Integer maxPending, String issuer,
                            String dataDir) {
+
+    /** Where auth-service keeps its keys and embedded database when the config names no place. */
+    public static final String DEFAULT_DATA_DIR = "data/auth";
+
     public AuthSettings {
         host = Settings.orDefault(host, "127.0.0.1");
         port = Settings.port("auth.port", port, 8080);
@@ -32,7 +36,7 @@ public record AuthSettings(String host, Integer port, Duration replyTimeout, Int
             // one spelling: the issuer is compared as a string by every client
             issuer = issuer.endsWith("/") ? issuer.substring(0, issuer.length() - 1) : issuer;
         }
-        dataDir = Settings.orDefault(dataDir, "data/auth");
+        dataDir = Settings.orDefault(dataDir, DEFAULT_DATA_DIR);
     }
 
     /** Settings without the login-page parts (issuer and data dir take their defaults). */

@@ -18,7 +18,7 @@ public record OtpPolicy(int length, Duration ttl, int maxAttempts, Duration rese
 
     /** A policy with the default resend settings ({@value #DEFAULT_MAX_RESENDS} resends, 30 s apart). */
     public OtpPolicy(int length, Duration ttl, int maxAttempts) {
-        this(length, ttl, maxAttempts, DEFAULT_RESEND_COOLDOWN, DEFAULT_MAX_RESENDS);
+        this(length, ttl, maxAttempts, defaultCooldown(ttl), DEFAULT_MAX_RESENDS);
     }
 
     /** Binds a policy where any setting left out takes its default (the config file's {@code otp:} block). */
@@ -29,8 +29,13 @@ public record OtpPolicy(int length, Duration ttl, int maxAttempts, Duration rese
                                @JsonProperty("maxResends") Integer maxResends) {
         return new OtpPolicy(length == null ? DEFAULT.length : length, ttl == null ? DEFAULT.ttl : ttl,
                 maxAttempts == null ? DEFAULT.maxAttempts : maxAttempts,
-                resendCooldown == null ? DEFAULT_RESEND_COOLDOWN : resendCooldown,
+                resendCooldown == null ? defaultCooldown(ttl == null ? DEFAULT.ttl : ttl) : resendCooldown,
                 maxResends == null ? DEFAULT_MAX_RESENDS : maxResends);
+    }
+
+    /** The default cooldown, or the whole lifetime when that is shorter. */
+    private static Duration defaultCooldown(Duration ttl) {
+        return ttl == null || ttl.compareTo(DEFAULT_RESEND_COOLDOWN) >= 0 ? DEFAULT_RESEND_COOLDOWN : ttl;
     }
 
     public OtpPolicy {

@@ -264,4 +264,40 @@ class ConfigLoaderTest {
 
         assertThat(config.apps()).extracting(AppConfig::id).containsExactly("a", "b");
     }
+
+    @Test
+    void resendSettingsDefaultToThirtySecondsAndThreeResendsAndTheCooldownNeverOutlivesTheLifetime() {
+        SmsOtpConfig config = ConfigLoader.parse("""
+                apps:
+                  - {id: a, apiKey: '0123456789abcdef'}
+                  - {id: b, apiKey: '0123456789abcdeg', otp: {ttl: PT10S}}
+                  - {id: c, apiKey: '0123456789abcdeh', otp: {resendCooldown: PT5S, maxResends: 0}}
+                """, Map.of());
+        assertThat(config.apps().get(0).otp().resendCooldown()).isEqualTo(Duration.ofSeconds(30));
+        assertThat(config.apps().get(0).otp().maxResends()).isEqualTo(3);
+        assertThat(config.apps().get(1).otp().resendCooldown()).isEqualTo(Duration.ofSeconds(10));
+        assertThat(config.apps().get(2).otp().resendCooldown()).isEqualTo(Duration.ofSeconds(5));
+        assertThat(config.apps().get(2).otp().maxResends()).isZero();
+    }
+
+    @Test
+    void aCooldownLongerThanTheLifetimeOrTooManyResendsStopTheStartNamingTheKey() {
+        assertThatThrownBy(() -> ConfigLoader.parse(
+                "apps: [{id: a, apiKey: '0123456789abcdef', otp: {ttl: PT1M, resendCooldown: PT2M}}]", Map.of()))
+                .isInstanceOf(ConfigException.class).hasMessageContaining("apps[0].otp")
+                .hasMessageContaining("resendCooldown");
+        assertThatThrownBy(() -> ConfigLoader.parse(
+                "apps: [{id: a, apiKey: '0123456789abcdef', otp: {maxResends: 11}}]", Map.of()))
+                .isInstanceOf(ConfigException.class).hasMessageContaining("maxResends").hasMessageContaining("11");
+    }
+
+    @Test
+    void theIssuerLosesATrailingSlashAndMustBeAPlainUrl() {
+        assertThat(ConfigLoader.parse("auth: {issuer: 'https://login.example.com/'}", Map.of()).auth().issuer())
+                .isEqualTo("https://login.example.com");
+        assertThatThrownBy(() -> ConfigLoader.parse("auth: {issuer: 'https://login.example.com/?x=1'}", Map.of()))
+                .isInstanceOf(ConfigException.class).hasMessageContaining("auth.issuer");
+        assertThatThrownBy(() -> ConfigLoader.parse("auth: {issuer: 'ftp://login.example.com'}", Map.of()))
+                .isInstanceOf(ConfigException.class).hasMessageContaining("auth.issuer");
+    }
 }
