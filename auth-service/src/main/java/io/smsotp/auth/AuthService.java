@@ -1,6 +1,21 @@
 package io.smsotp.auth;
 
 import io.javalin.Javalin;
+import io.javalin.config.RoutesConfig;
+import io.smsotp.auth.login.LoginContextKey;
+import io.smsotp.auth.login.LoginFlow;
+import io.smsotp.auth.oidc.OidcProvider;
+import io.smsotp.auth.oidc.OidcRoutes;
+import io.smsotp.auth.oidc.SigningKeys;
+import io.smsotp.auth.users.UserStore;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.util.function.Consumer;
 import io.javalin.json.JavalinJackson;
 import io.smsotp.auth.apps.ApiKeys;
 import io.smsotp.auth.challenge.ChallengeApi;
@@ -27,30 +42,88 @@ public final class AuthService {
     private final Javalin app;
     /** The Kafka gateway this service started and stops, or null when the caller owns the commands. */
     private final OtpGateway ownedGateway;
+    /** The user store of the login pages, or null for a service of the 2FA API only. */
+    private final UserStore users;
+    private final OidcProvider oidc;
+    private final int listenPort;
     private boolean started;
 
-    /** A service that sends its commands through {@code commands}, whose lifecycle the caller manages. */
+    /**
+     * A service of the 2FA API only (no login pages, no user store) that sends its commands
+     * through {@code commands}, whose lifecycle the caller manages.
+     */
     public AuthService(SmsOtpConfig config, ChallengeCommands commands) {
-        this(config, commands, null);
-    }
-
-    private AuthService(SmsOtpConfig config, ChallengeCommands commands, OtpGateway ownedGateway) {
-        this.config = Objects.requireNonNull(config, "config");
-        this.ownedGateway = ownedGateway;
-        this.app = buildApp(config, new ApiKeys(config.apps()), new ChallengeApi(Objects.requireNonNull(commands,
-                "commands")));
+        this(config, commands, null, false);
     }
 
     /**
-     * A service talking to otp-stream through Kafka at {@code kafka.bootstrapServers}; its gateway
-     * starts and stops with it.
+     * The whole service: the 2FA API, the OIDC provider and the login pages, with the user store
+     * and keys in {@code auth.dataDir}. The caller manages {@code commands}' lifecycle.
+     */
+    public static AuthService withLogin(SmsOtpConfig config, ChallengeCommands commands) {
+        return new AuthService(config, commands, null, true);
+    }
+
+    /**
+     * The whole service talking to otp-stream through Kafka at {@code kafka.bootstrapServers};
+     * its gateway starts and stops with it.
      */
     public static AuthService withKafka(SmsOtpConfig config) {
         OtpGateway gateway = OtpGateway.fromConfig(config);
-        return new AuthService(config, gateway, gateway);
+        return new AuthService(config, gateway, gateway, true);
     }
 
-    private static Javalin buildApp(SmsOtpConfig config, ApiKeys apiKeys, ChallengeApi challenges) {
+    private AuthService(SmsOtpConfig config, ChallengeCommands commands, OtpGateway ownedGateway, boolean login) {
+        this.config = Objects.requireNonNull(config, "config");
+        Objects.requireNonNull(commands, "commands");
+        this.ownedGateway = ownedGateway;
+        int port = config.auth().port();
+        if (!login) {
+            this.users = null;
+            this.oidc = null;
+            this.listenPort = port;
+            this.app = buildApp(config, new ApiKeys(config.apps()), new ChallengeApi(commands), null);
+            return;
+        }
+        if (config.auth().issuer() == null && port == 0) {
+            // the issuer names the port, so "any free port" has to be chosen before the server starts
+            port = freePort();
+        }
+        this.listenPort = port;
+        URI issuer = URI.create(config.auth().issuer() != null ? config.auth().issuer() : "http://localhost:" + port);
+        Path dataDir = Path.of(config.auth().dataDir()).toAbsolutePath();
+        try {
+            Files.createDirectories(dataDir);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot create auth.dataDir " + dataDir, e);
+        }
+        this.users = UserStore.open(config.database(), dataDir);
+        try {
+            users.importUsers(config.users());
+            this.oidc = new OidcProvider(issuer, config.apps(), SigningKeys.loadOrCreate(dataDir), users.dataSource(),
+                    Clock.systemUTC());
+            LoginFlow flow = new LoginFlow(oidc, users, commands, LoginContextKey.loadOrCreate(dataDir),
+                    Clock.systemUTC());
+            this.app = buildApp(config, new ApiKeys(config.apps()), new ChallengeApi(commands), routes -> {
+                OidcRoutes.register(routes, oidc);
+                flow.register(routes);
+            });
+        } catch (RuntimeException e) {
+            users.close();
+            throw e;
+        }
+    }
+
+    private static int freePort() {
+        try (ServerSocket socket = new ServerSocket(0)) {
+            return socket.getLocalPort();
+        } catch (IOException e) {
+            throw new UncheckedIOException("no free port", e);
+        }
+    }
+
+    private static Javalin buildApp(SmsOtpConfig config, ApiKeys apiKeys, ChallengeApi challenges,
+                                    Consumer<RoutesConfig> login) {
         long replyTimeoutMs = config.auth().replyTimeout().toMillis();
         return Javalin.create(cfg -> {
             cfg.startup.showJavalinBanner = false;
@@ -64,6 +137,9 @@ public final class AuthService {
             cfg.jsonMapper(new JavalinJackson(ApiJson.MAPPER, false));
             cfg.routes.before(ApiPaths.API_ALL, apiKeys::authenticate);
             challenges.register(cfg.routes);
+            if (login != null) {
+                login.accept(cfg.routes);
+            }
             ErrorMapping.register(cfg.routes, MAX_BODY_BYTES);
         });
     }
@@ -77,7 +153,7 @@ public final class AuthService {
             ownedGateway.start();
         }
         try {
-            app.start(config.auth().host(), config.auth().port());
+            app.start(config.auth().host(), listenPort);
         } catch (RuntimeException e) {
             // e.g. the port is taken: leave nothing running behind
             if (ownedGateway != null) {
@@ -88,6 +164,10 @@ public final class AuthService {
         started = true;
         LOG.info("auth-service listening on http://{}:{}{} for {} application(s)", config.auth().host(), app.port(),
                 ApiPaths.API, config.apps().size());
+        if (oidc != null) {
+            LOG.info("OIDC issuer {} (discovery at {}{})", oidc.issuer().getValue(), oidc.issuer().getValue(),
+                    OidcProvider.DISCOVERY_PATH);
+        }
         return this;
     }
 
@@ -101,6 +181,19 @@ public final class AuthService {
         if (ownedGateway != null) {
             ownedGateway.stop();
         }
+        if (users != null) {
+            users.close();
+        }
+    }
+
+    /** The user store, or null for a service of the 2FA API only. */
+    public UserStore users() {
+        return users;
+    }
+
+    /** The OIDC issuer URL (e.g. {@code http://localhost:8080}), or null for a service of the 2FA API only. */
+    public String issuer() {
+        return oidc == null ? null : oidc.issuer().getValue();
     }
 
     /** The Javalin instance, for tests. */

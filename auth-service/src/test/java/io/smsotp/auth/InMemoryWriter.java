@@ -20,9 +20,9 @@ import java.util.concurrent.CopyOnWriteArrayList;
  * A stand-in for otp-stream behind {@link ChallengeCommands}, for HTTP tests: keeps challenges
  * in memory with the fixed code {@link #CODE}, and records every command it was sent.
  */
-final class InMemoryWriter implements ChallengeCommands {
+public final class InMemoryWriter implements ChallengeCommands {
 
-    static final String CODE = "246810";
+    public static final String CODE = "246810";
 
     private record Challenge(String appId, String to, Instant expiresAt, int attemptsLeft, ChallengeStatus status,
                              Delivery delivery, String deliveryReason) {
@@ -40,8 +40,20 @@ final class InMemoryWriter implements ChallengeCommands {
     private volatile boolean unavailable;
 
     /** Every command sent so far. */
-    List<OtpCommand> received() {
+    public List<OtpCommand> received() {
         return List.copyOf(received);
+    }
+
+    /** The create commands sent so far. */
+    public List<OtpCommand.CreateChallenge> created() {
+        return received.stream().filter(OtpCommand.CreateChallenge.class::isInstance)
+                .map(OtpCommand.CreateChallenge.class::cast).toList();
+    }
+
+    /** The verify commands sent so far. */
+    public List<OtpCommand.VerifyCode> verifies() {
+        return received.stream().filter(OtpCommand.VerifyCode.class::isInstance)
+                .map(OtpCommand.VerifyCode.class::cast).toList();
     }
 
     /** From now on, fail every command as if otp-stream did not answer. */
@@ -99,6 +111,39 @@ final class InMemoryWriter implements ChallengeCommands {
             Challenge c = mine(challengeId, appId);
             return c == null ? notFound(command)
                     : new OtpEvent.ChallengeState(challengeId, command.requestId(), command.replyTo(), c.view());
+        });
+    }
+
+    @Override
+    public CompletionStage<OtpEvent> resend(String challengeId, String appId) {
+        OtpCommand.ResendCode command = new OtpCommand.ResendCode(challengeId, appId, "req-" + received.size(),
+                "stand-in");
+        return answer(command, () -> {
+            Challenge c = mine(challengeId, appId);
+            if (c == null) {
+                return notFound(command);
+            }
+            // the stand-in's code never changes, so a resend only re-queues the delivery
+            boolean pending = c.status() == ChallengeStatus.PENDING;
+            Challenge after = pending ? store(challengeId, new Challenge(c.appId(), c.to(), c.expiresAt(),
+                    c.attemptsLeft(), c.status(), Delivery.QUEUED, null)) : c;
+            return new OtpEvent.CodeResent(challengeId, command.requestId(), command.replyTo(), pending,
+                    pending ? null : OtpEvent.CodeResent.NOT_PENDING, after.view());
+        });
+    }
+
+    @Override
+    public CompletionStage<OtpEvent> cancel(String challengeId, String appId) {
+        OtpCommand.CancelChallenge command = new OtpCommand.CancelChallenge(challengeId, appId,
+                "req-" + received.size(), "stand-in");
+        return answer(command, () -> {
+            Challenge c = mine(challengeId, appId);
+            if (c == null) {
+                return notFound(command);
+            }
+            Challenge after = c.status() == ChallengeStatus.PENDING
+                    ? store(challengeId, c.with(ChallengeStatus.CANCELED, c.attemptsLeft())) : c;
+            return new OtpEvent.ChallengeState(challengeId, command.requestId(), command.replyTo(), after.view());
         });
     }
 

@@ -23,4 +23,10 @@ public interface ChallengeCommands {
 
     /** Read the challenge's current state. */
     CompletionStage<OtpEvent> status(String challengeId, String appId);
+
+    /** Send a new code for a pending challenge (answered by {@code CodeResent}); the old code stops working. */
+    CompletionStage<OtpEvent> resend(String challengeId, String appId);
+
+    /** End a pending challenge (answered by {@code ChallengeState}). */
+    CompletionStage<OtpEvent> cancel(String challengeId, String appId);
 }

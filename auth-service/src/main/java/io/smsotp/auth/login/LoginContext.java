@@ -96,16 +96,23 @@ public record LoginContext(String clientId, URI redirectUri, String state, Strin
                 withAmr(AuthenticatedUser.AMR_PASSWORD), challengeId, mobileToCapture, binding, issuedAt, expiresAt);
     }
 
-    /** The same login, now waiting for the code of SMS OTP challenge {@code id}. */
+    /** The same login, now waiting for the code of SMS OTP challenge {@code id} (null: none made yet). */
     public LoginContext withChallengeId(String id) {
         return new LoginContext(clientId, redirectUri, state, nonce, codeChallenge, scope, step, username, authTime,
-                amr, Objects.requireNonNull(id, "id"), mobileToCapture, binding, issuedAt, expiresAt);
+                amr, id, mobileToCapture, binding, issuedAt, expiresAt);
     }
 
     /** The same login, capturing {@code e164} as the user's number (saved only once its code verifies). */
     public LoginContext withMobileToCapture(String e164) {
         return new LoginContext(clientId, redirectUri, state, nonce, codeChallenge, scope, step, username, authTime,
                 amr, challengeId, Objects.requireNonNull(e164, "e164"), binding, issuedAt, expiresAt);
+    }
+
+    /** The same login moved on to {@code next} (past the password page only). */
+    public LoginContext atStep(Step next) {
+        return new LoginContext(clientId, redirectUri, state, nonce, codeChallenge, scope,
+                Objects.requireNonNull(next, "next"), username, authTime, amr, challengeId, mobileToCapture, binding,
+                issuedAt, expiresAt);
     }
 
     /** The same login with {@code method} (an RFC 8176 value) added to the amr, once. */

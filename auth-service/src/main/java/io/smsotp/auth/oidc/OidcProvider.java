@@ -102,6 +102,11 @@ public final class OidcProvider {
         this.clock = Objects.requireNonNull(clock, "clock");
     }
 
+    /** The OIDC client {@code id} (an app with redirect URIs), if there is one. */
+    public java.util.Optional<AppConfig> client(String id) {
+        return java.util.Optional.ofNullable(id == null ? null : clients.get(id));
+    }
+
     public Issuer issuer() {
         return issuer;
     }

@@ -175,6 +175,16 @@ public final class OtpGateway implements ChallengeCommands {
         return send(new OtpCommand.GetStatus(challengeId, appId, newRequestId(), instanceId));
     }
 
+    @Override
+    public CompletionStage<OtpEvent> resend(String challengeId, String appId) {
+        return send(new OtpCommand.ResendCode(challengeId, appId, newRequestId(), instanceId));
+    }
+
+    @Override
+    public CompletionStage<OtpEvent> cancel(String challengeId, String appId) {
+        return send(new OtpCommand.CancelChallenge(challengeId, appId, newRequestId(), instanceId));
+    }
+
     private CompletionStage<OtpEvent> send(OtpCommand command) {
         String requestId = command.requestId();
         CompletableFuture<OtpEvent> reply = new CompletableFuture<>();

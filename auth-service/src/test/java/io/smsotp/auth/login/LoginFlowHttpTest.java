@@ -1,0 +1,385 @@
+package io.smsotp.auth.login;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.nimbusds.jose.JWSAlgorithm;
+import com.nimbusds.jwt.JWTClaimsSet;
+import com.nimbusds.oauth2.sdk.AuthorizationCode;
+import com.nimbusds.oauth2.sdk.AuthorizationCodeGrant;
+import com.nimbusds.oauth2.sdk.AuthorizationResponse;
+import com.nimbusds.oauth2.sdk.AuthorizationSuccessResponse;
+import com.nimbusds.oauth2.sdk.ResponseType;
+import com.nimbusds.oauth2.sdk.Scope;
+import com.nimbusds.oauth2.sdk.TokenErrorResponse;
+import com.nimbusds.oauth2.sdk.TokenRequest;
+import com.nimbusds.oauth2.sdk.TokenResponse;
+import com.nimbusds.oauth2.sdk.auth.ClientSecretBasic;
+import com.nimbusds.oauth2.sdk.auth.Secret;
+import com.nimbusds.oauth2.sdk.id.ClientID;
+import com.nimbusds.oauth2.sdk.id.Issuer;
+import com.nimbusds.oauth2.sdk.id.State;
+import com.nimbusds.oauth2.sdk.pkce.CodeChallengeMethod;
+import com.nimbusds.oauth2.sdk.pkce.CodeVerifier;
+import com.nimbusds.openid.connect.sdk.AuthenticationRequest;
+import com.nimbusds.openid.connect.sdk.Nonce;
+import com.nimbusds.openid.connect.sdk.OIDCTokenResponse;
+import com.nimbusds.openid.connect.sdk.OIDCTokenResponseParser;
+import com.nimbusds.openid.connect.sdk.op.OIDCProviderMetadata;
+import com.nimbusds.openid.connect.sdk.validators.IDTokenValidator;
+import io.smsotp.auth.AuthService;
+import io.smsotp.auth.InMemoryWriter;
+import io.smsotp.config.AppConfig;
+import io.smsotp.config.AuthSettings;
+import io.smsotp.config.SmsOtpConfig;
+import io.smsotp.config.UserConfig;
+import io.smsotp.events.OtpCommand;
+import java.net.CookieManager;
+import java.net.URI;
+import java.net.URLEncoder;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.stream.Collectors;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The hosted login over real HTTP, from the authorization request to the ID token, with an
+ * in-memory stand-in for otp-stream (its code is always {@link InMemoryWriter#CODE}).
+ * The relying party is nimbus's client side; the browser is an HttpClient with a cookie jar.
+ */
+class LoginFlowHttpTest {
+
+    static final String PUBLIC_CLIENT = "spa";
+    static final String CONFIDENTIAL_CLIENT = "portal";
+    static final String OTHER_CLIENT = "other";
+    static final String SECRET = "portal-secret-0123456789";
+    static final String OTHER_SECRET = "other-secret-0123456789";
+    static final URI SPA_CALLBACK = URI.create("http://localhost:9999/spa/callback");
+    static final URI PORTAL_CALLBACK = URI.create("http://localhost:9999/portal/callback");
+    static final URI OTHER_CALLBACK = URI.create("http://localhost:9999/other/callback");
+
+    @TempDir
+    Path dataDir;
+    AuthService service;
+    InMemoryWriter writer;
+    String base;
+    Browser browser;
+
+    @BeforeEach
+    void start() {
+        SmsOtpConfig config = SmsOtpConfig.defaults()
+                .withAuth(new AuthSettings("127.0.0.1", 0, Duration.ofSeconds(2), null, null, dataDir.toString()))
+                .withApps(List.of(
+                        new AppConfig(PUBLIC_CLIENT, "Single Page", null, null, List.of(SPA_CALLBACK.toString()), null,
+                                null, null, null, null, null, null),
+                        new AppConfig(CONFIDENTIAL_CLIENT, "Portal", null, null, List.of(PORTAL_CALLBACK.toString()),
+                                SECRET, null, null, null, null, null, null),
+                        new AppConfig(OTHER_CLIENT, "Other", null, null, List.of(OTHER_CALLBACK.toString()),
+                                OTHER_SECRET, null, null, null, null, null, null)))
+                .withUsers(List.of(new UserConfig("alice", "correct horse battery", null,
+                        new UserConfig.Claims("+15551234567", false, "10300,21390"))));
+        writer = new InMemoryWriter();
+        service = AuthService.withLogin(config, writer).start();
+        base = service.issuer();
+        browser = new Browser();
+    }
+
+    @AfterEach
+    void stop() {
+        service.stop();
+    }
+
+    // ---- the whole flow, with an OIDC client library on the other end ------------------------
+
+    @Test
+    void aPublicClientCompletesTheCodeFlowWithPkceAndValidatesTheIdTokenAgainstTheJwks() throws Exception {
+        OIDCProviderMetadata metadata = OIDCProviderMetadata.resolve(new Issuer(base));
+        CodeVerifier verifier = new CodeVerifier();
+        State state = new State();
+        Nonce nonce = new Nonce();
+        URI authorize = new AuthenticationRequest.Builder(new ResponseType("code"), new Scope("openid"),
+                new ClientID(PUBLIC_CLIENT), SPA_CALLBACK).endpointURI(metadata.getAuthorizationEndpointURI())
+                .state(state).nonce(nonce).codeChallenge(verifier, CodeChallengeMethod.S256).build().toURI();
+
+        URI back = browser.logIn(authorize, "alice", "correct horse battery", InMemoryWriter.CODE);
+
+        AuthorizationResponse response = AuthorizationResponse.parse(back);
+        assertThat(response.indicatesSuccess()).isTrue();
+        assertThat(response.getState()).isEqualTo(state);
+        AuthorizationCode code = ((AuthorizationSuccessResponse) response).getAuthorizationCode();
+        TokenResponse tokens = OIDCTokenResponseParser.parse(new TokenRequest(metadata.getTokenEndpointURI(),
+                new ClientID(PUBLIC_CLIENT), new AuthorizationCodeGrant(code, SPA_CALLBACK, verifier)).toHTTPRequest().send());
+        assertThat(tokens.indicatesSuccess()).as("%s", tokens).isTrue();
+
+        IDTokenValidator validator = new IDTokenValidator(metadata.getIssuer(), new ClientID(PUBLIC_CLIENT),
+                JWSAlgorithm.ES256, metadata.getJWKSetURI().toURL());
+        JWTClaimsSet claims = validator.validate(((OIDCTokenResponse) tokens).getOIDCTokens().getIDToken(), nonce)
+                .toJWTClaimsSet();
+        assertThat(claims.getSubject()).isEqualTo("alice");
+        assertThat(claims.getStringListClaim("amr")).containsExactly("pwd", "sms");
+        assertThat(claims.getLongClaim("auth_time")).isPositive();
+        // the code went through the pipeline's command, to the number on the profile
+        assertThat(writer.created()).singleElement().satisfies(c -> assertThat(c.to()).isEqualTo("+15551234567"));
+    }
+
+    @Test
+    void aConfidentialClientRedeemsWithClientSecretBasicAndABackupCodeGivesAmrOtpOnlyOnce() throws Exception {
+        URI back = browser.logIn(authorizeUri(CONFIDENTIAL_CLIENT, PORTAL_CALLBACK, "s1"), "alice",
+                "correct horse battery", "10300");
+        AuthorizationCode code = codeFrom(back, "s1");
+        assertThat(writer.verifies()).as("a backup code is not sent to otp-stream").isEmpty();
+        TokenResponse tokens = redeem(code, PORTAL_CALLBACK, CONFIDENTIAL_CLIENT, SECRET);
+        assertThat(tokens.indicatesSuccess()).isTrue();
+        JWTClaimsSet claims = ((OIDCTokenResponse) tokens).getOIDCTokens().getIDToken().getJWTClaimsSet();
+        assertThat(claims.getStringListClaim("amr")).containsExactly("pwd", "otp");
+
+        // the same backup code a second time is just a wrong code
+        Browser again = new Browser();
+        Page otp = again.toCodePage(authorizeUri(CONFIDENTIAL_CLIENT, PORTAL_CALLBACK, "s2"), "alice",
+                "correct horse battery");
+        Page refused = again.submit(otp, LoginFlow.OTP_PATH, Map.of("code", "10300", "action", "continue"));
+        assertThat(refused.status()).isEqualTo(400);
+        assertThat(refused.body()).contains("That code is not right");
+    }
+
+    // ---- step 1 ------------------------------------------------------------------------------
+
+    @Test
+    void aWrongPasswordAndAnUnknownUserGetTheSameAnswer() throws Exception {
+        Page start = browser.open(authorizeUri(CONFIDENTIAL_CLIENT, PORTAL_CALLBACK, "s"));
+        Page wrong = browser.submit(start, LoginFlow.PASSWORD_PATH, Map.of("username", "alice", "password", "nope"));
+        Page unknown = browser.submit(wrong, LoginFlow.PASSWORD_PATH, Map.of("username", "mallory", "password", "nope"));
+
+        assertThat(wrong.status()).isEqualTo(401);
+        assertThat(unknown.status()).isEqualTo(401);
+        assertThat(notice(wrong)).isEqualTo(notice(unknown)).isEqualTo("Incorrect username or password.");
+        assertThat(writer.created()).isEmpty();
+    }
+
+    // ---- step 2 ------------------------------------------------------------------------------
+
+    @Test
+    void aWrongCodeSaysHowManyAttemptsAreLeftAndTheRightOneThenLogsIn() throws Exception {
+        Page otp = browser.toCodePage(authorizeUri(CONFIDENTIAL_CLIENT, PORTAL_CALLBACK, "s"), "alice",
+                "correct horse battery");
+        assertThat(otp.body()).contains("+*******4567").doesNotContain("15551234567");
+
+        Page wrong = browser.submit(otp, LoginFlow.OTP_PATH, Map.of("code", "000000", "action", "continue"));
+        assertThat(wrong.status()).isEqualTo(400);
+        assertThat(notice(wrong)).isEqualTo("That code is not right. 4 attempts left.");
+
+        Page done = browser.submit(wrong, LoginFlow.OTP_PATH, Map.of("code", InMemoryWriter.CODE, "action", "continue"));
+        assertThat(done.status()).isEqualTo(303);
+        assertThat(done.location()).startsWith(PORTAL_CALLBACK + "?").contains("code=").contains("state=s");
+    }
+
+    // ---- negative cases ------------------------------------------------------------------------
+
+    @Test
+    void aFormWithoutOrWithAWrongCsrfTokenIsRefusedAndChangesNothing() throws Exception {
+        Page start = browser.open(authorizeUri(CONFIDENTIAL_CLIENT, PORTAL_CALLBACK, "s"));
+        Map<String, String> noToken = new LinkedHashMap<>(start.hidden());
+        noToken.remove(CsrfTokens.FIELD_NAME);
+        noToken.put("username", "alice");
+        noToken.put("password", "correct horse battery");
+        Page missing = browser.post(LoginFlow.PASSWORD_PATH, noToken);
+
+        Map<String, String> wrongToken = new LinkedHashMap<>(noToken);
+        wrongToken.put(CsrfTokens.FIELD_NAME, "AAAA" + start.hidden().get(CsrfTokens.FIELD_NAME).substring(4));
+        Page wrong = browser.post(LoginFlow.PASSWORD_PATH, wrongToken);
+
+        assertThat(missing.status()).isEqualTo(403);
+        assertThat(wrong.status()).isEqualTo(403);
+        assertThat(missing.location()).isNull();
+        assertThat(writer.created()).as("no code was sent").isEmpty();
+    }
+
+    @Test
+    void anUnregisteredRedirectUriOrUnknownClientShowsAnErrorPageAndNeverRedirects() throws Exception {
+        Page evil = browser.open(authorizeUri(CONFIDENTIAL_CLIENT, URI.create("https://evil.example/steal"), "s"));
+        Page prefix = browser.open(authorizeUri(CONFIDENTIAL_CLIENT, URI.create(PORTAL_CALLBACK + "/../../evil"), "s"));
+        Page unknown = browser.open(authorizeUri("nobody", PORTAL_CALLBACK, "s"));
+
+        for (Page p : List.of(evil, prefix, unknown)) {
+            assertThat(p.status()).isEqualTo(400);
+            assertThat(p.location()).isNull();
+            assertThat(p.body()).contains("This sign-in link is not valid").doesNotContain("evil.example");
+        }
+    }
+
+    @Test
+    void aReplayedAuthorizationCodeIsRefused() throws Exception {
+        AuthorizationCode code = codeFrom(browser.logIn(authorizeUri(CONFIDENTIAL_CLIENT, PORTAL_CALLBACK, "s"),
+                "alice", "correct horse battery", InMemoryWriter.CODE), "s");
+
+        assertThat(redeem(code, PORTAL_CALLBACK, CONFIDENTIAL_CLIENT, SECRET).indicatesSuccess()).isTrue();
+        TokenResponse replay = redeem(code, PORTAL_CALLBACK, CONFIDENTIAL_CLIENT, SECRET);
+
+        assertThat(replay.indicatesSuccess()).isFalse();
+        assertThat(((TokenErrorResponse) replay).getErrorObject().getCode()).isEqualTo("invalid_grant");
+    }
+
+    @Test
+    void aCodeIssuedToOneClientCannotBeRedeemedByAnother() throws Exception {
+        AuthorizationCode code = codeFrom(browser.logIn(authorizeUri(CONFIDENTIAL_CLIENT, PORTAL_CALLBACK, "s"),
+                "alice", "correct horse battery", InMemoryWriter.CODE), "s");
+
+        TokenResponse stolen = redeem(code, PORTAL_CALLBACK, OTHER_CLIENT, OTHER_SECRET);
+
+        assertThat(stolen.indicatesSuccess()).isFalse();
+        assertThat(((TokenErrorResponse) stolen).getErrorObject().getCode()).isEqualTo("invalid_grant");
+    }
+
+    @Test
+    void aTamperedLoginContextOrOneFromAnotherBrowserIsRefused() throws Exception {
+        Page otp = browser.toCodePage(authorizeUri(CONFIDENTIAL_CLIENT, PORTAL_CALLBACK, "s"), "alice",
+                "correct horse battery");
+        String token = otp.hidden().get(LoginFlow.CONTEXT_FIELD);
+
+        Map<String, String> tampered = new LinkedHashMap<>(otp.hidden());
+        char c = token.charAt(token.length() / 2);
+        tampered.put(LoginFlow.CONTEXT_FIELD, token.substring(0, token.length() / 2) + (c == 'A' ? 'B' : 'A')
+                + token.substring(token.length() / 2 + 1));
+        tampered.put("code", InMemoryWriter.CODE);
+        tampered.put("action", "continue");
+        Page refused = browser.post(LoginFlow.OTP_PATH, tampered);
+        assertThat(refused.status()).isEqualTo(400);
+        assertThat(refused.body()).contains("Your sign-in has expired");
+
+        // the untouched context, posted from a browser without its binding cookie
+        Map<String, String> lifted = new LinkedHashMap<>(otp.hidden());
+        lifted.put("code", InMemoryWriter.CODE);
+        lifted.put("action", "continue");
+        Page elsewhere = new Browser().post(LoginFlow.OTP_PATH, lifted);
+        assertThat(elsewhere.status()).isEqualTo(400);
+        assertThat(elsewhere.location()).isNull();
+        assertThat(writer.verifies()).as("no code was checked").isEmpty();
+    }
+
+    @Test
+    void promptNoneAnswersLoginRequiredAtTheClient() throws Exception {
+        Page p = browser.open(URI.create(authorizeUri(CONFIDENTIAL_CLIENT, PORTAL_CALLBACK, "s") + "&prompt=none"));
+        assertThat(p.status()).isEqualTo(302);
+        assertThat(p.location()).startsWith(PORTAL_CALLBACK + "?").contains("error=login_required").contains("state=s");
+    }
+
+    @Test
+    void cancelGoesBackToTheClientWithAccessDenied() throws Exception {
+        Page start = browser.open(authorizeUri(CONFIDENTIAL_CLIENT, PORTAL_CALLBACK, "s"));
+        Page canceled = browser.submit(start, LoginFlow.CANCEL_PATH, Map.of());
+        assertThat(canceled.status()).isEqualTo(303);
+        assertThat(canceled.location()).startsWith(PORTAL_CALLBACK + "?").contains("error=access_denied");
+    }
+
+    @Test
+    void pagesForbidFramingAndCaching() throws Exception {
+        Page start = browser.open(authorizeUri(CONFIDENTIAL_CLIENT, PORTAL_CALLBACK, "s"));
+        assertThat(start.headers().firstValue("Content-Security-Policy")).hasValueSatisfying(
+                v -> assertThat(v).contains("frame-ancestors 'none'").contains("script-src 'self'"));
+        assertThat(start.headers().firstValue("Cache-Control")).hasValue("no-store");
+        assertThat(start.headers().allValues("Set-Cookie")).anySatisfy(v -> assertThat(v)
+                .startsWith(BrowserBinding.COOKIE_NAME + "=").contains("HttpOnly").contains("SameSite=Lax"));
+    }
+
+    // ---- helpers --------------------------------------------------------------------------------
+
+    /** The PKCE verifier of the last {@link #authorizeUri}. */
+    private CodeVerifier verifier;
+
+    private URI authorizeUri(String clientId, URI redirect, String state) {
+        verifier = new CodeVerifier();
+        return new AuthenticationRequest.Builder(new ResponseType("code"), new Scope("openid"), new ClientID(clientId),
+                redirect).endpointURI(URI.create(base + "/oauth2/authorize")).state(new State(state))
+                .nonce(new Nonce()).codeChallenge(verifier, CodeChallengeMethod.S256).build().toURI();
+    }
+
+    private static AuthorizationCode codeFrom(URI back, String state) throws Exception {
+        AuthorizationResponse response = AuthorizationResponse.parse(back);
+        assertThat(response.indicatesSuccess()).as("%s", back).isTrue();
+        assertThat(response.getState().getValue()).isEqualTo(state);
+        return ((AuthorizationSuccessResponse) response).getAuthorizationCode();
+    }
+
+    private TokenResponse redeem(AuthorizationCode code, URI redirect, String clientId, String secret) throws Exception {
+        // with the right PKCE verifier, so that a refusal is for the reason each test is about
+        return OIDCTokenResponseParser.parse(new TokenRequest(URI.create(base + "/oauth2/token"),
+                new ClientSecretBasic(new ClientID(clientId), new Secret(secret)),
+                new AuthorizationCodeGrant(code, redirect, verifier)).toHTTPRequest().send());
+    }
+
+    private static String notice(Page page) {
+        Matcher m = Pattern.compile("<p id=\"notice\"[^>]*>([^<]*)</p>").matcher(page.body());
+        return m.find() ? m.group(1) : null;
+    }
+
+    record Page(int status, String body, String location, java.net.http.HttpHeaders headers) {
+        Map<String, String> hidden() {
+            Map<String, String> fields = new LinkedHashMap<>();
+            Matcher m = Pattern.compile("<input type=\"hidden\" name=\"([^\"]+)\" value=\"([^\"]*)\">").matcher(body);
+            while (m.find()) {
+                fields.putIfAbsent(m.group(1), m.group(2).replace("&amp;", "&"));
+            }
+            return fields;
+        }
+    }
+
+    /** A browser without a rendering engine: a cookie jar, no redirects followed. */
+    final class Browser {
+        private final HttpClient http = HttpClient.newBuilder().cookieHandler(new CookieManager())
+                .followRedirects(HttpClient.Redirect.NEVER).build();
+
+        Page open(URI uri) throws Exception {
+            return page(http.send(HttpRequest.newBuilder(uri).GET().build(), HttpResponse.BodyHandlers.ofString()));
+        }
+
+        Page post(String path, Map<String, String> form) throws Exception {
+            String body = form.entrySet().stream().map(e -> enc(e.getKey()) + "=" + enc(e.getValue()))
+                    .collect(Collectors.joining("&"));
+            return page(http.send(HttpRequest.newBuilder(URI.create(base + path))
+                    .header("Content-Type", "application/x-www-form-urlencoded")
+                    .POST(HttpRequest.BodyPublishers.ofString(body)).build(), HttpResponse.BodyHandlers.ofString()));
+        }
+
+        /** Posts {@code fields} with the hidden fields of {@code page}'s first form. */
+        Page submit(Page page, String path, Map<String, String> fields) throws Exception {
+            Map<String, String> form = new LinkedHashMap<>(page.hidden());
+            form.putAll(fields);
+            return post(path, form);
+        }
+
+        Page toCodePage(URI authorize, String username, String password) throws Exception {
+            Page start = open(authorize);
+            assertThat(start.status()).as(start.body()).isEqualTo(200);
+            Page otp = submit(start, LoginFlow.PASSWORD_PATH, Map.of("username", username, "password", password));
+            assertThat(otp.status()).as(otp.body()).isEqualTo(200);
+            assertThat(otp.body()).contains("id=\"otp-form\"");
+            return otp;
+        }
+
+        URI logIn(URI authorize, String username, String password, String code) throws Exception {
+            Page done = submit(toCodePage(authorize, username, password), LoginFlow.OTP_PATH,
+                    Map.of("code", code, "action", "continue"));
+            assertThat(done.status()).as(done.body()).isEqualTo(303);
+            return URI.create(done.location());
+        }
+
+        private Page page(HttpResponse<String> r) {
+            return new Page(r.statusCode(), r.body(), r.headers().firstValue("Location").orElse(null), r.headers());
+        }
+
+        private static String enc(String s) {
+            return URLEncoder.encode(s, StandardCharsets.UTF_8);
+        }
+    }
+}
