@@ -2,6 +2,10 @@ package io.smsotp.launcher;
 
 import io.smsotp.auth.AuthService;
 import io.smsotp.config.AppConfig;
+import io.smsotp.config.AuthSettings;
+import io.smsotp.config.UserConfig;
+import io.smsotp.launcher.demo.PickupDispatchApp;
+import java.net.URI;
 import io.smsotp.config.ProviderConfig;
 import io.smsotp.config.SmsOtpConfig;
 import io.smsotp.dispatcher.SmsDispatcher;
@@ -28,13 +32,29 @@ public final class EmbeddedDefault implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(EmbeddedDefault.class);
     static final String DEMO_APP_ID = "demo";
+    /** Where the launcher serves Pickup Dispatch, the demo OIDC application. */
+    public static final int DEMO_APP_PORT = 8070;
+    static final String DEMO_CLIENT_ID = "pickup-dispatch";
+    static final String DEMO_USERNAME = "demo";
+    /** A number from the range set aside for fiction: the fake gateway is the only one it reaches. */
+    static final String DEMO_MOBILE = "+15555550100";
+
+    /** The demo user the launcher made, with what a newcomer needs to log in as it. */
+    public record DemoUser(String username, String password, String mobile, String backupCodes) {
+        @Override
+        public String toString() {
+            return "DemoUser[username=" + username + ", mobile=" + mobile + "]";
+        }
+    }
 
     private final List<AutoCloseable> started = new ArrayList<>();
     private final FakeSmsGateway gateway;
     private EmbeddedKafkaBroker broker;
     private AuthService auth;
+    private PickupDispatchApp demoApp;
     private SmsOtpConfig config;
     private String generatedApiKey;
+    private DemoUser demoUser;
 
     private EmbeddedDefault(FakeSmsGateway gateway) {
         this.gateway = gateway;
@@ -46,12 +66,25 @@ public final class EmbeddedDefault implements AutoCloseable {
      * @param smsListener told of each SMS the fake gateway receives
      */
     public static EmbeddedDefault start(SmsOtpConfig given, Path dataDir, Consumer<ReceivedSms> smsListener) {
+        return start(given, dataDir, smsListener, -1);
+    }
+
+    /**
+     * Starts everything and returns once the 2FA API serves. When {@code given} configures no
+     * applications, the launcher makes its own: the 2FA API app {@value #DEMO_APP_ID} and, when
+     * {@code demoAppPort} is 0 or more (0: any free port), the Pickup Dispatch OIDC client served on
+     * that port, with a demo user unless {@code given} lists users.
+     *
+     * @param smsListener told of each SMS the fake gateway receives
+     */
+    public static EmbeddedDefault start(SmsOtpConfig given, Path dataDir, Consumer<ReceivedSms> smsListener,
+                                        int demoAppPort) {
         Objects.requireNonNull(given, "config");
         Objects.requireNonNull(dataDir, "dataDir");
         FakeSmsGateway gateway = new FakeSmsGateway(given.gateway().host(), given.gateway().port(), smsListener);
         EmbeddedDefault system = new EmbeddedDefault(gateway);
         try {
-            system.startAll(given, dataDir.toAbsolutePath());
+            system.startAll(given, dataDir.toAbsolutePath(), demoAppPort);
             return system;
         } catch (RuntimeException | Error e) {
             system.close();
@@ -59,7 +92,7 @@ public final class EmbeddedDefault implements AutoCloseable {
         }
     }
 
-    private void startAll(SmsOtpConfig given, Path dataDir) {
+    private void startAll(SmsOtpConfig given, Path dataDir, int demoAppPort) {
         LauncherSecrets secrets = LauncherSecrets.in(dataDir);
         gateway.start();
         started.add(gateway::stop);
@@ -68,9 +101,32 @@ public final class EmbeddedDefault implements AutoCloseable {
         if (cfg.providers().isEmpty()) {
             cfg = cfg.withProviders(List.of(gatewayProvider(gateway)));
         }
+        int demoPort = -1;
+        String demoSecret = null;
         if (cfg.apps().isEmpty()) {
             generatedApiKey = secrets.getOrCreate(LauncherSecrets.DEMO_API_KEY);
-            cfg = cfg.withApps(List.of(new AppConfig(DEMO_APP_ID, "Demo", generatedApiKey, null)));
+            List<AppConfig> apps = new ArrayList<>();
+            apps.add(new AppConfig(DEMO_APP_ID, "Demo", generatedApiKey, null));
+            if (demoAppPort >= 0) {
+                demoPort = demoAppPort == 0 ? freePort() : demoAppPort;
+                demoSecret = secrets.getOrCreate(LauncherSecrets.DEMO_CLIENT_SECRET);
+                apps.add(new AppConfig(DEMO_CLIENT_ID, "Pickup Dispatch", null, null,
+                        List.of(PickupDispatchApp.redirectUriFor(demoPort).toString()), demoSecret, null, null, null,
+                        null, null, null));
+                if (cfg.users().isEmpty()) {
+                    demoUser = new DemoUser(DEMO_USERNAME,
+                            secrets.getOrCreate(LauncherSecrets.DEMO_USER_PASSWORD, LauncherSecrets::readablePassword),
+                            DEMO_MOBILE, secrets.getOrCreate(LauncherSecrets.DEMO_USER_BACKUP_CODES,
+                                    () -> LauncherSecrets.backupCodes(3)));
+                    cfg = cfg.withUsers(List.of(new UserConfig(demoUser.username(), demoUser.password(), null,
+                            new UserConfig.Claims(demoUser.mobile(), null, demoUser.backupCodes()))));
+                }
+            }
+            cfg = cfg.withApps(apps);
+        }
+        if (AuthSettings.DEFAULT_DATA_DIR.equals(cfg.auth().dataDir())) {
+            // everything the launcher keeps lives under --data-dir
+            cfg = cfg.withAuth(cfg.auth().withDataDir(dataDir.resolve("auth").toString()));
         }
         if (cfg.stream().codeHmacKey() == null) {
             cfg = cfg.withStream(cfg.stream().withCodeHmacKey(secrets.getOrCreate(LauncherSecrets.CODE_HMAC_KEY)));
@@ -97,6 +153,12 @@ public final class EmbeddedDefault implements AutoCloseable {
         auth = AuthService.withKafka(cfg);
         auth.start();
         started.add(auth::stop);
+
+        if (demoPort >= 0) {
+            demoApp = new PickupDispatchApp(URI.create(auth.issuer()), DEMO_CLIENT_ID, demoSecret, cfg.auth().host(),
+                    demoPort).start();
+            started.add(demoApp::stop);
+        }
         LOG.info("smsotp embedded default started");
     }
 
@@ -128,6 +190,34 @@ public final class EmbeddedDefault implements AutoCloseable {
     /** Whether the broker runs in this JVM (no {@code kafka.bootstrapServers} was configured). */
     public boolean embeddedBroker() {
         return broker != null;
+    }
+
+    /** Base URL of Pickup Dispatch, the demo OIDC application, or null when the launcher did not start it. */
+    public String demoAppUrl() {
+        return demoApp == null ? null : demoApp.baseUri().toString();
+    }
+
+    /** The demo user the launcher made (no apps and no users configured, demo app on), else null. */
+    public DemoUser demoUser() {
+        return demoUser;
+    }
+
+    /** The OIDC issuer, e.g. {@code http://localhost:8080}. */
+    public String issuer() {
+        return auth.issuer();
+    }
+
+    /** The running auth-service, for tests. */
+    public AuthService auth() {
+        return auth;
+    }
+
+    private static int freePort() {
+        try (java.net.ServerSocket socket = new java.net.ServerSocket(0)) {
+            return socket.getLocalPort();
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException("no free port", e);
+        }
     }
 
     /** The demo app's API key when the launcher made it (no apps configured), else null. */

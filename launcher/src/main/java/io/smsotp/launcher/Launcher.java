@@ -19,10 +19,13 @@ public final class Launcher {
     public static void main(String[] args) throws InterruptedException {
         Path configFile = null;
         Path dataDir = Path.of("data");
+        int demoAppPort = EmbeddedDefault.DEMO_APP_PORT;
         for (int i = 0; i < args.length; i++) {
             switch (args[i]) {
                 case "--config" -> configFile = Path.of(value(args, ++i, "--config"));
                 case "--data-dir" -> dataDir = Path.of(value(args, ++i, "--data-dir"));
+                case "--demo-app-port" -> demoAppPort = port(value(args, ++i, "--demo-app-port"));
+                case "--no-demo-app" -> demoAppPort = -1;
                 case "--help", "-h" -> {
                     usage(System.out);
                     return;
@@ -37,7 +40,7 @@ public final class Launcher {
             fail("invalid configuration: " + e.getMessage());
             return;
         }
-        EmbeddedDefault system = EmbeddedDefault.start(config, dataDir, sms -> { });
+        EmbeddedDefault system = EmbeddedDefault.start(config, dataDir, sms -> { }, demoAppPort);
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             System.out.println("smsotp: stopping...");
@@ -56,7 +59,22 @@ public final class Launcher {
         out.println("  Kafka          " + system.bootstrapServers()
                 + (system.embeddedBroker() ? " (embedded KRaft broker)" : " (external)"));
         out.println("  Data dir       " + dataDir.toAbsolutePath());
+        out.println("  OIDC issuer    " + system.issuer() + "/.well-known/openid-configuration");
+        if (system.demoAppUrl() != null) {
+            out.println("  Demo app       " + system.demoAppUrl() + "   (Pickup Dispatch, an OIDC client)");
+        }
+        if (system.demoUser() != null) {
+            EmbeddedDefault.DemoUser user = system.demoUser();
+            out.println();
+            out.println("Log in from a browser: open " + system.demoAppUrl() + " and press Log in, then use");
+            out.println("  username       " + user.username());
+            out.println("  password       " + user.password());
+            out.println("  mobile         " + user.mobile() + "   (the code arrives in the SMS inbox: "
+                    + system.gateway().inboxUrl() + ")");
+            out.println("  backup codes   " + user.backupCodes() + "   (each works once, instead of the SMS code)");
+        }
         if (system.generatedApiKey() != null) {
+            out.println();
             out.println("  Demo app key   " + system.generatedApiKey() + "   (app 'demo', made for this data dir)");
             out.println();
             out.println("Try it:");
@@ -78,10 +96,25 @@ public final class Launcher {
         return args[i];
     }
 
+    private static int port(String value) {
+        try {
+            int port = Integer.parseInt(value);
+            if (port >= 0 && port <= 65535) {
+                return port;
+            }
+        } catch (NumberFormatException e) {
+            // falls through to the message
+        }
+        fail("--demo-app-port must be a port number 0..65535, was " + value);
+        return -1;
+    }
+
     private static void usage(PrintStream out) {
-        out.println("usage: java -jar smsotp.jar [--config FILE] [--data-dir DIR]");
+        out.println("usage: java -jar smsotp.jar [--config FILE] [--data-dir DIR] [--demo-app-port N | --no-demo-app]");
         out.println("  --config FILE    YAML configuration (every value also settable as SMSOTP_... env var)");
         out.println("  --data-dir DIR   where the broker, state stores and generated secrets live (default ./data)");
+        out.println("  --demo-app-port N  port of Pickup Dispatch, the demo OIDC application (default 8070; 0: any)");
+        out.println("  --no-demo-app    do not start the demo application");
     }
 
     private static void fail(String message) {

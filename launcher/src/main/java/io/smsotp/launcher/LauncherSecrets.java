@@ -21,6 +21,11 @@ final class LauncherSecrets {
     static final String FILE = "launcher-secrets.properties";
     static final String CODE_HMAC_KEY = "codeHmacKey";
     static final String DEMO_API_KEY = "demoApiKey";
+    static final String DEMO_CLIENT_SECRET = "demoClientSecret";
+    static final String DEMO_USER_PASSWORD = "demoUserPassword";
+    static final String DEMO_USER_BACKUP_CODES = "demoUserBackupCodes";
+    /** Letters and digits a person can read back and type without mix-ups (no 0/o, 1/l/i). */
+    private static final String READABLE = "abcdefghjkmnpqrstuvwxyz23456789";
 
     private static final SecureRandom RANDOM = new SecureRandom();
 
@@ -55,6 +60,41 @@ final class LauncherSecrets {
             save();
         }
         return value;
+    }
+
+    /** The stored value, or {@code maker}'s, stored first. */
+    String getOrCreate(String name, java.util.function.Supplier<String> maker) {
+        String value = values.getProperty(name);
+        if (value == null) {
+            value = maker.get();
+            values.setProperty(name, value);
+            save();
+        }
+        return value;
+    }
+
+    /** A password a newcomer can type from the console: three groups of four, e.g. {@code k7qm-2xwp-9hrd}. */
+    static String readablePassword() {
+        StringBuilder sb = new StringBuilder();
+        for (int i = 0; i < 12; i++) {
+            if (i > 0 && i % 4 == 0) {
+                sb.append('-');
+            }
+            sb.append(READABLE.charAt(RANDOM.nextInt(READABLE.length())));
+        }
+        return sb.toString();
+    }
+
+    /** {@code count} backup codes of 8 digits, comma-separated as the user config takes them. */
+    static String backupCodes(int count) {
+        StringBuilder sb = new StringBuilder();
+        for (int i = 0; i < count; i++) {
+            if (i > 0) {
+                sb.append(',');
+            }
+            sb.append(String.format("%08d", RANDOM.nextInt(100_000_000)));
+        }
+        return sb.toString();
     }
 
     private void save() {
