@@ -61,7 +61,7 @@ public final class InMemoryWriter implements ChallengeCommands {
         unavailable = true;
     }
 
-    void setStatus(String id, ChallengeStatus status) {
+    public void setStatus(String id, ChallengeStatus status) {
         challenges.computeIfPresent(id, (k, c) -> c.with(status, c.attemptsLeft()));
     }
 

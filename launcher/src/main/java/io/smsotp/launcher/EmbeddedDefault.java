@@ -81,7 +81,8 @@ public final class EmbeddedDefault implements AutoCloseable {
                                         int demoAppPort) {
         Objects.requireNonNull(given, "config");
         Objects.requireNonNull(dataDir, "dataDir");
-        FakeSmsGateway gateway = new FakeSmsGateway(given.gateway().host(), given.gateway().port(), smsListener);
+        FakeSmsGateway gateway = new FakeSmsGateway(given.gateway().host(), given.gateway().port(), smsListener)
+                .failingFor(given.gateway().failNumbers());
         EmbeddedDefault system = new EmbeddedDefault(gateway);
         try {
             system.startAll(given, dataDir.toAbsolutePath(), demoAppPort);

@@ -40,12 +40,14 @@ class LoginBrowserTest {
     static final String ALICE_MOBILE = "+15550001001";
     static final String OLIVE_MOBILE = "+15550001002";
     static final String NORA_NEW_MOBILE = "+15550001003";
+    /** The fake gateway refuses this number, as a provider that cannot deliver would. */
+    static final String FAY_MOBILE = "+15550001099";
     static final Pattern CODE = Pattern.compile("\\b([0-9]{6}) is your ");
 
     /** client id → its app settings beyond the defaults (steps basic + smsOTP, backup codes on). */
     static final Map<String, String> CLIENTS = Map.of(
             "dispatch", "name: Dispatch",
-            "quick", "name: Quick Resend, otp: {resendCooldown: PT1S}",
+            "quick", "name: Quick Resend, otp: {resendCooldown: PT1S, maxResends: 1}",
             "relaxed", "name: Relaxed, allowUserDisable: true",
             "strict", "name: Strict, allowUserDisable: true, smsOtpMandatory: true",
             "capture", "name: Capture, captureMobile: true, backupCodes: false");
@@ -63,9 +65,9 @@ class LoginBrowserTest {
         Map<String, Integer> ports = new java.util.HashMap<>();
         StringBuilder yaml = new StringBuilder("""
                 auth: {port: 0}
-                gateway: {port: 0}
+                gateway: {port: 0, failNumbers: ['%s']}
                 apps:
-                """);
+                """.formatted(FAY_MOBILE));
         for (Map.Entry<String, String> client : CLIENTS.entrySet()) {
             int port = freePort();
             ports.put(client.getKey(), port);
@@ -78,7 +80,8 @@ class LoginBrowserTest {
                   - {username: alice, password: alice-password-1, claims: {mobile: '%s', otp_backup_codes: '10300,21390'}}
                   - {username: olive, password: olive-password-1, claims: {mobile: '%s', disable_sms_otp: true}}
                   - {username: nora, password: nora-password-1}
-                """.formatted(ALICE_MOBILE, OLIVE_MOBILE));
+                  - {username: fay, password: fay-password-1, claims: {mobile: '%s'}}
+                """.formatted(ALICE_MOBILE, OLIVE_MOBILE, FAY_MOBILE));
         system = EmbeddedDefault.start(ConfigLoader.parse(yaml.toString(), Map.of()), dataDir, sms -> { });
         for (Map.Entry<String, Integer> p : ports.entrySet()) {
             apps.put(p.getKey(), new PickupDispatchApp(URI.create(system.issuer()), p.getKey(), SECRET, "127.0.0.1",
@@ -145,9 +148,7 @@ class LoginBrowserTest {
         String first = nextCode(ALICE_MOBILE, before);
 
         // the cooldown is a second here; the page's script enables Resend when it is over
-        new WebDriverWait(browser.driver(), Duration.ofSeconds(10))
-                .until(ExpectedConditions.elementToBeClickable(By.id("resend")));
-        browser.click("Resend");
+        clickResendWhenEnabled();
         browser.waitForText("We sent a new code");
         String second = nextCode(ALICE_MOBILE, before + 1);
         assertThat(smsTo(ALICE_MOBILE)).hasSize(before + 2);
@@ -158,6 +159,41 @@ class LoginBrowserTest {
         }
         browser.fill("code", second).click("Continue");
         assertSignedIn("alice", "pwd sms");
+    }
+
+    @Test
+    void resendInsideTheCooldownIsRefusedWithTheSecondsLeft() {
+        signIn("dispatch", "alice", "alice-password-1");
+        assertThat(browser.waitForText("Enter the code")).contains("You can ask for a new code in");
+        // the page's script keeps Resend disabled for the cooldown; a user without script can still press it
+        ((org.openqa.selenium.JavascriptExecutor) browser.driver())
+                .executeScript("document.getElementById('resend').disabled = false;");
+        browser.click("Resend");
+        assertThat(browser.waitForText("before asking for another code")).containsPattern("Please wait [0-9]+ s");
+    }
+
+    @Test
+    void resendStopsAtTheApplicationsLimit() {
+        int before = smsTo(ALICE_MOBILE).size();
+        signIn("quick", "alice", "alice-password-1");
+        browser.waitForText("Enter the code");
+        nextCode(ALICE_MOBILE, before);
+        clickResendWhenEnabled();
+        browser.waitForText("We sent a new code");
+        nextCode(ALICE_MOBILE, before + 1);
+
+        assertThat(browser.driver().findElements(By.id("resend"))).as("no Resend once none are left").isEmpty();
+    }
+
+    @Test
+    void anSmsThatCannotBeSentIsShownOnTheCodePageWithResend() {
+        signIn("dispatch", "fay", "fay-password-1");
+        browser.waitForText("Enter the code");
+        // the page watches the delivery; the gateway refuses this number
+        browser.waitForText("The SMS could not be sent. Use Resend to try again.");
+        // a failed SMS may be sent again at once, without waiting for the cooldown
+        clickResendWhenEnabled();
+        assertThat(browser.waitForText("We sent a new code")).contains("+*******1099");
     }
 
     // ---- backup codes ------------------------------------------------------------------------
@@ -246,10 +282,17 @@ class LoginBrowserTest {
         browser.fill("username", username).fill("password", password).click("Sign in");
     }
 
+    private void clickResendWhenEnabled() {
+        new WebDriverWait(browser.driver(), Duration.ofSeconds(10))
+                .until(ExpectedConditions.elementToBeClickable(By.id("resend")));
+        browser.click("Resend");
+    }
+
     private void assertSignedIn(String sub, String amr) {
-        browser.waitForText("Signed in");
-        assertThat(browser.driver().findElement(By.id("sub")).getText()).isEqualTo(sub);
-        assertThat(browser.driver().findElement(By.id("amr")).getText()).isEqualTo(amr);
+        String page = browser.waitForText("Signed in");
+        // read from the page text rather than elements, which a late redirect could replace
+        assertThat(page).containsPattern("\\(sub\\)\\s+" + Pattern.quote(sub) + "\\R")
+                .containsPattern("\\(amr\\)\\s+" + Pattern.quote(amr) + "\\R");
     }
 
     private static List<ReceivedSms> smsTo(String number) {

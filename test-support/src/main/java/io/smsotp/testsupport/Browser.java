@@ -17,6 +17,7 @@ import org.openqa.selenium.NoSuchElementException;
 import org.openqa.selenium.OutputType;
 import org.openqa.selenium.StaleElementReferenceException;
 import org.openqa.selenium.WebDriver;
+import org.openqa.selenium.WebDriverException;
 import org.openqa.selenium.WebElement;
 import org.openqa.selenium.chrome.ChromeDriver;
 import org.openqa.selenium.chrome.ChromeDriverService;
@@ -145,7 +146,12 @@ public final class Browser implements AutoCloseable {
                 return driver.findElement(By.tagName("body")).getText();
             } catch (StaleElementReferenceException e) {
                 // the page navigated (a redirect, a refresh) between finding the body and reading it
-                if (tries == 3) {
+                if (tries == 5) {
+                    throw e;
+                }
+            } catch (WebDriverException e) {
+                // the same race as Chromium's inspector reports it: the node left the document
+                if (tries == 5 || e.getMessage() == null || !e.getMessage().contains("does not belong to the document")) {
                     throw e;
                 }
             }

@@ -72,13 +72,14 @@ class LoginFlowHttpTest {
     @TempDir
     Path dataDir;
     AuthService service;
+    SmsOtpConfig config;
     InMemoryWriter writer;
     String base;
     Browser browser;
 
     @BeforeEach
     void start() {
-        SmsOtpConfig config = SmsOtpConfig.defaults()
+        config = SmsOtpConfig.defaults()
                 .withAuth(new AuthSettings("127.0.0.1", 0, Duration.ofSeconds(2), null, null, dataDir.toString()))
                 .withApps(List.of(
                         new AppConfig(PUBLIC_CLIENT, "Single Page", null, null, List.of(SPA_CALLBACK.toString()), null,
@@ -182,6 +183,62 @@ class LoginFlowHttpTest {
         Page done = browser.submit(wrong, LoginFlow.OTP_PATH, Map.of("code", InMemoryWriter.CODE, "action", "continue"));
         assertThat(done.status()).isEqualTo(303);
         assertThat(done.location()).startsWith(PORTAL_CALLBACK + "?").contains("code=").contains("state=s");
+    }
+
+    @Test
+    void anExpiredCodeSaysSoAndResendMakesANewChallengeForTheSameLogin() throws Exception {
+        Page otp = browser.toCodePage(authorizeUri(CONFIDENTIAL_CLIENT, PORTAL_CALLBACK, "s"), "alice",
+                "correct horse battery");
+        writer.setStatus(writer.created().get(0).challengeId(), io.smsotp.events.ChallengeStatus.EXPIRED);
+
+        Page expired = browser.submit(otp, LoginFlow.OTP_PATH, Map.of("code", InMemoryWriter.CODE, "action", "continue"));
+        assertThat(notice(expired)).isEqualTo("The code has expired. Use Resend to get a new one.");
+
+        Page resent = browser.submit(expired, LoginFlow.OTP_PATH, Map.of("action", "resend"));
+        assertThat(resent.status()).isEqualTo(200);
+        assertThat(writer.created()).hasSize(2);
+        Page done = browser.submit(resent, LoginFlow.OTP_PATH, Map.of("code", InMemoryWriter.CODE, "action", "continue"));
+        assertThat(done.status()).isEqualTo(303);
+        assertThat(writer.verifies().get(1).challengeId()).isEqualTo(writer.created().get(1).challengeId());
+    }
+
+    @Test
+    void tooManyWrongCodesEndTheLoginAndTheWayBackSaysAccessDenied() throws Exception {
+        Page page = browser.toCodePage(authorizeUri(CONFIDENTIAL_CLIENT, PORTAL_CALLBACK, "s"), "alice",
+                "correct horse battery");
+        for (int i = 0; i < 5; i++) {
+            page = browser.submit(page, LoginFlow.OTP_PATH, Map.of("code", "999999", "action", "continue"));
+        }
+        assertThat(page.status()).isEqualTo(403);
+        assertThat(page.body()).contains("Too many wrong codes");
+        Matcher back = Pattern.compile("href=\"([^\"]+)\" id=\"return\"").matcher(page.body());
+        assertThat(back.find()).isTrue();
+        assertThat(back.group(1).replace("&amp;", "&")).startsWith(PORTAL_CALLBACK + "?")
+                .contains("error=access_denied").contains("state=s");
+    }
+
+    @Test
+    void anotherInstanceWithTheSameDataDirCanTakeTheNextStep() throws Exception {
+        // a second auth-service, as behind a load balancer: same keys, same user store
+        AuthService second = AuthService.withLogin(SmsOtpConfig.defaults()
+                .withAuth(new AuthSettings("127.0.0.1", 0, Duration.ofSeconds(2), null, base, dataDir.toString()))
+                .withApps(config.apps()), writer).start();
+        try {
+            Page start = browser.open(authorizeUri(CONFIDENTIAL_CLIENT, PORTAL_CALLBACK, "s"));
+            String firstBase = base;
+            base = "http://localhost:" + second.port();
+            Page otp = browser.submit(start, LoginFlow.PASSWORD_PATH,
+                    Map.of("username", "alice", "password", "correct horse battery"));
+            assertThat(otp.status()).as(otp.body()).isEqualTo(200);
+            base = firstBase;
+            Page done = browser.submit(otp, LoginFlow.OTP_PATH, Map.of("code", InMemoryWriter.CODE, "action", "continue"));
+            assertThat(done.status()).isEqualTo(303);
+            base = "http://localhost:" + second.port();
+            assertThat(redeem(codeFrom(URI.create(done.location()), "s"), PORTAL_CALLBACK, CONFIDENTIAL_CLIENT, SECRET)
+                    .indicatesSuccess()).isTrue();
+        } finally {
+            second.stop();
+        }
     }
 
     // ---- negative cases ------------------------------------------------------------------------

@@ -33,6 +33,7 @@ public final class FakeSmsGateway {
     private final String host;
     private final int port;
     private final Consumer<ReceivedSms> listener;
+    private volatile java.util.Set<String> failNumbers = java.util.Set.of();
     private Javalin app;
 
     /**
@@ -46,6 +47,12 @@ public final class FakeSmsGateway {
 
     public FakeSmsGateway(String host, int port) {
         this(host, port, sms -> { });
+    }
+
+    /** From now on, answer 503 to messages for these numbers (E.164) instead of taking them. */
+    public FakeSmsGateway failingFor(java.util.Collection<String> numbers) {
+        this.failNumbers = java.util.Set.copyOf(numbers);
+        return this;
     }
 
     public synchronized FakeSmsGateway start() {
@@ -96,6 +103,12 @@ public final class FakeSmsGateway {
         }
         if (body == null || !body.path("to").isTextual() || !body.path("text").isTextual()) {
             throw new BadRequestResponse("body must have text fields 'to' and 'text'");
+        }
+        if (failNumbers.contains(body.get("to").asText())) {
+            // as a provider that is down for this route would: the delivery ends failed
+            ctx.status(HttpStatus.SERVICE_UNAVAILABLE).json(Map.of("error", "unavailable",
+                    "message", "this gateway is set to refuse this number (gateway.failNumbers)"));
+            return;
         }
         ReceivedSms sms = new ReceivedSms(body.path("id").asText(null), body.get("to").asText(),
                 body.get("text").asText(), Instant.now(), System.nanoTime());
