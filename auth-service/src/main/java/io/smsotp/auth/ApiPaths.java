@@ -21,12 +21,20 @@ public final class ApiPaths {
     /** POST: check a code. */
     public static final String VERIFY = CHALLENGE + "/verify";
 
+    /** POST: send a new code (the old one stops working). */
+    public static final String RESEND = CHALLENGE + "/resend";
+
     private ApiPaths() {
     }
 
     /** The path of one challenge, as clients spell it. */
     public static String challenge(String id) {
         return CHALLENGES + "/" + id;
+    }
+
+    /** The resend path of one challenge, as clients spell it. */
+    public static String resend(String id) {
+        return challenge(id) + "/resend";
     }
 
     /** The verify path of one challenge, as clients spell it. */

@@ -2,6 +2,7 @@ package io.smsotp.auth;
 
 import io.javalin.Javalin;
 import io.javalin.config.RoutesConfig;
+import io.smsotp.auth.lockout.Lockouts;
 import io.smsotp.auth.login.LoginContextKey;
 import io.smsotp.auth.login.LoginFlow;
 import io.smsotp.auth.oidc.OidcProvider;
@@ -102,9 +103,11 @@ public final class AuthService {
             users.importUsers(config.users());
             this.oidc = new OidcProvider(issuer, config.apps(), SigningKeys.loadOrCreate(dataDir), users.dataSource(),
                     Clock.systemUTC());
-            LoginFlow flow = new LoginFlow(oidc, users, commands, LoginContextKey.loadOrCreate(dataDir),
-                    Clock.systemUTC());
-            this.app = buildApp(config, new ApiKeys(config.apps()), new ChallengeApi(commands), routes -> {
+            Lockouts lockouts = new Lockouts(users.dataSource(), config.auth().lockout());
+            LoginFlow flow = new LoginFlow(oidc, users, commands, LoginContextKey.loadOrCreate(dataDir), lockouts,
+                    config.auth().trustForwardedFor(), Clock.systemUTC());
+            this.app = buildApp(config, new ApiKeys(config.apps()), new ChallengeApi(commands, lockouts,
+                    Clock.systemUTC()), routes -> {
                 OidcRoutes.register(routes, oidc);
                 flow.register(routes);
             });

@@ -31,6 +31,7 @@ class AuthServiceHttpTest {
 
     private static final String DEMO_KEY = "demo-key-0123456789abcdef";
     private static final String OTHER_KEY = "other-key-0123456789abcdef";
+    private static final String UK_KEY = "uk-only-key-0123456789abcdef";
     private static final OtpPolicy DEMO_POLICY = new OtpPolicy(6, Duration.ofMinutes(5), 3);
 
     private final HttpClient http = HttpClient.newHttpClient();
@@ -45,7 +46,9 @@ class AuthServiceHttpTest {
         SmsOtpConfig config = SmsOtpConfig.defaults()
                 .withAuth(new AuthSettings("127.0.0.1", 0, Duration.ofSeconds(2), null))
                 .withApps(List.of(new AppConfig("demo", "Demo Shop", DEMO_KEY, DEMO_POLICY),
-                        new AppConfig("other", null, OTHER_KEY, null)));
+                        new AppConfig("other", null, OTHER_KEY, null),
+                        new AppConfig("uk-only", null, UK_KEY, null, null, null, null, null, null, null, null, null,
+                                List.of(44))));
         writer = new InMemoryWriter();
         service = new AuthService(config, writer).start();
     }
@@ -355,7 +358,9 @@ class AuthServiceHttpTest {
     @Test
     void answersWrongMethodWith405Json() throws Exception {
         assertError(get(ApiPaths.CHALLENGES, DEMO_KEY), 405, "method_not_allowed");
-        assertError(send("DELETE", ApiPaths.challenge("AAAAAAAAAAAAAAAAAAAAAA"), null, "Bearer " + DEMO_KEY), 405,
+        assertError(send("PUT", ApiPaths.challenge("AAAAAAAAAAAAAAAAAAAAAA"), null, "Bearer " + DEMO_KEY), 405,
+                "method_not_allowed");
+        assertError(send("DELETE", ApiPaths.verify("AAAAAAAAAAAAAAAAAAAAAA"), null, "Bearer " + DEMO_KEY), 405,
                 "method_not_allowed");
         assertThat(writer.received()).isEmpty();
     }
@@ -382,6 +387,74 @@ class AuthServiceHttpTest {
 
     private static String code(String code) {
         return "{\"code\": \"" + code + "\"}";
+    }
+
+    // ---- resend and cancel
+
+    @Test
+    void resendSendsANewCodeAndSaysWhatIsLeft() throws Exception {
+        String id = post(ApiPaths.CHALLENGES, "{\"to\": \"+15551234567\"}", DEMO_KEY).body().get("id").asText();
+
+        Answer a = post(ApiPaths.resend(id), null, DEMO_KEY);
+
+        assertThat(a.status()).as(a.raw().body()).isEqualTo(200);
+        assertThat(a.body().get("status").asText()).isEqualTo("pending");
+        assertThat(a.body().get("to").asText()).isEqualTo("+*******4567");
+        assertThat(writer.received()).filteredOn(OtpCommand.ResendCode.class::isInstance).hasSize(1);
+    }
+
+    @Test
+    void resendPassesTheEndUsersIpAndRefusesOneThatIsNotAnAddress() throws Exception {
+        String id = post(ApiPaths.CHALLENGES, "{\"to\": \"+15551234567\", \"clientIp\": \"203.0.113.7\"}", DEMO_KEY)
+                .body().get("id").asText();
+        assertThat(((OtpCommand.CreateChallenge) writer.received().get(0)).clientIp()).isEqualTo("203.0.113.7");
+
+        assertError(post(ApiPaths.resend(id), "{\"clientIp\": \"evil.example\"}", DEMO_KEY), 400, "invalid_field");
+        assertThat(post(ApiPaths.resend(id), "{\"clientIp\": \"2001:db8::1\"}", DEMO_KEY).status()).isEqualTo(200);
+        assertThat(writer.received()).filteredOn(OtpCommand.ResendCode.class::isInstance)
+                .singleElement().satisfies(c -> assertThat(((OtpCommand.ResendCode) c).clientIp()).isEqualTo("2001:db8:0:0:0:0:0:1"));
+    }
+
+    @Test
+    void aUsedUpSendLimitIs429WithRetryAfterAndTheLimitsName() throws Exception {
+        writer.limitSends("per_number", Instant.now().plusSeconds(90));
+
+        Answer a = post(ApiPaths.CHALLENGES, "{\"to\": \"+15551234567\"}", DEMO_KEY);
+
+        assertError(a, 429, "rate_limited");
+        assertThat(a.body().get("limit").asText()).isEqualTo("per_number");
+        assertThat(Integer.parseInt(a.raw().headers().firstValue("Retry-After").orElseThrow())).isBetween(85, 90);
+    }
+
+    @Test
+    void cancelEndsAChallengeAndAFinishedOneIs409() throws Exception {
+        String id = post(ApiPaths.CHALLENGES, "{\"to\": \"+15551234567\"}", DEMO_KEY).body().get("id").asText();
+
+        Answer canceled = send("DELETE", ApiPaths.challenge(id), null, "Bearer " + DEMO_KEY);
+        assertThat(canceled.status()).isEqualTo(200);
+        assertThat(canceled.body().get("status").asText()).isEqualTo("canceled");
+        assertError(post(ApiPaths.verify(id), "{\"code\": \"" + InMemoryWriter.CODE + "\"}", DEMO_KEY), 409, "not_pending");
+
+        String approved = post(ApiPaths.CHALLENGES, "{\"to\": \"+15551234567\"}", DEMO_KEY).body().get("id").asText();
+        post(ApiPaths.verify(approved), "{\"code\": \"" + InMemoryWriter.CODE + "\"}", DEMO_KEY);
+        assertError(send("DELETE", ApiPaths.challenge(approved), null, "Bearer " + DEMO_KEY), 409, "not_pending");
+        assertError(send("DELETE", ApiPaths.challenge(id), null, "Bearer " + OTHER_KEY), 404, "not_found");
+    }
+
+    @Test
+    void aNumberOutsideTheApplicationsCountriesIs400NamingTheReason() throws Exception {
+        Answer us = post(ApiPaths.CHALLENGES, "{\"to\": \"+15551234567\"}", UK_KEY);
+        assertError(us, 400, "country_not_allowed");
+        assertThat(us.body().get("message").asText()).contains("+1");
+        assertThat(post(ApiPaths.CHALLENGES, "{\"to\": \"+447700900123\"}", UK_KEY).status()).isEqualTo(201);
+        assertThat(writer.created()).hasSize(1);
+    }
+
+    @Test
+    void aUserInACreateNeedsTheDatabaseThatAnApiOnlyServiceDoesNotHave() throws Exception {
+        assertError(post(ApiPaths.CHALLENGES, "{\"to\": \"+15551234567\", \"user\": \"u1\"}", DEMO_KEY), 400,
+                "invalid_field");
+        assertThat(writer.received()).isEmpty();
     }
 
     private static void assertError(Answer a, int status, String error) {

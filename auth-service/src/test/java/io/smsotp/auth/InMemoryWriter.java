@@ -38,6 +38,7 @@ public final class InMemoryWriter implements ChallengeCommands {
     private final Map<String, Challenge> challenges = new ConcurrentHashMap<>();
     private final List<OtpCommand> received = new CopyOnWriteArrayList<>();
     private volatile boolean unavailable;
+    private volatile OtpEvent.SendRateLimited sendLimit;
 
     /** Every command sent so far. */
     public List<OtpCommand> received() {
@@ -56,6 +57,11 @@ public final class InMemoryWriter implements ChallengeCommands {
                 .map(OtpCommand.VerifyCode.class::cast).toList();
     }
 
+    /** From now on, answer creates and resends as if send limit {@code limit} were used up until {@code retryAt}; null lifts it. */
+    public void limitSends(String limit, Instant retryAt) {
+        sendLimit = limit == null ? null : new OtpEvent.SendRateLimited(null, null, null, limit, retryAt);
+    }
+
     /** From now on, fail every command as if otp-stream did not answer. */
     void goSilent() {
         unavailable = true;
@@ -72,10 +78,14 @@ public final class InMemoryWriter implements ChallengeCommands {
 
     @Override
     public CompletionStage<OtpEvent> create(String challengeId, String appId, String appName, String to,
-                                            OtpPolicy policy) {
+                                            OtpPolicy policy, String clientIp) {
         OtpCommand.CreateChallenge command = new OtpCommand.CreateChallenge(challengeId, appId, appName, to, policy,
-                "req-" + received.size(), "stand-in");
+                clientIp, "req-" + received.size(), "stand-in");
         return answer(command, () -> {
+            if (sendLimit != null) {
+                return new OtpEvent.SendRateLimited(challengeId, command.requestId(), command.replyTo(),
+                        sendLimit.limit(), sendLimit.retryAt());
+            }
             Challenge c = new Challenge(appId, to, Instant.now().plus(policy.ttl()), policy.maxAttempts(),
                     ChallengeStatus.PENDING, Delivery.QUEUED, null);
             challenges.put(challengeId, c);
@@ -115,13 +125,17 @@ public final class InMemoryWriter implements ChallengeCommands {
     }
 
     @Override
-    public CompletionStage<OtpEvent> resend(String challengeId, String appId) {
-        OtpCommand.ResendCode command = new OtpCommand.ResendCode(challengeId, appId, "req-" + received.size(),
-                "stand-in");
+    public CompletionStage<OtpEvent> resend(String challengeId, String appId, String clientIp) {
+        OtpCommand.ResendCode command = new OtpCommand.ResendCode(challengeId, appId, clientIp,
+                "req-" + received.size(), "stand-in");
         return answer(command, () -> {
             Challenge c = mine(challengeId, appId);
             if (c == null) {
                 return notFound(command);
+            }
+            if (sendLimit != null) {
+                return new OtpEvent.SendRateLimited(challengeId, command.requestId(), command.replyTo(),
+                        sendLimit.limit(), sendLimit.retryAt());
             }
             // the stand-in's code never changes, so a resend only re-queues the delivery
             boolean pending = c.status() == ChallengeStatus.PENDING;

@@ -21,10 +21,13 @@ import java.util.List;
  * @param smsOtpMandatory whether a user who turned SMS OTP off gets an error instead of skipping it (default false)
  * @param backupCodes whether backup codes are accepted in place of an SMS code (default true)
  * @param captureMobile whether a user without a mobile number is asked for one (default false)
+ * @param allowedCountryCodes the country calling codes (e.g. 1, 44) whose numbers may get codes;
+ *     null or empty: all
  */
 public record AppConfig(String id, String name, String apiKey, OtpPolicy otp, List<String> redirectUris,
                         String clientSecret, List<List<String>> steps, String subjectClaim, Boolean allowUserDisable,
-                        Boolean smsOtpMandatory, Boolean backupCodes, Boolean captureMobile) {
+                        Boolean smsOtpMandatory, Boolean backupCodes, Boolean captureMobile,
+                        List<Integer> allowedCountryCodes) {
 
     public static final String STEP_BASIC = "basic";
     public static final String STEP_SMS_OTP = "smsOTP";
@@ -66,11 +69,30 @@ public record AppConfig(String id, String name, String apiKey, OtpPolicy otp, Li
         smsOtpMandatory = Settings.orDefault(smsOtpMandatory, false);
         backupCodes = Settings.orDefault(backupCodes, true);
         captureMobile = Settings.orDefault(captureMobile, false);
+        allowedCountryCodes = allowedCountryCodes == null ? List.of() : List.copyOf(allowedCountryCodes);
+        for (Integer cc : allowedCountryCodes) {
+            if (cc == null || cc < 1 || cc > 999) {
+                throw new IllegalArgumentException("allowedCountryCodes must hold country calling codes 1..999, held " + cc);
+            }
+        }
+    }
+
+    /** An app with every country allowed. */
+    public AppConfig(String id, String name, String apiKey, OtpPolicy otp, List<String> redirectUris,
+                     String clientSecret, List<List<String>> steps, String subjectClaim, Boolean allowUserDisable,
+                     Boolean smsOtpMandatory, Boolean backupCodes, Boolean captureMobile) {
+        this(id, name, apiKey, otp, redirectUris, clientSecret, steps, subjectClaim, allowUserDisable,
+                smsOtpMandatory, backupCodes, captureMobile, null);
+    }
+
+    /** Whether numbers of country calling code {@code countryCode} may get codes from this app. */
+    public boolean allowsCountry(int countryCode) {
+        return allowedCountryCodes.isEmpty() || allowedCountryCodes.contains(countryCode);
     }
 
     /** An app of the 2FA API only, with the defaults for everything the login uses. */
     public AppConfig(String id, String name, String apiKey, OtpPolicy otp) {
-        this(id, name, apiKey, otp, null, null, null, null, null, null, null, null);
+        this(id, name, apiKey, otp, null, null, null, null, null, null, null, null, null);
     }
 
     /** Whether the login asks for an SMS code after the password. */
@@ -112,6 +134,7 @@ public record AppConfig(String id, String name, String apiKey, OtpPolicy otp, Li
                 + ", otp=" + otp + ", redirectUris=" + redirectUris + ", clientSecret="
                 + (clientSecret == null ? "none" : "***") + ", steps=" + steps + ", subjectClaim=" + subjectClaim
                 + ", allowUserDisable=" + allowUserDisable + ", smsOtpMandatory=" + smsOtpMandatory
-                + ", backupCodes=" + backupCodes + ", captureMobile=" + captureMobile + "]";
+                + ", backupCodes=" + backupCodes + ", captureMobile=" + captureMobile
+                + ", allowedCountryCodes=" + allowedCountryCodes + "]";
     }
 }

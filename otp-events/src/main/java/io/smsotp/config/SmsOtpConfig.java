@@ -1,5 +1,6 @@
 package io.smsotp.config;
 
+import io.smsotp.events.SmsCipher;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;
@@ -12,7 +13,7 @@ import java.util.Set;
 public record SmsOtpConfig(KafkaSettings kafka, AuthSettings auth, StreamSettings stream,
                            DispatcherSettings dispatcher, GatewaySettings gateway,
                            List<ProviderConfig> providers, List<AppConfig> apps, DatabaseSettings database,
-                           List<UserConfig> users) {
+                           List<UserConfig> users, RateLimitSettings rateLimits, String smsEncryptionKey) {
 
     public SmsOtpConfig {
         kafka = Settings.orDefault(kafka, KafkaSettings.defaults());
@@ -24,6 +25,8 @@ public record SmsOtpConfig(KafkaSettings kafka, AuthSettings auth, StreamSetting
         apps = apps == null ? List.of() : List.copyOf(apps);
         database = Settings.orDefault(database, DatabaseSettings.defaults());
         users = users == null ? List.of() : List.copyOf(users);
+        rateLimits = Settings.orDefault(rateLimits, RateLimitSettings.defaults());
+        Settings.secret("smsEncryptionKey", smsEncryptionKey);
         Set<String> seen = new HashSet<>();
         for (ProviderConfig p : providers) {
             if (!seen.add(p.name())) {
@@ -51,38 +54,64 @@ public record SmsOtpConfig(KafkaSettings kafka, AuthSettings auth, StreamSetting
     }
 
     public static SmsOtpConfig defaults() {
-        return new SmsOtpConfig(null, null, null, null, null, null, null, null, null);
+        return new SmsOtpConfig(null, null, null, null, null, null, null, null, null, null, null);
     }
 
     public SmsOtpConfig withKafka(KafkaSettings k) {
-        return new SmsOtpConfig(k, auth, stream, dispatcher, gateway, providers, apps, database, users);
+        return new SmsOtpConfig(k, auth, stream, dispatcher, gateway, providers, apps, database, users, rateLimits, smsEncryptionKey);
     }
 
     public SmsOtpConfig withStream(StreamSettings s) {
-        return new SmsOtpConfig(kafka, auth, s, dispatcher, gateway, providers, apps, database, users);
+        return new SmsOtpConfig(kafka, auth, s, dispatcher, gateway, providers, apps, database, users, rateLimits, smsEncryptionKey);
     }
 
     public SmsOtpConfig withProviders(List<ProviderConfig> p) {
-        return new SmsOtpConfig(kafka, auth, stream, dispatcher, gateway, p, apps, database, users);
+        return new SmsOtpConfig(kafka, auth, stream, dispatcher, gateway, p, apps, database, users, rateLimits, smsEncryptionKey);
     }
 
     public SmsOtpConfig withApps(List<AppConfig> a) {
-        return new SmsOtpConfig(kafka, auth, stream, dispatcher, gateway, providers, a, database, users);
+        return new SmsOtpConfig(kafka, auth, stream, dispatcher, gateway, providers, a, database, users, rateLimits, smsEncryptionKey);
     }
 
     public SmsOtpConfig withAuth(AuthSettings a) {
-        return new SmsOtpConfig(kafka, a, stream, dispatcher, gateway, providers, apps, database, users);
+        return new SmsOtpConfig(kafka, a, stream, dispatcher, gateway, providers, apps, database, users, rateLimits, smsEncryptionKey);
     }
 
     public SmsOtpConfig withGateway(GatewaySettings g) {
-        return new SmsOtpConfig(kafka, auth, stream, dispatcher, g, providers, apps, database, users);
+        return new SmsOtpConfig(kafka, auth, stream, dispatcher, g, providers, apps, database, users, rateLimits, smsEncryptionKey);
     }
 
     public SmsOtpConfig withDatabase(DatabaseSettings d) {
-        return new SmsOtpConfig(kafka, auth, stream, dispatcher, gateway, providers, apps, d, users);
+        return new SmsOtpConfig(kafka, auth, stream, dispatcher, gateway, providers, apps, d, users, rateLimits,
+                smsEncryptionKey);
     }
 
     public SmsOtpConfig withUsers(List<UserConfig> u) {
-        return new SmsOtpConfig(kafka, auth, stream, dispatcher, gateway, providers, apps, database, u);
+        return new SmsOtpConfig(kafka, auth, stream, dispatcher, gateway, providers, apps, database, u, rateLimits,
+                smsEncryptionKey);
+    }
+
+    public SmsOtpConfig withRateLimits(RateLimitSettings r) {
+        return new SmsOtpConfig(kafka, auth, stream, dispatcher, gateway, providers, apps, database, users, r,
+                smsEncryptionKey);
+    }
+
+    public SmsOtpConfig withSmsEncryptionKey(String key) {
+        return new SmsOtpConfig(kafka, auth, stream, dispatcher, gateway, providers, apps, database, users, rateLimits,
+                key);
+    }
+
+    /** The key that seals SMS texts on their way through Kafka, or null when none is configured. */
+    public SmsCipher smsCipher() {
+        byte[] key = Settings.secret("smsEncryptionKey", smsEncryptionKey);
+        return key == null ? null : new SmsCipher(key);
+    }
+
+    @Override
+    public String toString() {
+        return "SmsOtpConfig[kafka=" + kafka + ", auth=" + auth + ", stream=" + stream + ", dispatcher=" + dispatcher
+                + ", gateway=" + gateway + ", providers=" + providers + ", apps=" + apps + ", database=" + database
+                + ", users=" + users.size() + ", rateLimits=" + rateLimits + ", smsEncryptionKey="
+                + (smsEncryptionKey == null ? "unset" : "***") + "]";
     }
 }

@@ -32,9 +32,18 @@ public sealed interface OtpCommand {
      *
      * @param to recipient, already normalised to E.164
      * @param appName shown in the SMS text
+     * @param clientIp the end user's IP address where the caller knows it (hosted pages, or the
+     *     API caller passing it), for the per-IP send limit; else null
      */
     record CreateChallenge(String challengeId, String appId, String appName, String to, OtpPolicy policy,
-                           String requestId, String replyTo) implements OtpCommand {
+                           String clientIp, String requestId, String replyTo) implements OtpCommand {
+
+        /** A create without a client IP. */
+        public CreateChallenge(String challengeId, String appId, String appName, String to, OtpPolicy policy,
+                               String requestId, String replyTo) {
+            this(challengeId, appId, appName, to, policy, null, requestId, replyTo);
+        }
+
         @Override
         public String toString() {
             // a full phone number is personal data: logs get its last 4 digits at most
@@ -62,7 +71,13 @@ public sealed interface OtpCommand {
      * Send a new code for a pending challenge; the previous code stops working. The attempt count
      * and the lifetime stay as they are. Answered by {@link OtpEvent.CodeResent}.
      */
-    record ResendCode(String challengeId, String appId, String requestId, String replyTo) implements OtpCommand {
+    record ResendCode(String challengeId, String appId, String clientIp, String requestId, String replyTo)
+            implements OtpCommand {
+
+        /** A resend without a client IP. */
+        public ResendCode(String challengeId, String appId, String requestId, String replyTo) {
+            this(challengeId, appId, null, requestId, replyTo);
+        }
     }
 
     /** End a pending challenge: no code approves it after this. Answered by {@link OtpEvent.ChallengeState}. */

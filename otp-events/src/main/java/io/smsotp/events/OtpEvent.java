@@ -2,6 +2,7 @@ package io.smsotp.events;
 
 import com.fasterxml.jackson.annotation.JsonSubTypes;
 import com.fasterxml.jackson.annotation.JsonTypeInfo;
+import java.time.Instant;
 
 /**
  * What the single writer decided, keyed by challenge id on {@link Topics#EVENTS}. Answers to a
@@ -17,6 +18,7 @@ import com.fasterxml.jackson.annotation.JsonTypeInfo;
         @JsonSubTypes.Type(value = OtpEvent.ChallengeExpired.class, name = "expired"),
         @JsonSubTypes.Type(value = OtpEvent.DeliveryUpdated.class, name = "delivery"),
         @JsonSubTypes.Type(value = OtpEvent.CodeResent.class, name = "resent"),
+        @JsonSubTypes.Type(value = OtpEvent.SendRateLimited.class, name = "rate_limited"),
 })
 public sealed interface OtpEvent {
 
@@ -73,5 +75,17 @@ public sealed interface OtpEvent {
         public static final String COOLDOWN = "resend_cooldown";
         public static final String LIMIT = "max_resends_reached";
         public static final String NOT_PENDING = "not_pending";
+    }
+
+    /**
+     * A create or a resend was refused because a send limit is used up; nothing was sent and, for
+     * a create, no challenge exists. {@code limit} names it ({@link #PER_NUMBER}, {@link #PER_APP},
+     * {@link #PER_IP}); {@code retryAt} is when the limit lets the next send through.
+     */
+    record SendRateLimited(String challengeId, String requestId, String replyTo, String limit, Instant retryAt)
+            implements OtpEvent {
+        public static final String PER_NUMBER = "per_number";
+        public static final String PER_APP = "per_app";
+        public static final String PER_IP = "per_ip";
     }
 }

@@ -22,4 +22,9 @@ public final class ChallengeBodies {
     public record Status(String id, ChallengeStatus status, String to, Instant expiresAt, int attemptsLeft,
                          Delivery delivery, String deliveryReason) {
     }
+
+    /** 200 to {@code POST /challenges/{id}/resend}: a new code went out. */
+    public record Resent(String id, ChallengeStatus status, String to, Instant expiresAt, int attemptsLeft,
+                         int resendsLeft, Instant resendAvailableAt) {
+    }
 }

@@ -15,8 +15,18 @@ import java.util.concurrent.CompletionStage;
  */
 public interface ChallengeCommands {
 
-    /** Make a challenge for {@code to} (E.164) under the application's policy and send its code. */
-    CompletionStage<OtpEvent> create(String challengeId, String appId, String appName, String to, OtpPolicy policy);
+    /**
+     * Make a challenge for {@code to} (E.164) under the application's policy and send its code;
+     * {@code clientIp} (or null) counts against the per-IP send limit.
+     */
+    CompletionStage<OtpEvent> create(String challengeId, String appId, String appName, String to, OtpPolicy policy,
+                                     String clientIp);
+
+    /** {@link #create(String, String, String, String, OtpPolicy, String)} without a client IP. */
+    default CompletionStage<OtpEvent> create(String challengeId, String appId, String appName, String to,
+                                             OtpPolicy policy) {
+        return create(challengeId, appId, appName, to, policy, null);
+    }
 
     /** Check a code the user typed. */
     CompletionStage<OtpEvent> verify(String challengeId, String appId, String code);
@@ -25,7 +35,7 @@ public interface ChallengeCommands {
     CompletionStage<OtpEvent> status(String challengeId, String appId);
 
     /** Send a new code for a pending challenge (answered by {@code CodeResent}); the old code stops working. */
-    CompletionStage<OtpEvent> resend(String challengeId, String appId);
+    CompletionStage<OtpEvent> resend(String challengeId, String appId, String clientIp);
 
     /** End a pending challenge (answered by {@code ChallengeState}). */
     CompletionStage<OtpEvent> cancel(String challengeId, String appId);

@@ -69,6 +69,24 @@ public final class PhoneNumbers {
         return sb.toString();
     }
 
+    /** The country calling code of an E.164 number, e.g. 44 for {@code +447700900123}. */
+    public static int countryCode(String e164) {
+        try {
+            return UTIL.parse(e164, "ZZ").getCountryCode();
+        } catch (NumberParseException e) {
+            throw new IllegalArgumentException("not an E.164 number", e);
+        }
+    }
+
+    /** A 400 ({@code country_not_allowed}) when {@code app} does not send codes to numbers of this country. */
+    public static void requireAllowed(String e164, io.smsotp.config.AppConfig app) {
+        int cc = countryCode(e164);
+        if (!app.allowsCountry(cc)) {
+            throw ApiException.badRequest("country_not_allowed", "this application does not send codes to numbers"
+                    + " with country calling code +" + cc);
+        }
+    }
+
     private static ApiException invalid(String message) {
         return ApiException.badRequest("invalid_number", message);
     }

@@ -1,6 +1,7 @@
 package io.smsotp.auth.challenge;
 
 import io.smsotp.auth.http.ApiException;
+import io.smsotp.events.ChallengeStatus;
 import io.smsotp.events.ChallengeView;
 import io.smsotp.events.Delivery;
 import io.smsotp.events.OtpEvent;
@@ -8,6 +9,7 @@ import io.smsotp.events.OtpEvent.ChallengeCreated;
 import io.smsotp.events.OtpEvent.ChallengeState;
 import io.smsotp.events.OtpEvent.CodeChecked;
 import io.smsotp.events.OtpEvent.CommandRejected;
+import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
@@ -17,7 +19,10 @@ final class Replies {
     private Replies() {
     }
 
-    static ChallengeBodies.Created created(String id, OtpEvent reply) {
+    static ChallengeBodies.Created created(String id, OtpEvent reply, Instant now) {
+        if (reply instanceof OtpEvent.SendRateLimited limited) {
+            throw rateLimited(limited, now);
+        }
         if (reply instanceof ChallengeCreated created) {
             ChallengeView view = created.challenge();
             return new ChallengeBodies.Created(id, view.status(), PhoneNumbers.mask(view.to()), view.expiresAt(),
@@ -46,6 +51,68 @@ final class Replies {
                     view.delivery() == Delivery.FAILED ? view.deliveryReason() : null);
         }
         throw notExpected(reply, "status");
+    }
+
+    static ChallengeBodies.Resent resent(String id, OtpEvent reply, Instant now) {
+        if (reply instanceof OtpEvent.SendRateLimited limited) {
+            throw rateLimited(limited, now);
+        }
+        if (reply instanceof OtpEvent.CodeResent resent) {
+            ChallengeView view = resent.challenge();
+            if (resent.sent()) {
+                return new ChallengeBodies.Resent(id, view.status(), PhoneNumbers.mask(view.to()), view.expiresAt(),
+                        view.attemptsLeft(), view.resendsLeft(), view.resendAvailableAt());
+            }
+            if (OtpEvent.CodeResent.COOLDOWN.equals(resent.refusal())) {
+                Map<String, Object> fields = new LinkedHashMap<>();
+                fields.put("id", id);
+                fields.put("resendAvailableAt", view.resendAvailableAt());
+                fields.put("resendsLeft", view.resendsLeft());
+                return throwing(new ApiException(429, OtpEvent.CodeResent.COOLDOWN,
+                        "a new code may be sent from " + view.resendAvailableAt(), fields,
+                        Map.of("Retry-After", retryAfter(view.resendAvailableAt(), now))));
+            }
+            if (OtpEvent.CodeResent.LIMIT.equals(resent.refusal())) {
+                // no wait makes another resend possible; the challenge's end is when a new one may start
+                return throwing(new ApiException(429, OtpEvent.CodeResent.LIMIT,
+                        "this challenge may send no more codes; start a new one after it expires",
+                        Map.of("id", id, "resendsLeft", 0), Map.of("Retry-After", retryAfter(view.expiresAt(), now))));
+            }
+            throw notPending(id, view);
+        }
+        throw notExpected(reply, "resend");
+    }
+
+    static ChallengeBodies.Status canceled(String id, OtpEvent reply) {
+        if (reply instanceof ChallengeState state && state.challenge().status() != ChallengeStatus.CANCELED) {
+            throw notPending(id, state.challenge());
+        }
+        return status(id, reply);
+    }
+
+    /** 429 {@code account_locked}: the same whatever code was sent. */
+    static ApiException accountLocked(Instant until, Instant now) {
+        return new ApiException(429, "account_locked", "the account is locked after too many wrong codes",
+                Map.of("lockedUntil", until), Map.of("Retry-After", retryAfter(until, now)));
+    }
+
+    private static ApiException rateLimited(OtpEvent.SendRateLimited limited, Instant now) {
+        return new ApiException(429, "rate_limited", "send limit " + limited.limit() + " reached; try again later",
+                Map.of("limit", limited.limit(), "retryAt", limited.retryAt()),
+                Map.of("Retry-After", retryAfter(limited.retryAt(), now)));
+    }
+
+    /** Whole seconds from {@code now} to {@code at}, at least 1. */
+    static String retryAfter(Instant at, Instant now) {
+        if (at == null) {
+            return "1";
+        }
+        long millis = java.time.Duration.between(now, at).toMillis();
+        return Long.toString(Math.max(1, (millis + 999) / 1000));
+    }
+
+    private static <T> T throwing(ApiException e) {
+        throw e;
     }
 
     private static ApiException notPending(String id, ChallengeView view) {

@@ -12,6 +12,8 @@ import io.javalin.http.Context;
 import io.javalin.http.HttpStatus;
 import io.smsotp.auth.challenge.ChallengeCommands;
 import io.smsotp.auth.challenge.ChallengeIds;
+import io.smsotp.auth.challenge.ClientIps;
+import io.smsotp.auth.lockout.Lockouts;
 import io.smsotp.auth.challenge.PhoneNumbers;
 import io.smsotp.auth.http.ApiException;
 import io.smsotp.auth.oidc.AuthenticatedUser;
@@ -80,12 +82,20 @@ public final class LoginFlow {
     private final CsrfTokens csrf;
     private final Clock clock;
     private final boolean https;
+    private final Lockouts lockouts;
+    private final boolean trustForwardedFor;
     private final ChallengeIds ids = new ChallengeIds();
     private final String css = resource("login/login.css");
     private final String js = resource("login/login.js");
 
+    /**
+     * @param lockouts counts wrong codes per user across logins and locks the account at the limit
+     * @param trustForwardedFor take the client IP from {@code X-Forwarded-For} (behind a proxy that sets it)
+     */
     public LoginFlow(OidcProvider provider, UserStore users, ChallengeCommands commands, LoginContextKey key,
-                     Clock clock) {
+                     Lockouts lockouts, boolean trustForwardedFor, Clock clock) {
+        this.lockouts = Objects.requireNonNull(lockouts, "lockouts");
+        this.trustForwardedFor = trustForwardedFor;
         this.provider = Objects.requireNonNull(provider, "provider");
         this.users = Objects.requireNonNull(users, "users");
         this.commands = Objects.requireNonNull(commands, "commands");
@@ -159,6 +169,11 @@ public final class LoginFlow {
         }
         User known = user.get();
         Instant now = clock.instant();
+        Optional<Instant> locked = lockouts.lockedUntil(Lockouts.loginAccount(known.username()), now);
+        if (locked.isPresent()) {
+            accountLocked(ctx, app, context, locked.get());
+            return;
+        }
         switch (SecondStep.of(app, known)) {
             case NONE -> finish(ctx, app, context.afterPassword(known.username(), now, LoginContext.Step.SMS_OTP),
                     List.of(AuthenticatedUser.AMR_PASSWORD));
@@ -172,8 +187,16 @@ public final class LoginFlow {
                 LoginContext next = context.afterPassword(known.username(), now, LoginContext.Step.CAPTURE_MOBILE);
                 ctx.html(LoginPages.mobile(app.name(), sealer.seal(next), csrf.issue(next), null, null));
             }
-            case SMS -> sendNewCode(ctx, app, context.afterPassword(known.username(), now, LoginContext.Step.SMS_OTP),
-                    known.mobile(), null);
+            case SMS -> {
+                LoginContext next = context.afterPassword(known.username(), now, LoginContext.Step.SMS_OTP);
+                if (!app.allowsCountry(PhoneNumbers.countryCode(known.mobile()))) {
+                    endWithError(ctx, 403, app, next, "No code can be sent", app.name()
+                            + " does not send codes to numbers of your mobile number's country.",
+                            OAuth2Error.ACCESS_DENIED);
+                    return;
+                }
+                sendNewCode(ctx, app, next, known.mobile(), null);
+            }
         }
     }
 
@@ -194,6 +217,11 @@ public final class LoginFlow {
             ctx.status(400).html(LoginPages.mobile(app.name(), sealer.seal(context), csrf.issue(context), entered,
                     LoginPages.Notice.error("That is not a mobile number we can send to. Enter it with + and the "
                             + "country code, e.g. +44 7700 900123.")));
+            return;
+        }
+        if (!app.allowsCountry(PhoneNumbers.countryCode(e164))) {
+            ctx.status(400).html(LoginPages.mobile(app.name(), sealer.seal(context), csrf.issue(context), entered,
+                    LoginPages.Notice.error(app.name() + " does not send codes to numbers of that country.")));
             return;
         }
         sendNewCode(ctx, app, context.atStep(LoginContext.Step.SMS_OTP).withMobileToCapture(e164), e164, null);
@@ -224,9 +252,17 @@ public final class LoginFlow {
             showOtp(ctx, 400, app, context, null, LoginPages.Notice.error("Enter the code from the SMS."));
             return;
         }
+        String account = Lockouts.loginAccount(context.username());
+        Optional<Instant> locked = lockouts.lockedUntil(account, clock.instant());
+        if (locked.isPresent()) {
+            // checked before the code is looked at: a right and a wrong code get the same page
+            accountLocked(ctx, app, context, locked.get());
+            return;
+        }
         if (app.backupCodes() && context.mobileToCapture() == null && users.useBackupCode(context.username(), code)) {
             // a backup code stands in for the SMS: the challenge has no more use
             commands.cancel(context.challengeId(), app.id());
+            lockouts.recordSuccess(account);
             finish(ctx, app, context, List.of(AuthenticatedUser.AMR_BACKUP_CODE));
             return;
         }
@@ -249,6 +285,16 @@ public final class LoginFlow {
 
     private void afterCheck(Context ctx, AppConfig app, LoginContext context, OtpEvent.CodeChecked checked) {
         ChallengeView view = checked.challenge();
+        String account = Lockouts.loginAccount(context.username());
+        if (checked.valid()) {
+            lockouts.recordSuccess(account);
+        } else if (checked.counted()) {
+            Optional<Instant> locked = lockouts.recordFailure(account, clock.instant());
+            if (locked.isPresent()) {
+                accountLocked(ctx, app, context, locked.get());
+                return;
+            }
+        }
         if (checked.valid()) {
             if (context.mobileToCapture() != null) {
                 // the number proved to be the user's: only now does it go on the profile
@@ -276,9 +322,11 @@ public final class LoginFlow {
             sendNewCode(ctx, app, context, number, null);
             return;
         }
-        reply(ctx, commands.resend(context.challengeId(), app.id()), (reply, failure) -> {
+        reply(ctx, commands.resend(context.challengeId(), app.id(), clientIp(ctx)), (reply, failure) -> {
             if (failure != null) {
                 showOtp(ctx, 503, app, context, null, unreachable());
+            } else if (reply instanceof OtpEvent.SendRateLimited limited) {
+                showOtp(ctx, 429, app, context, null, rateLimited(limited));
             } else if (reply instanceof OtpEvent.CodeResent resent) {
                 if (resent.sent()) {
                     showOtp(ctx, 200, app, context, resent.challenge(), LoginPages.Notice.ok(
@@ -306,9 +354,14 @@ public final class LoginFlow {
     /** Makes a new challenge for {@code e164} and shows the code page for it. */
     private void sendNewCode(Context ctx, AppConfig app, LoginContext context, String e164, LoginPages.Notice notice) {
         String id = ids.next();
-        reply(ctx, commands.create(id, app.id(), app.name(), e164, app.otp()), (reply, failure) -> {
+        reply(ctx, commands.create(id, app.id(), app.name(), e164, app.otp(), clientIp(ctx)), (reply, failure) -> {
             if (reply instanceof OtpEvent.ChallengeCreated created) {
                 showOtp(ctx, 200, app, context.withChallengeId(id), created.challenge(), notice);
+                return;
+            }
+            if (reply instanceof OtpEvent.SendRateLimited limited) {
+                // nothing was sent and no challenge exists; Resend tries again once the limit allows
+                showOtp(ctx, 429, app, context.withChallengeId(null), null, rateLimited(limited));
                 return;
             }
             if (failure != null) {
@@ -509,6 +562,28 @@ public final class LoginFlow {
         }
         long millis = Duration.between(clock.instant(), view.resendAvailableAt()).toMillis();
         return millis <= 0 ? 0 : (millis + 999) / 1000;
+    }
+
+    private LoginPages.Notice rateLimited(OtpEvent.SendRateLimited limited) {
+        long seconds = Math.max(1, Duration.between(clock.instant(), limited.retryAt()).toSeconds());
+        String wait = seconds < 90 ? seconds + " seconds" : ((seconds + 59) / 60) + " minutes";
+        String what = switch (limited.limit()) {
+            case OtpEvent.SendRateLimited.PER_NUMBER -> "Too many codes have been sent to this number.";
+            case OtpEvent.SendRateLimited.PER_IP -> "Too many codes have been asked for from your network.";
+            default -> "Too many codes are being sent just now.";
+        };
+        return LoginPages.Notice.error(what + " Try again in " + wait + ".");
+    }
+
+    private void accountLocked(Context ctx, AppConfig app, LoginContext context, Instant until) {
+        long minutes = Math.max(1, (Duration.between(clock.instant(), until).toSeconds() + 59) / 60);
+        endWithError(ctx, 403, app, context, "Account locked", "Too many wrong codes were entered for this account, "
+                + "so it is locked for " + minutes + (minutes == 1 ? " minute" : " minutes")
+                + ". Try again later.", OAuth2Error.ACCESS_DENIED);
+    }
+
+    private String clientIp(Context ctx) {
+        return ClientIps.of(ctx, trustForwardedFor);
     }
 
     private static LoginPages.Notice unreachable() {

@@ -160,8 +160,8 @@ public final class OtpGateway implements ChallengeCommands {
 
     @Override
     public CompletionStage<OtpEvent> create(String challengeId, String appId, String appName, String to,
-                                            OtpPolicy policy) {
-        return send(new OtpCommand.CreateChallenge(challengeId, appId, appName, to, policy, newRequestId(),
+                                            OtpPolicy policy, String clientIp) {
+        return send(new OtpCommand.CreateChallenge(challengeId, appId, appName, to, policy, clientIp, newRequestId(),
                 instanceId));
     }
 
@@ -176,8 +176,8 @@ public final class OtpGateway implements ChallengeCommands {
     }
 
     @Override
-    public CompletionStage<OtpEvent> resend(String challengeId, String appId) {
-        return send(new OtpCommand.ResendCode(challengeId, appId, newRequestId(), instanceId));
+    public CompletionStage<OtpEvent> resend(String challengeId, String appId, String clientIp) {
+        return send(new OtpCommand.ResendCode(challengeId, appId, clientIp, newRequestId(), instanceId));
     }
 
     @Override

@@ -13,7 +13,7 @@ import java.util.concurrent.atomic.AtomicInteger;
  * and a fresh database in it for each test. As root, zonky runs PostgreSQL under {@code unshare -U},
  * since PostgreSQL refuses to run as root.
  */
-final class TestPostgres {
+public final class TestPostgres {
 
     private static final AtomicInteger DATABASES = new AtomicInteger();
     private static EmbeddedPostgres server;
@@ -22,7 +22,7 @@ final class TestPostgres {
     }
 
     /** A JDBC URL of a new, empty database. */
-    static synchronized String newDatabase() {
+    public static synchronized String newDatabase() {
         try {
             if (server == null) {
                 // zonky stops it from its own shutdown hook when the JVM ends

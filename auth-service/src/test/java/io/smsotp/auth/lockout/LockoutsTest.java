@@ -1,0 +1,130 @@
+package io.smsotp.auth.lockout;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.smsotp.auth.users.TestPostgres;
+import io.smsotp.auth.users.UserStore;
+import io.smsotp.config.AuthSettings;
+import io.smsotp.config.DatabaseSettings;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.Callable;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
+
+/** Account lockout on both databases the product runs on: embedded H2 and a real PostgreSQL. */
+class LockoutsTest {
+
+    static final Instant T0 = Instant.parse("2026-01-01T00:00:00Z");
+    static final AuthSettings.Lockout SETTINGS = new AuthSettings.Lockout(10, Duration.ofMinutes(5), Duration.ofMinutes(30));
+
+    @TempDir
+    Path dataDir;
+    UserStore store;
+
+    static Stream<String> databases() {
+        return Stream.of("h2", "postgresql");
+    }
+
+    Lockouts open(String database) {
+        DatabaseSettings settings = database.equals("h2") ? DatabaseSettings.defaults()
+                : new DatabaseSettings(TestPostgres.newDatabase(), "postgres", null, 8);
+        store = UserStore.open(settings, dataDir);
+        return new Lockouts(store.dataSource(), SETTINGS);
+    }
+
+    @AfterEach
+    void close() {
+        if (store != null) {
+            store.close();
+        }
+    }
+
+    @ParameterizedTest
+    @MethodSource("databases")
+    void theTenthConsecutiveWrongCodeLocksForFiveMinutesAndARightCodeBeforeThatResetsTheCount(String database) {
+        Lockouts lockouts = open(database);
+        String alice = Lockouts.loginAccount("Alice");
+        for (int i = 0; i < 9; i++) {
+            assertThat(lockouts.recordFailure(alice, T0)).isEmpty();
+        }
+        lockouts.recordSuccess(alice);
+        for (int i = 0; i < 9; i++) {
+            assertThat(lockouts.recordFailure(alice, T0)).isEmpty();
+        }
+        assertThat(lockouts.lockedUntil(alice, T0)).isEmpty();
+
+        assertThat(lockouts.recordFailure(alice, T0)).contains(T0.plus(Duration.ofMinutes(5)));
+        assertThat(lockouts.lockedUntil(alice, T0.plusSeconds(299))).contains(T0.plus(Duration.ofMinutes(5)));
+        assertThat(lockouts.lockedUntil(Lockouts.loginAccount("alice"), T0)).as("names are matched without case").isPresent();
+        assertThat(lockouts.lockedUntil(alice, T0.plusSeconds(300))).as("the lock ends").isEmpty();
+        assertThat(lockouts.lockedUntil(Lockouts.loginAccount("bob"), T0)).isEmpty();
+    }
+
+    @ParameterizedTest
+    @MethodSource("databases")
+    void eachLockLastsTwiceAsLongAsTheOneBeforeUpToTheCap(String database) {
+        Lockouts lockouts = open(database);
+        String account = Lockouts.apiAccount("shop", "u1");
+        Instant now = T0;
+        List<Duration> lengths = new ArrayList<>();
+        for (int lock = 0; lock < 5; lock++) {
+            Optional<Instant> until = Optional.empty();
+            for (int i = 0; i < 10; i++) {
+                until = lockouts.recordFailure(account, now);
+            }
+            lengths.add(Duration.between(now, until.orElseThrow()));
+            now = until.get();
+        }
+        assertThat(lengths).containsExactly(Duration.ofMinutes(5), Duration.ofMinutes(10), Duration.ofMinutes(20),
+                Duration.ofMinutes(30), Duration.ofMinutes(30));
+    }
+
+    @ParameterizedTest
+    @MethodSource("databases")
+    void concurrentFailuresOnManyConnectionsAreAllCountedAndLockExactlyOnce(String database) throws Exception {
+        Lockouts lockouts = open(database);
+        String account = Lockouts.loginAccount("carol");
+        ExecutorService pool = Executors.newFixedThreadPool(8);
+        try {
+            List<Callable<Optional<Instant>>> calls = new ArrayList<>();
+            for (int i = 0; i < 25; i++) {
+                calls.add(() -> lockouts.recordFailure(account, T0));
+            }
+            long locks = 0;
+            for (Future<Optional<Instant>> f : pool.invokeAll(calls)) {
+                locks += f.get().isPresent() ? 1 : 0;
+            }
+            // 25 failures at a limit of 10: locked at the 10th and the 20th, 5 counted towards the next
+            assertThat(locks).isEqualTo(2);
+        } finally {
+            pool.shutdownNow();
+        }
+        for (int i = 0; i < 4; i++) {
+            assertThat(lockouts.recordFailure(account, T0)).isEmpty();
+        }
+        assertThat(lockouts.recordFailure(account, T0)).isPresent();
+    }
+
+    @ParameterizedTest
+    @MethodSource("databases")
+    void aChallengeRemembersTheAccountItsCreatorNamed(String database) {
+        Lockouts lockouts = open(database);
+        lockouts.bindChallenge("ch-1", Lockouts.apiAccount("shop", "u1"), T0.plusSeconds(300), T0);
+        assertThat(lockouts.accountOf("ch-1")).contains("api:shop:u1");
+        assertThat(lockouts.accountOf("ch-2")).isEmpty();
+        // rows an hour past their challenge's expiry go when the next one is written
+        lockouts.bindChallenge("ch-3", Lockouts.apiAccount("shop", "u2"), T0.plusSeconds(7200), T0.plusSeconds(300 + 3601));
+        assertThat(lockouts.accountOf("ch-1")).isEmpty();
+    }
+}
