@@ -241,6 +241,29 @@ class LoginFlowHttpTest {
         }
     }
 
+    @Test
+    void aUsedUpSendLimitSaysHowLongToWaitAndResendWorksOnceItAllows() throws Exception {
+        writer.limitSends("per_number", java.time.Instant.now().plusSeconds(60));
+        Page start = browser.open(authorizeUri(CONFIDENTIAL_CLIENT, PORTAL_CALLBACK, "s"));
+        Page limited = browser.submit(start, LoginFlow.PASSWORD_PATH,
+                Map.of("username", "alice", "password", "correct horse battery"));
+        assertThat(limited.status()).isEqualTo(429);
+        assertThat(notice(limited)).matches("Too many codes have been sent to this number\\. Try again in (59|60) seconds\\.");
+        assertThat(writer.created()).as("the refused create was asked, nothing was made").hasSize(1);
+
+        writer.limitSends(null, null);
+        Page resent = browser.submit(limited, LoginFlow.OTP_PATH, Map.of("action", "resend"));
+        assertThat(resent.status()).isEqualTo(200);
+        Page done = browser.submit(resent, LoginFlow.OTP_PATH, Map.of("code", InMemoryWriter.CODE, "action", "continue"));
+        assertThat(done.status()).isEqualTo(303);
+    }
+
+    @Test
+    void theClientIpOfTheBrowserGoesWithEachSend() throws Exception {
+        browser.toCodePage(authorizeUri(CONFIDENTIAL_CLIENT, PORTAL_CALLBACK, "s"), "alice", "correct horse battery");
+        assertThat(writer.created()).singleElement().satisfies(c -> assertThat(c.clientIp()).isEqualTo("127.0.0.1"));
+    }
+
     // ---- negative cases ------------------------------------------------------------------------
 
     @Test
