@@ -258,8 +258,15 @@ class AuthServiceHttpTest {
         assertThat(a.body().get("valid").asBoolean()).isFalse();
     }
 
+    @Test
+    void aCodeIsTrimmedAndUpperCasedBeforeItIsChecked() throws Exception {
+        String id = create();
+        post(ApiPaths.verify(id), "{\"code\": \" ab12cd \"}", DEMO_KEY);
+        assertThat(writer.verifies()).singleElement().satisfies(v -> assertThat(v.code()).isEqualTo("AB12CD"));
+    }
+
     @ParameterizedTest
-    @ValueSource(strings = {"\"123\"", "\"12345678901\"", "\"12ab56\"", "\" 123456\"", "\"12 456\"", "\"１２３４５６\""})
+    @ValueSource(strings = {"\"123\"", "\"12345678901\"", "\"12-456\"", "\"12_456\"", "\"12 456\"", "\"１２３４５６\""})
     void rejectsMalformedCodeWith400AndPublishesNothing(String code) throws Exception {
         String id = create();
         int before = writer.received().size();

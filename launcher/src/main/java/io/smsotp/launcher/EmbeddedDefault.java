@@ -132,6 +132,9 @@ public final class EmbeddedDefault implements AutoCloseable {
         if (cfg.stream().codeHmacKey() == null) {
             cfg = cfg.withStream(cfg.stream().withCodeHmacKey(secrets.getOrCreate(LauncherSecrets.CODE_HMAC_KEY)));
         }
+        if (cfg.smsEncryptionKey() == null) {
+            cfg = cfg.withSmsEncryptionKey(secrets.getOrCreate(LauncherSecrets.SMS_ENCRYPTION_KEY));
+        }
         if (cfg.stream().stateDir() == null) {
             cfg = cfg.withStream(cfg.stream().withStateDir(dataDir.resolve("streams").toString()));
         }

@@ -22,6 +22,7 @@ final class LauncherSecrets {
     static final String CODE_HMAC_KEY = "codeHmacKey";
     static final String DEMO_API_KEY = "demoApiKey";
     static final String DEMO_CLIENT_SECRET = "demoClientSecret";
+    static final String SMS_ENCRYPTION_KEY = "smsEncryptionKey";
     static final String DEMO_USER_PASSWORD = "demoUserPassword";
     static final String DEMO_USER_BACKUP_CODES = "demoUserBackupCodes";
     /** Letters and digits a person can read back and type without mix-ups (no 0/o, 1/l/i). */

@@ -27,13 +27,18 @@ class EndToEndTest {
 
     static final String DEMO_KEY = "e2e-demo-api-key-0123456789";
     static final String QUICK_KEY = "e2e-quick-api-key-0123456789";
+    static final String BUSY_KEY = "e2e-busy-api-key-0123456789";
     static final String CONFIG = """
             auth: {port: 0}
             gateway: {port: 0}
+            rateLimits:
+              perNumber: {max: 3, window: PT3S}
+              perIp: {max: 2, window: PT3S}
             apps:
-              - {id: demo, name: Demo Shop, apiKey: %s, otp: {length: 6, ttl: PT5M, maxAttempts: 3}}
+              - {id: demo, name: Demo Shop, apiKey: %s, otp: {length: 6, ttl: PT5M, maxAttempts: 3, resendCooldown: PT0S}}
               - {id: quick, apiKey: %s, otp: {length: 8, ttl: PT2S, maxAttempts: 5}}
-            """.formatted(DEMO_KEY, QUICK_KEY);
+              - {id: busy, apiKey: %s, otp: {maxSendsPerMinute: 2}}
+            """.formatted(DEMO_KEY, QUICK_KEY, BUSY_KEY);
     private static final Pattern CODE = Pattern.compile("\\b(\\d{4,10})\\b");
     private static final AtomicInteger NUMBERS = new AtomicInteger();
 
@@ -154,6 +159,50 @@ class EndToEndTest {
         assertThat(new Http(system.authUrl(), "not-a-configured-key-at-all").get("/api/v1/challenges/" + id).status())
                 .isEqualTo(401);
         assertThat(demo.verify(id, code).body().path("valid").asBoolean()).isTrue();
+    }
+
+    // ---- send limits, counted by otp-stream on the real broker ----------------------------------
+
+    @Test
+    void theFourthSmsToOneNumberWithinTheWindowIs429PerNumberAndTheWindowPassingLetsItThrough() {
+        String to = newNumber();
+        String id = demo.createChallenge(to).body().path("id").asText();
+        assertThat(demo.post("/api/v1/challenges/" + id + "/resend", "{}").status()).as("resends count too").isEqualTo(200);
+        assertThat(demo.createChallenge(to).status()).isEqualTo(201);
+
+        Http.Answer refused = demo.createChallenge(to);
+        assertThat(refused.status()).isEqualTo(429);
+        assertThat(refused.body().path("error").asText()).isEqualTo("rate_limited");
+        assertThat(refused.body().path("limit").asText()).isEqualTo("per_number");
+        assertThat(demo.post("/api/v1/challenges/" + id + "/resend", "{}").body().path("limit").asText())
+                .isEqualTo("per_number");
+
+        await().atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(500))
+                .until(() -> demo.createChallenge(to).status() == 201);
+    }
+
+    @Test
+    void theThirdSmsAskedForFromOneClientIpIs429PerIp() {
+        String ip = "198.51.100." + (NUMBERS.incrementAndGet() % 250 + 1);
+        for (int i = 0; i < 2; i++) {
+            assertThat(demo.post("/api/v1/challenges", "{\"to\":\"" + newNumber() + "\",\"clientIp\":\"" + ip + "\"}")
+                    .status()).isEqualTo(201);
+        }
+        Http.Answer refused = demo.post("/api/v1/challenges", "{\"to\":\"" + newNumber() + "\",\"clientIp\":\"" + ip + "\"}");
+        assertThat(refused.status()).isEqualTo(429);
+        assertThat(refused.body().path("limit").asText()).isEqualTo("per_ip");
+        assertThat(demo.createChallenge(newNumber()).status()).as("without the IP, only the other limits apply").isEqualTo(201);
+    }
+
+    @Test
+    void theApplicationsOwnLimitCountsAllItsNumbers() {
+        Http busy = new Http(system.authUrl(), BUSY_KEY);
+        assertThat(busy.createChallenge(newNumber()).status()).isEqualTo(201);
+        assertThat(busy.createChallenge(newNumber()).status()).isEqualTo(201);
+        Http.Answer refused = busy.createChallenge(newNumber());
+        assertThat(refused.status()).isEqualTo(429);
+        assertThat(refused.body().path("limit").asText()).isEqualTo("per_app");
+        assertThat(demo.createChallenge(newNumber()).status()).as("another application is not limited").isEqualTo(201);
     }
 
     static String newNumber() {

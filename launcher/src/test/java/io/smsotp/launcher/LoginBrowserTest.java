@@ -66,6 +66,8 @@ class LoginBrowserTest {
         StringBuilder yaml = new StringBuilder("""
                 auth: {port: 0}
                 gateway: {port: 0, failNumbers: ['%s']}
+                # these tests send many codes to one number; the limit itself is tested elsewhere
+                rateLimits: {perNumber: {max: 100, window: PT10M}}
                 apps:
                 """.formatted(FAY_MOBILE));
         for (Map.Entry<String, String> client : CLIENTS.entrySet()) {

@@ -57,6 +57,10 @@ public final class Main {
             throw new ConfigException("stream.codeHmacKey is required: a base64 key of at least 32 bytes, in the "
                     + "config file or as SMSOTP_STREAM_CODEHMACKEY; keep it stable, or pending codes stop verifying");
         }
+        if (config.smsEncryptionKey() == null) {
+            throw new ConfigException("smsEncryptionKey is required: a base64 key of at least 32 bytes, in the "
+                    + "config file or as SMSOTP_SMSENCRYPTIONKEY; sms-dispatcher needs the same key to open the texts");
+        }
         return config;
     }
 }

@@ -5,12 +5,14 @@ import io.smsotp.config.SmsOtpConfig;
 import io.smsotp.config.StreamSettings;
 import java.time.Duration;
 import java.util.Objects;
+import java.util.Properties;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import org.apache.kafka.streams.CloseOptions;
 import org.apache.kafka.streams.KafkaStreams;
+import org.apache.kafka.streams.Topology;
 import org.apache.kafka.streams.errors.StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -25,17 +27,22 @@ public final class OtpStreamService {
 
     private final StreamSettings stream;
     private final KafkaSettings kafka;
+    private final Topology topology;
     private final CompletableFuture<KafkaStreams.State> stopped = new CompletableFuture<>();
     private KafkaStreams streams;
     private boolean started;
 
+    /**
+     * Uses {@code stream}, {@code kafka}, {@code rateLimits} and {@code smsEncryptionKey} of the config.
+     *
+     * @throws IllegalArgumentException without {@code stream.codeHmacKey} or {@code smsEncryptionKey}
+     */
     public OtpStreamService(SmsOtpConfig config) {
-        this(config.stream(), config.kafka());
-    }
-
-    public OtpStreamService(StreamSettings stream, KafkaSettings kafka) {
-        this.stream = Objects.requireNonNull(stream, "stream");
-        this.kafka = Objects.requireNonNull(kafka, "kafka");
+        Objects.requireNonNull(config, "config");
+        this.stream = config.stream();
+        this.kafka = config.kafka();
+        // built now, so a missing key fails the construction rather than a start later on
+        this.topology = OtpTopology.buildTopology(config);
     }
 
     /** Starts and returns once Kafka Streams is RUNNING, within {@link #DEFAULT_START_TIMEOUT}. */
@@ -55,7 +62,10 @@ public final class OtpStreamService {
         }
         started = true;
         CompletableFuture<Void> running = new CompletableFuture<>();
-        KafkaStreams ks = new KafkaStreams(OtpTopology.buildTopology(stream), StreamsProperties.of(stream, kafka));
+        Properties props = StreamsProperties.of(stream, kafka);
+        // the send-limit topics are otp-stream's own, like its changelogs: it makes them itself
+        InternalTopics.ensure(kafka.bootstrapServers(), kafka);
+        KafkaStreams ks = new KafkaStreams(topology, props);
         ks.setStateListener((next, previous) -> {
             LOG.info("otp-stream {} -> {}", previous, next);
             if (next == KafkaStreams.State.RUNNING) {

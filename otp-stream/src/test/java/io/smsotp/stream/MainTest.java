@@ -31,11 +31,34 @@ class MainTest {
     }
 
     @Test
-    void acceptsBothFromTheEnvironment() {
-        SmsOtpConfig config = ConfigLoader.parse("{}",
-                Map.of("KAFKA_BOOTSTRAP_SERVERS", "localhost:9092", "SMSOTP_STREAM_CODEHMACKEY", KEY));
+    void refusesToStartWithoutTheSmsEncryptionKeyAndNamesTheKey() {
+        SmsOtpConfig config = ConfigLoader.parse("kafka: {bootstrapServers: 'localhost:9092'}",
+                Map.of("SMSOTP_STREAM_CODEHMACKEY", KEY));
+
+        assertThatThrownBy(() -> Main.requireRunnable(config)).isInstanceOf(ConfigException.class)
+                .hasMessageContaining("smsEncryptionKey");
+    }
+
+    @Test
+    void theServiceItselfRefusesToBeMadeWithoutEitherKey() {
+        SmsOtpConfig noSmsKey = ConfigLoader.parse("kafka: {bootstrapServers: 'localhost:9092'}",
+                Map.of("SMSOTP_STREAM_CODEHMACKEY", KEY));
+        SmsOtpConfig noHmacKey = ConfigLoader.parse("kafka: {bootstrapServers: 'localhost:9092'}",
+                Map.of("SMSOTP_SMSENCRYPTIONKEY", KEY));
+
+        assertThatThrownBy(() -> new OtpStreamService(noSmsKey)).isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("smsEncryptionKey");
+        assertThatThrownBy(() -> new OtpStreamService(noHmacKey)).isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("stream.codeHmacKey");
+    }
+
+    @Test
+    void acceptsAllThreeFromTheEnvironment() {
+        SmsOtpConfig config = ConfigLoader.parse("{}", Map.of("KAFKA_BOOTSTRAP_SERVERS", "localhost:9092",
+                "SMSOTP_STREAM_CODEHMACKEY", KEY, "SMSOTP_SMSENCRYPTIONKEY", KEY));
 
         assertThat(Main.requireRunnable(config).kafka().bootstrapServers()).isEqualTo("localhost:9092");
+        assertThat(config.smsCipher()).isNotNull();
     }
 
     @Test

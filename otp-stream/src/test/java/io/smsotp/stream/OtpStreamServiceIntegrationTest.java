@@ -4,31 +4,41 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import io.smsotp.config.KafkaSettings;
+import io.smsotp.config.RateLimitSettings;
+import io.smsotp.config.SmsOtpConfig;
 import io.smsotp.config.StreamSettings;
 import io.smsotp.events.ChallengeStatus;
 import io.smsotp.events.OtpCommand;
 import io.smsotp.events.OtpEvent;
 import io.smsotp.events.OtpPolicy;
+import io.smsotp.events.SmsCipher;
 import io.smsotp.events.SmsRequest;
 import io.smsotp.events.Topics;
+import io.smsotp.stream.limit.LimitTopics;
 import io.smsotp.testsupport.TestKafka;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
-import java.security.SecureRandom;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Base64;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.UUID;
+import java.util.concurrent.ThreadLocalRandom;
 import java.util.function.Predicate;
+import java.util.stream.Collectors;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.header.Header;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
@@ -43,10 +53,14 @@ import org.junit.jupiter.api.io.TempDir;
 class OtpStreamServiceIntegrationTest {
 
     private static final Duration WAIT = Duration.ofSeconds(60);
+    private static final int PER_NUMBER = 3;
 
     @TempDir
     Path stateDir;
 
+    private String servers;
+    private SmsOtpConfig config;
+    private SmsCipher cipher;
     private OtpStreamService service;
     private KafkaProducer<String, byte[]> producer;
     private KafkaConsumer<String, byte[]> consumer;
@@ -54,14 +68,18 @@ class OtpStreamServiceIntegrationTest {
 
     @BeforeEach
     void start() {
-        String servers = TestKafka.bootstrapServers();
+        servers = TestKafka.bootstrapServers();
         TestKafka.createTopics(Topics.ALL, 3);
         String suffix = TestKafka.uniqueSuffix();
-        byte[] key = new byte[32];
-        new SecureRandom().nextBytes(key);
-        StreamSettings stream = new StreamSettings("otp-stream-it-" + suffix, Base64.getEncoder().encodeToString(key),
-                null, null, stateDir.toString(), null);
-        service = new OtpStreamService(stream, new KafkaSettings(servers, 3, (short) 1));
+        StreamSettings stream = new StreamSettings("otp-stream-it-" + suffix, TopologyFixture.randomKey(), null, null,
+                stateDir.toString(), null);
+        config = SmsOtpConfig.defaults().withStream(stream).withKafka(new KafkaSettings(servers, 3, (short) 1))
+                .withRateLimits(new RateLimitSettings(new RateLimitSettings.Limit(PER_NUMBER, Duration.ofMinutes(10)),
+                        null))
+                .withSmsEncryptionKey(TopologyFixture.randomKey());
+        cipher = config.smsCipher();
+        // otp-stream makes its own send-limit topics at start, with the partitions of otp.commands
+        service = new OtpStreamService(config);
         service.start();
 
         producer = new KafkaProducer<>(Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, servers,
@@ -96,14 +114,11 @@ class OtpStreamServiceIntegrationTest {
         byte[] garbage = "{this is not a command".getBytes(StandardCharsets.UTF_8);
 
         producer.send(new ProducerRecord<>(Topics.COMMANDS.name(), id, garbage));
-        send(new OtpCommand.CreateChallenge(id, "demo", "Demo", "+15551234567", OtpPolicy.DEFAULT, "r-create", "it"));
+        send(new OtpCommand.CreateChallenge(id, "demo", "Demo", uniqueNumber(), OtpPolicy.DEFAULT, "r-create", "it"));
 
         OtpEvent.ChallengeCreated created = (OtpEvent.ChallengeCreated) awaitEvent(id, "r-create");
         assertThat(created.challenge().status()).isEqualTo(ChallengeStatus.PENDING);
-        SmsRequest sms = awaitRecord(Topics.SMS_OUTBOUND.name(), r -> id.equals(r.key()))
-                .map(r -> Topics.SMS_OUTBOUND.valueSerde().deserializer().deserialize(r.topic(), r.value()))
-                .orElseThrow();
-        String code = TopologyFixture.codeOf(sms);
+        String code = TopologyFixture.codeOf(awaitSms(id));
         assertThat(code).hasSize(6).containsOnlyDigits();
         ConsumerRecord<String, byte[]> dead = awaitRecord(Topics.DEAD_LETTER.name(), r -> id.equals(r.key()))
                 .orElseThrow();
@@ -125,6 +140,133 @@ class OtpStreamServiceIntegrationTest {
         assertThat(againCheck.counted()).isFalse();
         assertThat(seen).filteredOn(r -> r.topic().equals(Topics.SMS_OUTBOUND.name()) && id.equals(r.key()))
                 .hasSize(1);
+    }
+
+    @Test
+    void thePerNumberLimitRefusesTheSendAfterItsMaximumAcrossPartitionsAndCreatesNothing() {
+        // the ids spread over the three partitions of otp.commands: the count still meets in one place
+        String number = uniqueNumber();
+        List<String> ids = new ArrayList<>();
+        Instant before = Instant.now();
+        for (int i = 0; i <= PER_NUMBER; i++) {
+            String id = UUID.randomUUID().toString();
+            ids.add(id);
+            send(new OtpCommand.CreateChallenge(id, "demo", "Demo", number, OtpPolicy.DEFAULT, "203.0.113.7",
+                    "r-" + i, "it"));
+        }
+        List<OtpEvent> answers = new ArrayList<>();
+        for (int i = 0; i <= PER_NUMBER; i++) {
+            answers.add(awaitEvent(ids.get(i), "r-" + i));
+        }
+
+        assertThat(answers).filteredOn(OtpEvent.ChallengeCreated.class::isInstance).hasSize(PER_NUMBER);
+        OtpEvent.SendRateLimited refused = answers.stream().filter(OtpEvent.SendRateLimited.class::isInstance)
+                .map(OtpEvent.SendRateLimited.class::cast).findFirst().orElseThrow();
+        assertThat(refused.limit()).isEqualTo(OtpEvent.SendRateLimited.PER_NUMBER);
+        assertThat(refused.retryAt()).isBetween(before.plus(Duration.ofMinutes(10)),
+                Instant.now().plus(Duration.ofMinutes(10)));
+        send(new OtpCommand.GetStatus(refused.challengeId(), "demo", "r-status", "it"));
+        assertThat(awaitEvent(refused.challengeId(), "r-status")).isInstanceOfSatisfying(
+                OtpEvent.CommandRejected.class, r -> assertThat(r.reason()).isEqualTo(OtpEvent.CommandRejected.NOT_FOUND));
+        ids.stream().filter(id -> !id.equals(refused.challengeId())).forEach(this::awaitSms);
+        assertThat(seen).filteredOn(r -> r.topic().equals(Topics.SMS_OUTBOUND.name())
+                && refused.challengeId().equals(r.key())).isEmpty();
+    }
+
+    @Test
+    void noCodeSentIsInPlaintextInAnyChangelogOrOnTheSmsAndLimitTopics() throws Exception {
+        // 10 digits and 8 of the alphanumeric alphabet: neither turns up by chance in the bytes
+        OtpPolicy digits = new OtpPolicy(10, Duration.ofMinutes(5), 5, Duration.ZERO, 2);
+        OtpPolicy alphanumeric = new OtpPolicy(8, Duration.ofMinutes(5), 5, Duration.ZERO, 2, true,
+                "{code} is your {app} code ({minutes} min)", 100);
+        Set<String> codes = new HashSet<>();
+        Set<String> ids = new HashSet<>();
+        List<String> numbers = new ArrayList<>();
+        int n = 0;
+        for (OtpPolicy policy : List.of(digits, alphanumeric, digits, alphanumeric)) {
+            String id = UUID.randomUUID().toString();
+            ids.add(id);
+            String number = uniqueNumber();
+            numbers.add(number);
+            n++;
+            send(new OtpCommand.CreateChallenge(id, "demo", "Demo", number, policy, "198.51.100." + n, "c" + n, "it"));
+            assertThat(awaitEvent(id, "c" + n)).isInstanceOf(OtpEvent.ChallengeCreated.class);
+            String first = TopologyFixture.codeOf(awaitSms(id));
+            codes.add(first);
+            send(new OtpCommand.VerifyCode(id, "demo", "WRONG000", "w" + n, "it"));
+            awaitEvent(id, "w" + n);
+            send(new OtpCommand.ResendCode(id, "demo", "198.51.100." + n, "r" + n, "it"));
+            assertThat(((OtpEvent.CodeResent) awaitEvent(id, "r" + n)).sent()).isTrue();
+            String second = awaitRecord(Topics.SMS_OUTBOUND.name(), r -> id.equals(r.key())
+                    && !TopologyFixture.codeOf(open(r)).equals(first)).map(this::open).map(TopologyFixture::codeOf)
+                    .orElseThrow();
+            codes.add(second);
+            send(new OtpCommand.VerifyCode(id, "demo", second, "v" + n, "it"));
+            assertThat(((OtpEvent.CodeChecked) awaitEvent(id, "v" + n)).valid()).isTrue();
+        }
+        assertThat(codes).hasSize(8);
+
+        List<String> topics = new ArrayList<>(changelogsOfTheApp());
+        assertThat(topics).hasSize(4);
+        topics.addAll(List.of(Topics.SMS_OUTBOUND.name(), LimitTopics.SEND_PERMITS.name(),
+                LimitTopics.SEND_DECISIONS.name(), Topics.EVENTS.name()));
+        List<ConsumerRecord<byte[], byte[]>> atRest = RawTopics.readAll(servers, topics);
+
+        assertThat(atRest).hasSizeGreaterThan(40);
+        for (ConsumerRecord<byte[], byte[]> r : atRest) {
+            String bytes = text(r.key()) + "|" + text(r.value()) + "|" + headers(r);
+            for (String code : codes) {
+                assertThat(bytes).as("a record of %s", r.topic()).doesNotContain(code);
+            }
+        }
+        List<ConsumerRecord<byte[], byte[]>> limitKeys = atRest.stream()
+                .filter(r -> r.topic().endsWith("-send-limits-changelog") || r.topic().equals(
+                        LimitTopics.SEND_PERMITS.name())).toList();
+        assertThat(limitKeys).isNotEmpty().allSatisfy(r -> {
+            for (String number : numbers) {
+                // neither the number nor the IP is a key: only their HMACs are
+                assertThat(text(r.key())).doesNotContain(number.substring(1)).doesNotContain("198.51.100");
+            }
+        });
+        // (on a shared broker other modules' tests write to sms.outbound too: only ours are checked)
+        assertThat(atRest).filteredOn(r -> r.topic().equals(Topics.SMS_OUTBOUND.name())
+                        && ids.contains(text(r.key()))).hasSize(8)
+                .allSatisfy(r -> assertThat(Topics.SMS_OUTBOUND.valueSerde().deserializer()
+                        .deserialize(r.topic(), r.value()).text()).startsWith("gcm1:"));
+    }
+
+    private List<String> changelogsOfTheApp() throws Exception {
+        try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, servers))) {
+            String prefix = config.stream().applicationId() + "-";
+            return admin.listTopics().names().get().stream()
+                    .filter(t -> t.startsWith(prefix) && t.endsWith("-changelog")).sorted()
+                    .collect(Collectors.toList());
+        }
+    }
+
+    private static String text(byte[] bytes) {
+        return bytes == null ? "" : new String(bytes, StandardCharsets.ISO_8859_1);
+    }
+
+    private static String headers(ConsumerRecord<byte[], byte[]> r) {
+        StringBuilder all = new StringBuilder();
+        for (Header h : r.headers()) {
+            all.append(h.key()).append('=').append(text(h.value())).append(';');
+        }
+        return all.toString();
+    }
+
+    /** A number no other test (nor an earlier run on a shared broker) sends to. */
+    private static String uniqueNumber() {
+        return "+1555" + String.format("%07d", ThreadLocalRandom.current().nextInt(10_000_000));
+    }
+
+    private SmsRequest open(ConsumerRecord<String, byte[]> r) {
+        return cipher.open(Topics.SMS_OUTBOUND.valueSerde().deserializer().deserialize(r.topic(), r.value()));
+    }
+
+    private SmsRequest awaitSms(String challengeId) {
+        return awaitRecord(Topics.SMS_OUTBOUND.name(), r -> challengeId.equals(r.key())).map(this::open).orElseThrow();
     }
 
     private void send(OtpCommand command) {

@@ -4,12 +4,14 @@ import static io.smsotp.stream.TopologyFixture.APP;
 import static io.smsotp.stream.TopologyFixture.START;
 import static io.smsotp.stream.TopologyFixture.TO;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.smsotp.events.ChallengeStatus;
 import io.smsotp.events.ChallengeView;
 import io.smsotp.events.Delivery;
 import io.smsotp.events.OtpEvent;
 import io.smsotp.events.OtpPolicy;
+import io.smsotp.events.SmsCipher;
 import io.smsotp.events.SmsRequest;
 import io.smsotp.events.Topics;
 import io.smsotp.stream.challenge.ChallengeProcessor;
@@ -77,6 +79,52 @@ class OtpTopologyTest {
         assertThat(request.expiresAt()).isEqualTo(START.plus(Duration.ofMinutes(5)));
         assertThat(request.text()).matches(
                 "\\d{6} is your Demo verification code\\. It expires in 5 minutes\\. Don't share it\\.");
+    }
+
+    @Test
+    void theSmsTextTravelsSealedAndOpensOnlyWithTheKeyInItsOwnRequest() {
+        TopologyFixture fx = fixture(NO_SWEEP);
+        String id = TopologyFixture.newId();
+        fx.create(id, OtpPolicy.DEFAULT);
+        fx.events();
+
+        List<SmsRequest> onTopic = fx.sealedSmsRequests();
+
+        assertThat(onTopic).hasSize(1);
+        SmsRequest sealed = onTopic.get(0);
+        SmsRequest opened = fx.cipher.open(sealed);
+        String code = TopologyFixture.codeOf(opened);
+        assertThat(sealed.text()).startsWith("gcm1:").doesNotContain(code).doesNotContain("verification code");
+        assertThat(opened.messageId()).isEqualTo(sealed.messageId());
+        assertThat(opened.to()).isEqualTo(TO);
+        assertThatThrownBy(() -> new SmsCipher(new byte[32]).open(sealed))
+                .isInstanceOf(IllegalArgumentException.class);
+        // moved into another request, the text does not open either
+        SmsRequest moved = new SmsRequest("another-message", sealed.challengeId(), sealed.appId(), sealed.to(),
+                sealed.text(), sealed.expiresAt());
+        assertThatThrownBy(() -> fx.cipher.open(moved)).isInstanceOf(IllegalArgumentException.class);
+    }
+
+    @Test
+    void anAlphanumericPolicyMakesCodesOfItsAlphabetInTheAppsTemplateAndTakesThemInAnyCase() {
+        TopologyFixture fx = fixture(NO_SWEEP);
+        String id = TopologyFixture.newId();
+        OtpPolicy policy = new OtpPolicy(8, Duration.ofMinutes(5), 5, Duration.ZERO, 1, true,
+                "{app}: {code} ({minutes} min)", null);
+        fx.create(id, policy);
+        fx.events();
+        String first = fx.smsRequests().get(0).text();
+        fx.advance(Duration.ofSeconds(150));
+        fx.resend(id, "req-r");
+        assertThat(((OtpEvent.CodeResent) fx.onlyEvent()).sent()).isTrue();
+        String second = fx.smsRequests().get(0).text();
+
+        assertThat(first).matches("Demo: [23456789ABCDEFGHJKMNPQRSTUVWXYZ]{8} \\(5 min\\)");
+        // what is left after the resend, in whole minutes: 2.5 minutes say 2
+        assertThat(second).matches("Demo: [23456789ABCDEFGHJKMNPQRSTUVWXYZ]{8} \\(2 min\\)");
+        String code = second.substring("Demo: ".length(), "Demo: ".length() + 8);
+        fx.verify(id, " " + code.toLowerCase(java.util.Locale.ROOT) + " ", "req-v");
+        assertThat(((OtpEvent.CodeChecked) fx.onlyEvent()).valid()).isTrue();
     }
 
     @Test

@@ -1,14 +1,22 @@
 package io.smsotp.stream;
 
 import io.smsotp.config.KafkaSettings;
+import io.smsotp.config.RateLimitSettings;
+import io.smsotp.config.SmsOtpConfig;
 import io.smsotp.config.StreamSettings;
 import io.smsotp.events.Delivery;
 import io.smsotp.events.OtpCommand;
 import io.smsotp.events.OtpEvent;
 import io.smsotp.events.OtpPolicy;
+import io.smsotp.events.SmsCipher;
 import io.smsotp.events.SmsRequest;
 import io.smsotp.events.SmsStatus;
 import io.smsotp.events.Topics;
+import io.smsotp.stream.limit.LimitMessage;
+import io.smsotp.stream.limit.LimitTopics;
+import io.smsotp.stream.limit.SendDecision;
+import io.smsotp.stream.limit.SendLimiter;
+import io.smsotp.stream.limit.SendWindow;
 import java.nio.file.Path;
 import java.security.SecureRandom;
 import java.time.Duration;
@@ -25,18 +33,28 @@ import org.apache.kafka.streams.StreamsConfig;
 import org.apache.kafka.streams.TestInputTopic;
 import org.apache.kafka.streams.TestOutputTopic;
 import org.apache.kafka.streams.TopologyTestDriver;
+import org.apache.kafka.streams.state.KeyValueStore;
 
-/** The real topology on a TopologyTestDriver, with the production Streams properties. */
+/**
+ * The real topology on a TopologyTestDriver, with the production Streams properties. The driver
+ * runs the whole route synchronously: a create goes to the limiter through otp.send-permits and
+ * comes back through otp.send-decisions before {@code pipeInput} returns.
+ */
 final class TopologyFixture implements AutoCloseable {
 
     static final Instant START = Instant.parse("2030-01-01T10:00:00Z");
     static final String APP = "demo";
     static final String TO = "+15551234567";
-    private static final Pattern CODE = Pattern.compile("^(\\d+) is your ");
+    private static final Pattern CODE = Pattern.compile("^([0-9A-Z]+) is your ");
 
     final TopologyTestDriver driver;
     final StreamSettings settings;
+    final SmsOtpConfig config;
+    /** The key otp-stream seals SMS texts with, as sms-dispatcher holds it. */
+    final SmsCipher cipher;
     private final TestInputTopic<String, OtpCommand> commands;
+    private final TestInputTopic<String, SendDecision> decisions;
+    private final TestInputTopic<String, LimitMessage> permits;
     private final TestInputTopic<String, SmsStatus> statuses;
     private final TestInputTopic<String, String> rawCommands;
     private final TestOutputTopic<String, OtpEvent> events;
@@ -47,13 +65,26 @@ final class TopologyFixture implements AutoCloseable {
     }
 
     TopologyFixture(Path stateDir, Duration sweepInterval, String processingGuarantee) {
-        byte[] key = new byte[32];
-        new SecureRandom().nextBytes(key);
-        settings = new StreamSettings("otp-stream-test", Base64.getEncoder().encodeToString(key), null,
-                sweepInterval, stateDir.toString(), null);
-        Properties props = StreamsProperties.of(settings, KafkaSettings.defaults().withBootstrapServers("test:9092"));
+        this(stateDir, sweepInterval, processingGuarantee, RateLimitSettings.defaults());
+    }
+
+    TopologyFixture(Path stateDir, Duration sweepInterval, RateLimitSettings rateLimits) {
+        this(stateDir, sweepInterval, StreamsConfig.EXACTLY_ONCE_V2, rateLimits);
+    }
+
+    TopologyFixture(Path stateDir, Duration sweepInterval, String processingGuarantee, RateLimitSettings rateLimits) {
+        settings = new StreamSettings("otp-stream-test", randomKey(), null, sweepInterval, stateDir.toString(), null);
+        KafkaSettings kafka = KafkaSettings.defaults().withBootstrapServers("test:9092");
+        config = SmsOtpConfig.defaults().withStream(settings).withKafka(kafka).withRateLimits(rateLimits)
+                .withSmsEncryptionKey(randomKey());
+        cipher = config.smsCipher();
+        Properties props = StreamsProperties.of(settings, kafka);
         props.put(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, processingGuarantee);
-        driver = new TopologyTestDriver(OtpTopology.buildTopology(settings), props, START);
+        driver = new TopologyTestDriver(OtpTopology.buildTopology(config), props, START);
+        permits = driver.createInputTopic(LimitTopics.SEND_PERMITS.name(),
+                LimitTopics.SEND_PERMITS.keySerde().serializer(), LimitTopics.SEND_PERMITS.valueSerde().serializer());
+        decisions = driver.createInputTopic(LimitTopics.SEND_DECISIONS.name(),
+                LimitTopics.SEND_DECISIONS.keySerde().serializer(), LimitTopics.SEND_DECISIONS.valueSerde().serializer());
         commands = driver.createInputTopic(Topics.COMMANDS.name(), Topics.COMMANDS.keySerde().serializer(),
                 Topics.COMMANDS.valueSerde().serializer());
         rawCommands = driver.createInputTopic(Topics.COMMANDS.name(), new StringSerializer(), new StringSerializer());
@@ -65,12 +96,37 @@ final class TopologyFixture implements AutoCloseable {
                 Topics.SMS_OUTBOUND.valueSerde().deserializer());
     }
 
+    static String randomKey() {
+        byte[] key = new byte[32];
+        new SecureRandom().nextBytes(key);
+        return Base64.getEncoder().encodeToString(key);
+    }
+
     static String newId() {
         return UUID.randomUUID().toString();
     }
 
     void create(String id, OtpPolicy policy) {
-        commands.pipeInput(id, new OtpCommand.CreateChallenge(id, APP, "Demo", TO, policy, "req-create-" + id, "auth-1"));
+        createFor(id, TO, policy, null);
+    }
+
+    /** A create to {@code to}, from {@code clientIp} (may be null). */
+    void createFor(String id, String to, OtpPolicy policy, String clientIp) {
+        commands.pipeInput(id, new OtpCommand.CreateChallenge(id, APP, "Demo", to, policy, clientIp,
+                "req-create-" + id, "auth-1"));
+    }
+
+    /**
+     * A permit request as the challenge processor sends it, for a command it checked earlier: for
+     * tests of what happens when the challenge changes while its permit travels.
+     */
+    void pipePermit(LimitMessage.PermitRequest request) {
+        permits.pipeInput(request.hops().get(0).key(), request);
+    }
+
+    /** A decision as the limiter would send it: for tests of what happens while a permit travels. */
+    void pipeDecision(SendDecision decision) {
+        decisions.pipeInput(decision.challengeId(), decision);
     }
 
     /** Creates a challenge with the default policy and returns the code its SMS carries. */
@@ -82,7 +138,7 @@ final class TopologyFixture implements AutoCloseable {
     String createAndReadCode(String id, OtpPolicy policy) {
         create(id, policy);
         events.readValuesToList();
-        return codeOf(sms.readValue());
+        return codeOf(cipher.open(sms.readValue()));
     }
 
     void verify(String id, String code, String requestId) {
@@ -98,7 +154,11 @@ final class TopologyFixture implements AutoCloseable {
     }
 
     void resend(String id, String requestId) {
-        commands.pipeInput(id, new OtpCommand.ResendCode(id, APP, requestId, "auth-4"));
+        resendFrom(id, null, requestId);
+    }
+
+    void resendFrom(String id, String clientIp, String requestId) {
+        commands.pipeInput(id, new OtpCommand.ResendCode(id, APP, clientIp, requestId, "auth-4"));
     }
 
     void resendAs(String appId, String id) {
@@ -135,8 +195,18 @@ final class TopologyFixture implements AutoCloseable {
         return list.get(0);
     }
 
+    /** The send requests made since the last read, their texts opened as the dispatcher opens them. */
     List<SmsRequest> smsRequests() {
+        return sealedSmsRequests().stream().map(cipher::open).toList();
+    }
+
+    /** The send requests made since the last read, as they are on sms.outbound. */
+    List<SmsRequest> sealedSmsRequests() {
         return sms.readValuesToList();
+    }
+
+    KeyValueStore<String, SendWindow> limitStore() {
+        return driver.getKeyValueStore(SendLimiter.STORE);
     }
 
     List<byte[]> rawRecordsOf(String topic) {

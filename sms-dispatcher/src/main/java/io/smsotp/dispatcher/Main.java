@@ -46,6 +46,10 @@ public final class Main {
         if (servers == null || servers.isBlank()) {
             throw new ConfigException("kafka.bootstrapServers is required: set it in the config file or as KAFKA_BOOTSTRAP_SERVERS");
         }
+        if (config.smsCipher() == null) {
+            throw new ConfigException("smsEncryptionKey is required (or SMSOTP_SMSENCRYPTIONKEY): the key otp-stream"
+                    + " seals SMS texts with, base64, at least 32 bytes");
+        }
         return config;
     }
 }

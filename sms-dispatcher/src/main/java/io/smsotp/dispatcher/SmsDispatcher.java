@@ -4,6 +4,7 @@ import io.smsotp.config.ConfigException;
 import io.smsotp.config.DispatcherSettings;
 import io.smsotp.config.ProviderConfig;
 import io.smsotp.config.SmsOtpConfig;
+import io.smsotp.events.SmsCipher;
 import io.smsotp.dispatcher.consumer.DispatchLoop;
 import io.smsotp.dispatcher.consumer.KafkaClients;
 import io.smsotp.dispatcher.provider.ProviderClient;
@@ -31,6 +32,7 @@ public final class SmsDispatcher {
     private final DispatcherSettings settings;
     private final List<ProviderConfig> providers;
     private final String bootstrapServers;
+    private final SmsCipher cipher;
     private final String instanceId = "sms-dispatcher-" + UUID.randomUUID().toString().substring(0, 8);
     private ProviderClient client;
     private DispatchLoop loop;
@@ -39,8 +41,14 @@ public final class SmsDispatcher {
     /**
      * @param providers in failover order; this version uses the first; none means every request fails
      */
-    public SmsDispatcher(DispatcherSettings settings, List<ProviderConfig> providers, String bootstrapServers) {
+    public SmsDispatcher(DispatcherSettings settings, List<ProviderConfig> providers, String bootstrapServers,
+                         SmsCipher cipher) {
         this.settings = Objects.requireNonNull(settings, "settings");
+        if (cipher == null) {
+            throw new ConfigException("smsEncryptionKey is required: otp-stream seals each SMS text with it and only"
+                    + " the dispatcher opens it (base64, at least 32 bytes, the same value for both)");
+        }
+        this.cipher = cipher;
         this.providers = List.copyOf(Objects.requireNonNull(providers, "providers"));
         if (bootstrapServers == null || bootstrapServers.isBlank()) {
             throw new ConfigException("kafka.bootstrapServers is required (or KAFKA_BOOTSTRAP_SERVERS)");
@@ -50,7 +58,7 @@ public final class SmsDispatcher {
 
     /** The dispatcher part of a whole configuration file. */
     public SmsDispatcher(SmsOtpConfig config) {
-        this(config.dispatcher(), config.providers(), config.kafka().bootstrapServers());
+        this(config.dispatcher(), config.providers(), config.kafka().bootstrapServers(), config.smsCipher());
     }
 
     /** Connects and starts the loop on its own thread; returns at once. */
@@ -70,7 +78,7 @@ public final class SmsDispatcher {
             client.close();
             throw e;
         }
-        loop = new DispatchLoop(consumer, producer, sender, settings.maxInFlight(), Clock.systemUTC());
+        loop = new DispatchLoop(consumer, producer, sender, settings.maxInFlight(), Clock.systemUTC(), cipher);
         thread = new Thread(loop, instanceId);
         thread.setUncaughtExceptionHandler((t, e) -> LOG.error("dispatch loop ended by {}", e.toString(), e));
         thread.start();

@@ -12,6 +12,15 @@ import org.junit.jupiter.api.io.TempDir;
 
 class MainTest {
 
+    static final String KEY = java.util.Base64.getEncoder().encodeToString(new byte[32]);
+
+    @Test
+    void refusesToStartWithoutTheSmsEncryptionKeyNamingIt() {
+        assertThatThrownBy(() -> Main.configFrom(new String[0], Map.of("KAFKA_BOOTSTRAP_SERVERS", "b:9092")))
+                .isInstanceOf(ConfigException.class)
+                .hasMessageContaining("smsEncryptionKey");
+    }
+
     @Test
     void refusesToStartWithoutBootstrapServersNamingTheKey() {
         assertThatThrownBy(() -> Main.configFrom(new String[0], Map.of()))
@@ -32,7 +41,7 @@ class MainTest {
                 """);
 
         var config = Main.configFrom(new String[] {"--config", file.toString()},
-                Map.of("KAFKA_BOOTSTRAP_SERVERS", "broker:9092"));
+                Map.of("KAFKA_BOOTSTRAP_SERVERS", "broker:9092", "SMSOTP_SMSENCRYPTIONKEY", KEY));
 
         assertThat(config.kafka().bootstrapServers()).isEqualTo("broker:9092");
         assertThat(config.dispatcher().groupId()).isEqualTo("workers");

@@ -11,6 +11,7 @@ import io.smsotp.dispatcher.testing.FakeProvider;
 import io.smsotp.dispatcher.testing.FakeProvider.Received;
 import io.smsotp.events.Delivery;
 import io.smsotp.events.Json;
+import io.smsotp.dispatcher.consumer.DispatchLoopTest;
 import io.smsotp.events.SmsRequest;
 import io.smsotp.events.SmsStatus;
 import io.smsotp.events.Topics;
@@ -72,7 +73,7 @@ class SmsDispatcherKafkaTest {
 
     SmsDispatcher startDispatcher(String groupId) {
         SmsDispatcher d = new SmsDispatcher(new DispatcherSettings(groupId, Duration.ofSeconds(2), 8), List.of(sink()),
-                bootstrap);
+                bootstrap, DispatchLoopTest.CIPHER);
         dispatchers.add(d);
         d.start();
         return d;
@@ -95,12 +96,13 @@ class SmsDispatcherKafkaTest {
         try (KafkaProducer<String, SmsRequest> producer = transactionalProducer()) {
             producer.initTransactions();
             producer.beginTransaction();
-            producer.send(new ProducerRecord<>(Topics.SMS_OUTBOUND.name(), aborted.challengeId(), aborted));
+            producer.send(new ProducerRecord<>(Topics.SMS_OUTBOUND.name(), aborted.challengeId(),
+                    DispatchLoopTest.CIPHER.seal(aborted)));
             producer.flush();
             producer.abortTransaction();
             producer.beginTransaction();
             for (SmsRequest r : List.of(ok, failing, nasty)) {
-                producer.send(new ProducerRecord<>(Topics.SMS_OUTBOUND.name(), r.challengeId(), r));
+                producer.send(new ProducerRecord<>(Topics.SMS_OUTBOUND.name(), r.challengeId(), DispatchLoopTest.CIPHER.seal(r)));
             }
             producer.commitTransaction();
         }
@@ -141,7 +143,7 @@ class SmsDispatcherKafkaTest {
             // one key, one partition: the good record comes after the garbage
             raw.send(new ProducerRecord<>(Topics.SMS_OUTBOUND.name(), bytes(key), garbage)).get();
             raw.send(new ProducerRecord<>(Topics.SMS_OUTBOUND.name(), bytes(key),
-                    Topics.SMS_OUTBOUND.valueSerde().serializer().serialize("x", good))).get();
+                    Topics.SMS_OUTBOUND.valueSerde().serializer().serialize("x", DispatchLoopTest.CIPHER.seal(good)))).get();
         }
 
         assertThat(awaitStatuses(List.of(good)).get(key).delivery()).isEqualTo(Delivery.SENT);
@@ -212,7 +214,7 @@ class SmsDispatcherKafkaTest {
     void produce(SmsRequest request) throws Exception {
         try (KafkaProducer<String, SmsRequest> producer = new KafkaProducer<>(producerProps(),
                 Topics.SMS_OUTBOUND.keySerde().serializer(), Topics.SMS_OUTBOUND.valueSerde().serializer())) {
-            producer.send(new ProducerRecord<>(Topics.SMS_OUTBOUND.name(), request.challengeId(), request)).get();
+            producer.send(new ProducerRecord<>(Topics.SMS_OUTBOUND.name(), request.challengeId(), DispatchLoopTest.CIPHER.seal(request))).get();
         }
     }
 

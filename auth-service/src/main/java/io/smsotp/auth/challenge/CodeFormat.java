@@ -4,8 +4,9 @@ import io.smsotp.auth.http.ApiException;
 import java.util.regex.Pattern;
 
 /**
- * The shape of a code a user may type: 4 to 10 digits, or upper-case letters and digits for an
- * alphanumeric policy. A malformed code is a 400 and reaches no writer, so it uses no attempt.
+ * The shape of a code a user may type: 4 to 10 digits, or letters and digits for an alphanumeric
+ * policy (upper-cased here: people type what they read in either case). A malformed code is a 400
+ * and reaches no writer, so it uses no attempt.
  */
 public final class CodeFormat {
 
@@ -16,9 +17,10 @@ public final class CodeFormat {
 
     /** {@code code}, or a 400 that says what is wrong (never echoing the code). */
     public static String check(String code) {
-        if (!SHAPE.matcher(code).matches()) {
-            throw ApiException.badRequest("invalid_code", "'code' must be 4 to 10 digits or upper-case letters");
+        String normalized = code.strip().toUpperCase(java.util.Locale.ROOT);
+        if (!SHAPE.matcher(normalized).matches()) {
+            throw ApiException.badRequest("invalid_code", "'code' must be 4 to 10 digits or letters");
         }
-        return code;
+        return normalized;
     }
 }

@@ -242,12 +242,6 @@ public final class LoginFlow {
             return;
         }
         String code = normalizeCode(ctx.formParam("code"));
-        if (context.challengeId() == null) {
-            // the first send failed before a challenge existed: nothing to check a code against
-            showOtp(ctx, 400, app, context, null, LoginPages.Notice.error("No code has been sent yet. "
-                    + "Use Resend to get one."));
-            return;
-        }
         if (code.isEmpty()) {
             showOtp(ctx, 400, app, context, null, LoginPages.Notice.error("Enter the code from the SMS."));
             return;
@@ -261,9 +255,23 @@ public final class LoginFlow {
         }
         if (app.backupCodes() && context.mobileToCapture() == null && users.useBackupCode(context.username(), code)) {
             // a backup code stands in for the SMS: the challenge has no more use
-            commands.cancel(context.challengeId(), app.id());
+            if (context.challengeId() != null) {
+                commands.cancel(context.challengeId(), app.id());
+            }
             lockouts.recordSuccess(account);
             finish(ctx, app, context, List.of(AuthenticatedUser.AMR_BACKUP_CODE));
+            return;
+        }
+        if (context.challengeId() == null) {
+            // no SMS went out (a send limit, a failure): only a backup code could have been right,
+            // and the account's lockout is what bounds guessing them here
+            Optional<Instant> lockedNow = lockouts.recordFailure(account, clock.instant());
+            if (lockedNow.isPresent()) {
+                accountLocked(ctx, app, context, lockedNow.get());
+            } else {
+                showOtp(ctx, 400, app, context, null, LoginPages.Notice.error("That code is not right. No SMS code "
+                        + "has been sent for this sign-in yet: use Resend to get one."));
+            }
             return;
         }
         // a wrong entry costs an attempt on the challenge whatever it was meant to be, which is
@@ -386,7 +394,7 @@ public final class LoginFlow {
         }
         boolean backupHint = app.backupCodes() && context.mobileToCapture() == null
                 && users.find(context.username()).map(u -> u.backupCodesLeft() > 0).orElse(false);
-        ctx.status(status).html(LoginPages.otp(new LoginPages.OtpPage(app.name(),
+        ctx.status(status).html(LoginPages.otp(new LoginPages.OtpPage(app.name(), context.challengeId() != null,
                 number == null ? null : PhoneNumbers.mask(number), sealer.seal(context), csrf.issue(context), shown,
                 backupHint, pending ? waitSeconds(view) : 0, canResend,
                 pending && view.delivery() == Delivery.QUEUED)));

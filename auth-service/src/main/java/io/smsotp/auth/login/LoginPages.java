@@ -42,13 +42,14 @@ final class LoginPages {
     /**
      * What the SMS code page shows.
      *
+     * @param sent whether a code has gone out for this sign-in (false after a refused or failed first send)
      * @param maskedNumber where the code went, all but the last 4 digits hidden
      * @param backupHint whether the application accepts backup codes in the same field
      * @param resendWaitSeconds seconds until Resend is allowed (0: now)
      * @param canResend false once no more codes may be sent
      * @param pollDelivery whether the page should watch for the SMS failing to send
      */
-    record OtpPage(String appName, String maskedNumber, String token, String csrf, Notice notice, boolean backupHint,
+    record OtpPage(String appName, boolean sent, String maskedNumber, String token, String csrf, Notice notice, boolean backupHint,
                    long resendWaitSeconds, boolean canResend, boolean pollDelivery) {
     }
 
@@ -83,7 +84,7 @@ final class LoginPages {
         String wait = p.canResend() && p.resendWaitSeconds() > 0
                 ? "You can ask for a new code in " + p.resendWaitSeconds() + " s." : "";
         return page("Enter the code", p.appName(), p.notice(), """
-                <p>We sent a code by SMS to %s.</p>
+                <p>%s %s.</p>
                 <p id="delivery" aria-live="polite"></p>
                 <form method="post" action="%s" id="otp-form" data-poll="%s" data-status-url="%s">
                   %s
@@ -96,7 +97,8 @@ final class LoginPages {
                   </div>
                   <p class="hint" id="resend-wait">%s</p>
                 </form>
-                %s""".formatted(number, LoginFlow.OTP_PATH, p.pollDelivery(), LoginFlow.STATUS_PATH,
+                %s""".formatted(p.sent() ? "We sent a code by SMS to" : "Codes for this sign-in go by SMS to", number,
+                LoginFlow.OTP_PATH, p.pollDelivery(), LoginFlow.STATUS_PATH,
                 hidden(p.token(), p.csrf()), hint, resend, text(wait), cancelForm(p.token(), p.csrf())));
     }
 

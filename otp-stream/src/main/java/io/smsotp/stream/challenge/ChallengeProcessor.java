@@ -1,18 +1,26 @@
 package io.smsotp.stream.challenge;
 
-import io.smsotp.config.StreamSettings;
+import io.smsotp.config.SmsOtpConfig;
 import io.smsotp.events.ChallengeStatus;
 import io.smsotp.events.Delivery;
 import io.smsotp.events.OtpCommand;
 import io.smsotp.events.OtpEvent;
 import io.smsotp.events.OtpPolicy;
+import io.smsotp.events.SmsCipher;
 import io.smsotp.events.SmsRequest;
 import io.smsotp.events.SmsStatus;
 import io.smsotp.stream.code.CodeGenerator;
 import io.smsotp.stream.code.CodeHasher;
 import io.smsotp.stream.expiry.ExpiryIndex;
+import io.smsotp.stream.limit.LimitGrant;
+import io.smsotp.stream.limit.LimitKeys;
+import io.smsotp.stream.limit.LimitMessage;
+import io.smsotp.stream.limit.SendDecision;
+import io.smsotp.stream.limit.SendLimits;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.List;
+import java.util.Locale;
 import java.util.Objects;
 import java.util.Set;
 import java.util.UUID;
@@ -28,16 +36,22 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The single writer of challenge state. Commands ({@link OtpCommand}) and delivery reports
- * ({@link SmsStatus}) for one challenge arrive on one partition of co-partitioned topics, so this
- * processor sees them one at a time, in order: that alone makes "valid for exactly one verify"
- * hold across auth-service instances, and exactly_once_v2 keeps it across restarts.
+ * The single writer of challenge state. Commands ({@link OtpCommand}), delivery reports
+ * ({@link SmsStatus}) and send decisions ({@link SendDecision}) for one challenge arrive on one
+ * partition of co-partitioned topics, so this processor sees them one at a time, in order: that
+ * alone makes "valid for exactly one verify" hold across auth-service instances, and
+ * exactly_once_v2 keeps it across restarts.
+ *
+ * <p>A create or a resend does not send at once: it asks the send limits first (a
+ * {@link LimitMessage.PermitRequest} to {@link io.smsotp.stream.limit.SendLimiter}, keyed by the
+ * recipient), and acts when their decision comes back here, checking the challenge again then.
  */
 public final class ChallengeProcessor implements Processor<String, Object, String, Object> {
 
     /** Sink node names: each output goes to exactly one child. */
     public static final String EVENTS_SINK = "EventsSink";
     public static final String SMS_OUTBOUND_SINK = "SmsOutboundSink";
+    public static final String PERMITS_SINK = "ChallengePermitsSink";
 
     /** A finished challenge stays readable this long after its expiry, then both stores forget it. */
     public static final Duration RETENTION = Duration.ofHours(1);
@@ -51,29 +65,42 @@ public final class ChallengeProcessor implements Processor<String, Object, Strin
 
     private final byte[] hmacKey;
     private final Duration sweepInterval;
+    private final SmsCipher cipher;
+    private final SmsOtpConfig config;
     private final CodeGenerator codes = new CodeGenerator();
 
     private ProcessorContext<String, Object> context;
     private KeyValueStore<String, ChallengeRecord> challenges;
     private ExpiryIndex expiryIndex;
     private CodeHasher hasher;
+    private SendLimits limits;
 
-    private ChallengeProcessor(byte[] hmacKey, Duration sweepInterval) {
+    private ChallengeProcessor(byte[] hmacKey, SmsCipher cipher, SmsOtpConfig config) {
         this.hmacKey = hmacKey;
-        this.sweepInterval = sweepInterval;
+        this.cipher = cipher;
+        this.config = config;
+        this.sweepInterval = config.stream().expirySweepInterval();
     }
 
-    /** The supplier that also declares the two stores, so the topology connects them by itself. */
-    public static ProcessorSupplier<String, Object, String, Object> supplier(StreamSettings settings) {
-        byte[] key = settings.codeHmacKeyBytes();
+    /**
+     * The supplier that also declares the two stores, so the topology connects them by itself.
+     *
+     * @throws IllegalArgumentException without {@code stream.codeHmacKey} or {@code smsEncryptionKey}
+     */
+    public static ProcessorSupplier<String, Object, String, Object> supplier(SmsOtpConfig config) {
+        byte[] key = config.stream().codeHmacKeyBytes();
         if (key == null) {
             throw new IllegalArgumentException("stream.codeHmacKey is required: it keys the hash kept for each code");
         }
-        Duration sweep = settings.expirySweepInterval();
+        SmsCipher cipher = config.smsCipher();
+        if (cipher == null) {
+            throw new IllegalArgumentException("smsEncryptionKey is required: it seals the SMS text (which holds the "
+                    + "code) on its way through Kafka");
+        }
         return new ProcessorSupplier<>() {
             @Override
             public Processor<String, Object, String, Object> get() {
-                return new ChallengeProcessor(key, sweep);
+                return new ChallengeProcessor(key, cipher, config);
             }
 
             @Override
@@ -89,6 +116,7 @@ public final class ChallengeProcessor implements Processor<String, Object, Strin
         this.challenges = context.getStateStore(ChallengeStore.NAME);
         this.expiryIndex = new ExpiryIndex(context.getStateStore(ExpiryIndex.STORE));
         this.hasher = new CodeHasher(hmacKey);
+        this.limits = new SendLimits(config.rateLimits(), new LimitKeys(hmacKey));
         // Wall-clock time, not stream time: stream time moves only when records arrive, and a
         // challenge must expire (and its outcome be announced) while no one sends anything.
         // Correctness does not rest on the sweep: every verify and status read checks the
@@ -103,6 +131,8 @@ public final class ChallengeProcessor implements Processor<String, Object, Strin
             handle(record, command);
         } else if (value instanceof SmsStatus status) {
             onDeliveryReport(record.key(), status);
+        } else if (value instanceof SendDecision decision) {
+            onDecision(decision);
         } else {
             // a tombstone or something no source here makes: nothing to decide
             LOG.debug("ignored a record without a value for key {}", record.key());
@@ -131,19 +161,39 @@ public final class ChallengeProcessor implements Processor<String, Object, Strin
         }
     }
 
+    /** A create asks the send limits first; {@link #completeCreate} makes the challenge when they agree. */
     private void create(OtpCommand.CreateChallenge cmd, Instant now) {
         if (challenges.get(cmd.challengeId()) != null) {
             reply(cmd, OtpEvent.CommandRejected.DUPLICATE, "challenge " + cmd.challengeId() + " exists already");
             return;
         }
-        OtpPolicy policy = cmd.policy() == null ? OtpPolicy.DEFAULT : cmd.policy();
+        OtpPolicy policy = policyOf(cmd);
+        requestPermit(cmd, cmd.to(), policy.maxSendsPerMinute(), cmd.clientIp(), now);
+    }
+
+    private static OtpPolicy policyOf(OtpCommand.CreateChallenge cmd) {
+        return cmd.policy() == null ? OtpPolicy.DEFAULT : cmd.policy();
+    }
+
+    /**
+     * Every limit said yes. The id is checked again (a second create with the same id may have
+     * passed its limits meanwhile); the lifetime starts now, when the code is made and sent.
+     */
+    private void completeCreate(OtpCommand.CreateChallenge cmd, List<LimitGrant> grants, Instant now) {
+        if (challenges.get(cmd.challengeId()) != null) {
+            release(grants, now);
+            reply(cmd, OtpEvent.CommandRejected.DUPLICATE, "challenge " + cmd.challengeId() + " exists already");
+            return;
+        }
+        OtpPolicy policy = policyOf(cmd);
         String appName = cmd.appName() == null || cmd.appName().isBlank() ? cmd.appId() : cmd.appName();
-        String code = codes.next(policy.length());
+        String code = codes.next(policy.length(), policy.alphanumeric());
         Instant expiresAt = now.plus(policy.ttl());
         ChallengeRecord challenge = new ChallengeRecord(cmd.challengeId(), cmd.appId(), appName, cmd.to(),
                 hasher.hash(cmd.challengeId(), code), now, expiresAt, policy.maxAttempts(), policy.maxAttempts(),
                 ChallengeStatus.PENDING, Delivery.QUEUED, null, UUID.randomUUID().toString(), policy.length(),
-                policy.maxResends(), now, policy.resendCooldown());
+                policy.maxResends(), now, policy.resendCooldown(), policy.alphanumeric(), policy.message(),
+                policy.maxSendsPerMinute());
         challenges.put(challenge.id(), challenge);
         expiryIndex.add(expiresAt, challenge.id());
         emit(new OtpEvent.ChallengeCreated(challenge.id(), cmd.requestId(), cmd.replyTo(), challenge.view()), now);
@@ -159,17 +209,37 @@ public final class ChallengeProcessor implements Processor<String, Object, Strin
      */
     private void resend(OtpCommand.ResendCode cmd, Instant now) {
         ChallengeRecord challenge = findFor(cmd, now);
-        if (challenge == null) {
+        if (challenge == null || refusedResend(cmd, challenge, now)) {
             return;
         }
+        // the challenge's own checks passed; the send limits have the last word
+        requestPermit(cmd, challenge.to(), challenge.maxSendsPerMinute(), cmd.clientIp(), now);
+    }
+
+    /** Answers the resend with its refusal and says true, or says false when the challenge allows it. */
+    private boolean refusedResend(OtpCommand.ResendCode cmd, ChallengeRecord challenge, Instant now) {
         String refusal = resendRefusal(challenge, now);
-        if (refusal != null) {
-            emit(new OtpEvent.CodeResent(cmd.challengeId(), cmd.requestId(), cmd.replyTo(), false, refusal,
-                    challenge.view()), now);
-            LOG.debug("refused a resend on challenge {}: {}", challenge.id(), refusal);
+        if (refusal == null) {
+            return false;
+        }
+        emit(new OtpEvent.CodeResent(cmd.challengeId(), cmd.requestId(), cmd.replyTo(), false, refusal,
+                challenge.view()), now);
+        LOG.debug("refused a resend on challenge {}: {}", challenge.id(), refusal);
+        return true;
+    }
+
+    /**
+     * Every limit said yes. The challenge may have changed while the permit travelled (approved,
+     * expired, canceled, or another resend went first): it is checked again, and a resend it no
+     * longer allows is answered as such, sends nothing, and gives back what the limits counted.
+     */
+    private void completeResend(OtpCommand.ResendCode cmd, List<LimitGrant> grants, Instant now) {
+        ChallengeRecord challenge = findFor(cmd, now);
+        if (challenge == null || refusedResend(cmd, challenge, now)) {
+            release(grants, now);
             return;
         }
-        String code = codes.next(challenge.codeLength());
+        String code = codes.next(challenge.codeLength(), challenge.alphanumeric());
         ChallengeRecord resent = challenge.withNewCode(hasher.hash(challenge.id(), code),
                 UUID.randomUUID().toString(), now);
         challenges.put(resent.id(), resent);
@@ -211,11 +281,53 @@ public final class ChallengeProcessor implements Processor<String, Object, Strin
         emit(new OtpEvent.ChallengeState(cmd.challengeId(), cmd.requestId(), cmd.replyTo(), challenge.view()), now);
     }
 
-    /** Forwards the send request of the challenge's current message; the code lives only in its text. */
+    /**
+     * Forwards the send request of the challenge's current message. The code lives only in its
+     * text, which is sealed (AES-GCM, bound to the message and challenge ids): only the dispatcher,
+     * holding the same key, reads it; sms.outbound holds no code in plaintext.
+     */
     private void send(ChallengeRecord challenge, String code, Duration lifetime, Instant now) {
         SmsRequest sms = new SmsRequest(challenge.messageId(), challenge.id(), challenge.appId(), challenge.to(),
-                SmsText.of(code, challenge.appName(), lifetime), challenge.expiresAt());
-        context.forward(new Record<>(challenge.id(), sms, now.toEpochMilli()), SMS_OUTBOUND_SINK);
+                SmsText.of(challenge.message(), code, challenge.appName(), lifetime), challenge.expiresAt());
+        context.forward(new Record<>(challenge.id(), cipher.seal(sms), now.toEpochMilli()), SMS_OUTBOUND_SINK);
+    }
+
+    /** Sends the permit request to its first limit, keyed by that limit's key (the recipient's, first). */
+    private void requestPermit(OtpCommand cmd, String to, Integer appMaxPerMinute, String clientIp, Instant now) {
+        var hops = limits.hopsFor(to, cmd.appId(), appMaxPerMinute, clientIp);
+        var request = new LimitMessage.PermitRequest(cmd.challengeId(), cmd, hops, List.of());
+        context.forward(new Record<>(hops.get(0).key(), request, now.toEpochMilli()), PERMITS_SINK);
+    }
+
+    /** The limits' answer: refused, it is the requester's answer; granted, the command goes on. */
+    private void onDecision(SendDecision decision) {
+        Instant now = now();
+        OtpCommand cmd = decision.command();
+        if (!(cmd instanceof OtpCommand.CreateChallenge) && !(cmd instanceof OtpCommand.ResendCode)) {
+            // only a create or a resend asks for a permit: nothing to answer, only counts to give back
+            release(decision.grants(), now);
+            LOG.warn("ignored a send decision without a create or resend for challenge {}", decision.challengeId());
+            return;
+        }
+        if (!decision.granted()) {
+            // the limits passed before the one that refused counted a send that will not happen
+            release(decision.grants(), now);
+            emit(new OtpEvent.SendRateLimited(cmd.challengeId(), cmd.requestId(), cmd.replyTo(), decision.refusedBy(),
+                    decision.retryAt()), now);
+            LOG.debug("send for challenge {} refused by the {} limit", cmd.challengeId(), decision.refusedBy());
+        } else if (cmd instanceof OtpCommand.CreateChallenge create) {
+            completeCreate(create, decision.grants(), now);
+        } else if (cmd instanceof OtpCommand.ResendCode resend) {
+            completeResend(resend, decision.grants(), now);
+        }
+    }
+
+    /** Un-counts sends the limits counted for a send that did not happen; each goes to its key's limiter. */
+    private void release(List<LimitGrant> grants, Instant now) {
+        for (LimitGrant grant : grants) {
+            context.forward(new Record<>(grant.key(), new LimitMessage.Release(grant.key(), grant.at()),
+                    now.toEpochMilli()), PERMITS_SINK);
+        }
     }
 
     private void verify(OtpCommand.VerifyCode cmd, Instant now) {
@@ -229,12 +341,20 @@ public final class ChallengeProcessor implements Processor<String, Object, Strin
                     challenge.view()), now);
             return;
         }
-        boolean valid = hasher.matches(challenge.id(), cmd.code(), challenge.codeHash());
+        boolean valid = hasher.matches(challenge.id(), typed(challenge, cmd.code()), challenge.codeHash());
         ChallengeRecord after = valid ? challenge.withStatus(ChallengeStatus.APPROVED) : challenge.withWrongAttempt();
         challenges.put(after.id(), after);
         emit(new OtpEvent.CodeChecked(cmd.challengeId(), cmd.requestId(), cmd.replyTo(), valid, !valid, after.view()),
                 now);
         LOG.debug("verify on challenge {}: {}", after.id(), after.status());
+    }
+
+    /**
+     * An alphanumeric code as the user may type it: its alphabet is upper-case only, so "k7m2" is
+     * "K7M2". No entropy is lost (there are no lower-case symbols) and phone keyboards are forgiven.
+     */
+    private static String typed(ChallengeRecord challenge, String code) {
+        return challenge.alphanumeric() && code != null ? code.trim().toUpperCase(Locale.ROOT) : code;
     }
 
     private void status(OtpCommand.GetStatus cmd, Instant now) {
@@ -291,7 +411,7 @@ public final class ChallengeProcessor implements Processor<String, Object, Strin
         Instant now = Instant.ofEpochMilli(nowMillis);
         for (ExpiryIndex.Entry entry : expiryIndex.due(nowMillis, MAX_PER_SWEEP)) {
             expiryIndex.remove(entry);
-            ChallengeRecord challenge = challenges.get(entry.challengeId());
+            ChallengeRecord challenge = challenges.get(entry.id());
             if (challenge == null) {
                 continue;
             }

@@ -21,11 +21,15 @@ import java.util.Objects;
  * @param resendsLeft how many more codes may be sent
  * @param lastSentAt when the current code's send request went out
  * @param resendCooldown the least time between two sends, unless the last one failed
+ * @param alphanumeric whether codes are of {@link OtpPolicy#ALPHANUMERIC_ALPHABET}, not digits
+ * @param message the policy's SMS template, or null for the built-in text
+ * @param maxSendsPerMinute the policy's per-application send limit, or null; a resend passes it too
  */
 public record ChallengeRecord(String id, String appId, String appName, String to, String codeHash,
                               Instant createdAt, Instant expiresAt, int maxAttempts, int attemptsLeft,
                               ChallengeStatus status, Delivery delivery, String deliveryReason, String messageId,
-                              int codeLength, int resendsLeft, Instant lastSentAt, Duration resendCooldown) {
+                              int codeLength, int resendsLeft, Instant lastSentAt, Duration resendCooldown,
+                              boolean alphanumeric, String message, Integer maxSendsPerMinute) {
 
     public ChallengeRecord {
         Objects.requireNonNull(createdAt, "createdAt");
@@ -33,11 +37,22 @@ public record ChallengeRecord(String id, String appId, String appName, String to
         Objects.requireNonNull(resendCooldown, "resendCooldown");
     }
 
+    /** A record of digit codes with the built-in text and no per-application limit. */
+    public ChallengeRecord(String id, String appId, String appName, String to, String codeHash, Instant createdAt,
+                           Instant expiresAt, int maxAttempts, int attemptsLeft, ChallengeStatus status,
+                           Delivery delivery, String deliveryReason, String messageId, int codeLength,
+                           int resendsLeft, Instant lastSentAt, Duration resendCooldown) {
+        this(id, appId, appName, to, codeHash, createdAt, expiresAt, maxAttempts, attemptsLeft, status, delivery,
+                deliveryReason, messageId, codeLength, resendsLeft, lastSentAt, resendCooldown, false, null, null);
+    }
+
     /**
-     * Reads a stored record. Those stored before resends existed lack the last four fields (the
-     * stores hold JSON, and the mapper refuses a missing int): they read as sent at creation with
-     * the default code length and cooldown, and no resends left, so an old challenge never gets a
-     * code of a length its application did not choose.
+     * Reads a stored record. Those stored before resends existed lack codeLength, resendsLeft,
+     * lastSentAt and resendCooldown (the stores hold JSON, and the mapper refuses a missing int):
+     * they read as sent at creation with the default code length and cooldown, and no resends
+     * left, so an old challenge never gets a code of a length its application did not choose.
+     * Those stored before alphanumeric codes and templates read as digits, the built-in text and
+     * no per-application limit, which is what they were made with.
      */
     @JsonCreator
     static ChallengeRecord fromJson(@JsonProperty("id") String id, @JsonProperty("appId") String appId,
@@ -54,13 +69,17 @@ public record ChallengeRecord(String id, String appId, String appName, String to
                                     @JsonProperty("codeLength") Integer codeLength,
                                     @JsonProperty("resendsLeft") Integer resendsLeft,
                                     @JsonProperty("lastSentAt") Instant lastSentAt,
-                                    @JsonProperty("resendCooldown") Duration resendCooldown) {
+                                    @JsonProperty("resendCooldown") Duration resendCooldown,
+                                    @JsonProperty("alphanumeric") Boolean alphanumeric,
+                                    @JsonProperty("message") String message,
+                                    @JsonProperty("maxSendsPerMinute") Integer maxSendsPerMinute) {
         return new ChallengeRecord(id, appId, appName, to, codeHash, createdAt, expiresAt, maxAttempts, attemptsLeft,
                 status, delivery, deliveryReason, messageId,
                 codeLength == null ? OtpPolicy.DEFAULT.length() : codeLength,
                 resendsLeft == null ? 0 : resendsLeft,
                 lastSentAt == null ? createdAt : lastSentAt,
-                resendCooldown == null ? OtpPolicy.DEFAULT_RESEND_COOLDOWN : resendCooldown);
+                resendCooldown == null ? OtpPolicy.DEFAULT_RESEND_COOLDOWN : resendCooldown,
+                alphanumeric != null && alphanumeric, message, maxSendsPerMinute);
     }
 
     /** Whether the challenge still takes codes but its lifetime is over at {@code now}. */
@@ -87,7 +106,7 @@ public record ChallengeRecord(String id, String appId, String appName, String to
     ChallengeRecord withStatus(ChallengeStatus newStatus) {
         return new ChallengeRecord(id, appId, appName, to, codeHash, createdAt, expiresAt, maxAttempts, attemptsLeft,
                 newStatus, delivery, deliveryReason, messageId, codeLength, resendsLeft, lastSentAt,
-                resendCooldown);
+                resendCooldown, alphanumeric, message, maxSendsPerMinute);
     }
 
     /** One wrong code used up; out of attempts once none are left. */
@@ -95,13 +114,13 @@ public record ChallengeRecord(String id, String appId, String appName, String to
         int left = Math.max(0, attemptsLeft - 1);
         return new ChallengeRecord(id, appId, appName, to, codeHash, createdAt, expiresAt, maxAttempts, left,
                 left == 0 ? ChallengeStatus.MAX_ATTEMPTS_REACHED : status, delivery, deliveryReason, messageId,
-                codeLength, resendsLeft, lastSentAt, resendCooldown);
+                codeLength, resendsLeft, lastSentAt, resendCooldown, alphanumeric, message, maxSendsPerMinute);
     }
 
     ChallengeRecord withDelivery(Delivery newDelivery, String reason) {
         return new ChallengeRecord(id, appId, appName, to, codeHash, createdAt, expiresAt, maxAttempts, attemptsLeft,
                 status, newDelivery, reason, messageId, codeLength, resendsLeft, lastSentAt,
-                resendCooldown);
+                resendCooldown, alphanumeric, message, maxSendsPerMinute);
     }
 
     /**
@@ -111,7 +130,7 @@ public record ChallengeRecord(String id, String appId, String appName, String to
     ChallengeRecord withNewCode(String newCodeHash, String newMessageId, Instant now) {
         return new ChallengeRecord(id, appId, appName, to, newCodeHash, createdAt, expiresAt, maxAttempts,
                 attemptsLeft, status, Delivery.QUEUED, null, newMessageId, codeLength, Math.max(0, resendsLeft - 1),
-                now, resendCooldown);
+                now, resendCooldown, alphanumeric, message, maxSendsPerMinute);
     }
 
     @Override

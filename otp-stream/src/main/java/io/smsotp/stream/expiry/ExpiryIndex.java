@@ -15,9 +15,9 @@ import org.apache.kafka.streams.state.StoreBuilder;
 import org.apache.kafka.streams.state.Stores;
 
 /**
- * A time-ordered index of when each challenge next needs the sweep: key = 8-byte big-endian epoch
- * millis, then the challenge id in UTF-8. RocksDB orders keys bytewise, so a range scan from 0 to
- * now returns exactly the due entries, oldest first, and never touches a challenge that is not
+ * A time-ordered index of when each entry (a challenge, or a send-limit key) next needs the sweep:
+ * key = 8-byte big-endian epoch millis, then the id in UTF-8. RocksDB orders keys bytewise, so a range scan from 0 to
+ * now returns exactly the due entries, oldest first, and never touches an entry that is not
  * due: a sweep costs what expires, not what is alive.
  */
 public final class ExpiryIndex {
@@ -42,15 +42,20 @@ public final class ExpiryIndex {
         this.store = Objects.requireNonNull(store, "store");
     }
 
-    /** The persistent store behind the index, declared once for the topology. */
+    /** The persistent store behind the challenges' index, declared once for the topology. */
     public static StoreBuilder<KeyValueStore<Bytes, byte[]>> storeBuilder() {
-        return Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(STORE), Serdes.Bytes(), Serdes.ByteArray());
+        return storeBuilder(STORE);
     }
 
-    /** An entry that makes {@code challengeId} due at {@code at}. */
-    public void add(Instant at, String challengeId) {
+    /** A persistent store for an index of another kind of entry, under its own name. */
+    public static StoreBuilder<KeyValueStore<Bytes, byte[]>> storeBuilder(String name) {
+        return Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(name), Serdes.Bytes(), Serdes.ByteArray());
+    }
+
+    /** An entry that makes {@code id} due at {@code at}. */
+    public void add(Instant at, String id) {
         long millis = at.toEpochMilli();
-        store.put(key(millis, challengeId), PRESENT);
+        store.put(key(millis, id), PRESENT);
         // only a wall clock stepping back can index below what was swept; scan from there again
         sweptBelow = Math.min(sweptBelow, millis);
     }
@@ -75,16 +80,16 @@ public final class ExpiryIndex {
 
     /** Drops one entry, once the sweep has acted on it. */
     public void remove(Entry entry) {
-        store.delete(key(entry.dueAtMillis(), entry.challengeId()));
+        store.delete(key(entry.dueAtMillis(), entry.id()));
     }
 
-    /** The index key of {@code challengeId} due at {@code epochMillis}. */
-    public static Bytes key(long epochMillis, String challengeId) {
-        if (challengeId == null || challengeId.isEmpty()) {
+    /** The index key of {@code id} due at {@code epochMillis}. */
+    public static Bytes key(long epochMillis, String id) {
+        if (id == null || id.isEmpty()) {
             // the bare 8-byte time is reserved for the scan's bounds
-            throw new IllegalArgumentException("challengeId is required");
+            throw new IllegalArgumentException("an id is required");
         }
-        return bare(epochMillis, challengeId.getBytes(StandardCharsets.UTF_8));
+        return bare(epochMillis, id.getBytes(StandardCharsets.UTF_8));
     }
 
     /** The smallest key there can be. */
@@ -109,7 +114,7 @@ public final class ExpiryIndex {
     }
 
     /** One index entry, read back from its key. */
-    public record Entry(long dueAtMillis, String challengeId) {
+    public record Entry(long dueAtMillis, String id) {
         static Entry of(Bytes key) {
             ByteBuffer buf = ByteBuffer.wrap(key.get());
             long at = buf.getLong();

@@ -43,6 +43,10 @@ class ChallengeRecordTest {
         assertThat(old.resendsLeft()).isZero();
         assertThat(old.lastSentAt()).isEqualTo(CREATED);
         assertThat(old.resendCooldown()).isEqualTo(OtpPolicy.DEFAULT_RESEND_COOLDOWN);
+        // made before alphanumeric codes, templates and app limits: digits, the built-in text, no limit
+        assertThat(old.alphanumeric()).isFalse();
+        assertThat(old.message()).isNull();
+        assertThat(old.maxSendsPerMinute()).isNull();
         assertThat(old.view()).isEqualTo(new ChallengeView(ChallengeStatus.PENDING, "+15551234567", EXPIRES, 4,
                 Delivery.SENT, null, 0, null));
     }
@@ -54,6 +58,22 @@ class ChallengeRecordTest {
         byte[] json = ChallengeStore.VALUE_SERDE.serializer().serialize("t", record);
 
         assertThat(ChallengeStore.VALUE_SERDE.deserializer().deserialize("t", json)).isEqualTo(record);
+    }
+
+    @Test
+    void aRecordKeepsItsCodeAlphabetTemplateAndAppLimitThroughTheStoreAndANewCode() {
+        ChallengeRecord record = new ChallengeRecord("c-1", "demo", "Demo", "+15551234567", "aGFzaA==", CREATED,
+                EXPIRES, 5, 5, ChallengeStatus.PENDING, Delivery.QUEUED, null, "m-1", 8, 2, CREATED, COOLDOWN, true,
+                "{code} for {app}", 30);
+
+        ChallengeRecord read = ChallengeStore.VALUE_SERDE.deserializer()
+                .deserialize("t", ChallengeStore.VALUE_SERDE.serializer().serialize("t", record));
+        ChallengeRecord resent = read.withNewCode("bmV3", "m-2", CREATED.plusSeconds(40)).withWrongAttempt();
+
+        assertThat(read).isEqualTo(record);
+        assertThat(resent.alphanumeric()).isTrue();
+        assertThat(resent.message()).isEqualTo("{code} for {app}");
+        assertThat(resent.maxSendsPerMinute()).isEqualTo(30);
     }
 
     @Test

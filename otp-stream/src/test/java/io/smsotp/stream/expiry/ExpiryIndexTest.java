@@ -3,13 +3,18 @@ package io.smsotp.stream.expiry;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import java.lang.reflect.InvocationHandler;
+import java.lang.reflect.InvocationTargetException;
+import java.lang.reflect.Proxy;
 import java.time.Instant;
 import java.util.List;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.NavigableMap;
 import java.util.TreeMap;
 import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.common.utils.Bytes;
 import org.apache.kafka.streams.processor.api.MockProcessorContext;
+import org.apache.kafka.streams.state.KeyValueIterator;
 import org.apache.kafka.streams.state.KeyValueStore;
 import org.apache.kafka.streams.state.Stores;
 import org.junit.jupiter.api.Test;
@@ -75,9 +80,9 @@ class ExpiryIndexTest {
         first.forEach(index::remove);
         List<ExpiryIndex.Entry> again = index.due(2_500, 100);
 
-        assertThat(first).extracting(ExpiryIndex.Entry::challengeId).containsExactly("a", "b", "c");
+        assertThat(first).extracting(ExpiryIndex.Entry::id).containsExactly("a", "b", "c");
         assertThat(again).isEmpty();
-        assertThat(index.due(3_000, 100)).extracting(ExpiryIndex.Entry::challengeId).containsExactly("d");
+        assertThat(index.due(3_000, 100)).extracting(ExpiryIndex.Entry::id).containsExactly("d");
     }
 
     @Test
@@ -90,8 +95,8 @@ class ExpiryIndexTest {
         List<ExpiryIndex.Entry> batch = index.due(5_000, 2);
         batch.forEach(index::remove);
 
-        assertThat(batch).extracting(ExpiryIndex.Entry::challengeId).containsExactly("a", "b");
-        assertThat(index.due(5_000, 2)).extracting(ExpiryIndex.Entry::challengeId).containsExactly("c");
+        assertThat(batch).extracting(ExpiryIndex.Entry::id).containsExactly("a", "b");
+        assertThat(index.due(5_000, 2)).extracting(ExpiryIndex.Entry::id).containsExactly("c");
     }
 
     @Test
@@ -102,7 +107,62 @@ class ExpiryIndexTest {
         // a wall clock that stepped back indexes a time the last scan had passed
         index.add(Instant.ofEpochMilli(9_000), "late");
 
-        assertThat(index.due(9_500, 100)).extracting(ExpiryIndex.Entry::challengeId).containsExactly("late");
+        assertThat(index.due(9_500, 100)).extracting(ExpiryIndex.Entry::id).containsExactly("late");
+    }
+
+    @Test
+    void aSweepVisitsOnlyTheDueEntriesNotTheLiveOnes() {
+        AtomicInteger visited = new AtomicInteger();
+        KeyValueStore<Bytes, byte[]> store = countingSteps(inMemoryStore(), visited);
+        ExpiryIndex index = new ExpiryIndex(store);
+        long now = 1_893_456_000_000L;
+        for (int i = 0; i < 10_000; i++) {
+            // due a minute from now and later, whatever their ids (which sort before the due ones')
+            index.add(Instant.ofEpochMilli(now + 60_000 + i * 60L), "alive-" + i);
+        }
+        for (String id : List.of("due-1", "due-2", "due-3")) {
+            index.add(Instant.ofEpochMilli(now - 1_000), id);
+        }
+
+        List<ExpiryIndex.Entry> due = index.due(now, 10_000);
+
+        assertThat(due).extracting(ExpiryIndex.Entry::id).containsExactly("due-1", "due-2", "due-3");
+        // three steps for three due entries: none of the 10,000 live ones was read
+        assertThat(visited).hasValue(3);
+
+        visited.set(0);
+        due.forEach(index::remove);
+        assertThat(index.due(now + 30, 10_000)).isEmpty();
+        assertThat(visited).hasValue(0);
+    }
+
+    /** {@code store} with every step of a range iterator counted: the cost of a scan, in entries read. */
+    @SuppressWarnings("unchecked")
+    private static KeyValueStore<Bytes, byte[]> countingSteps(KeyValueStore<Bytes, byte[]> store, AtomicInteger steps) {
+        InvocationHandler onStore = (proxy, method, args) -> {
+            Object result = invoke(store, method, args);
+            if (method.getName().equals("range") || method.getName().equals("all")) {
+                Object iterator = result;
+                return Proxy.newProxyInstance(ExpiryIndexTest.class.getClassLoader(),
+                        new Class<?>[] {KeyValueIterator.class}, (p, m, a) -> {
+                            if (m.getName().equals("next")) {
+                                steps.incrementAndGet();
+                            }
+                            return invoke(iterator, m, a);
+                        });
+            }
+            return result;
+        };
+        return (KeyValueStore<Bytes, byte[]>) Proxy.newProxyInstance(ExpiryIndexTest.class.getClassLoader(),
+                new Class<?>[] {KeyValueStore.class}, onStore);
+    }
+
+    private static Object invoke(Object target, java.lang.reflect.Method method, Object[] args) throws Throwable {
+        try {
+            return method.invoke(target, args);
+        } catch (InvocationTargetException e) {
+            throw e.getCause();
+        }
     }
 
     private static KeyValueStore<Bytes, byte[]> inMemoryStore() {

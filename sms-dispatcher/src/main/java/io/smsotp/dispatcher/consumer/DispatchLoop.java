@@ -2,6 +2,7 @@ package io.smsotp.dispatcher.consumer;
 
 import io.smsotp.dispatcher.provider.SendResult;
 import io.smsotp.dispatcher.provider.SmsSender;
+import io.smsotp.events.SmsCipher;
 import io.smsotp.events.SmsRequest;
 import io.smsotp.events.SmsStatus;
 import io.smsotp.events.Topics;
@@ -59,13 +60,15 @@ public final class DispatchLoop implements Runnable {
     private final Semaphore inFlight;
     private final Clock clock;
     private final DeadLetters deadLetters;
+    private final SmsCipher cipher;
     private final Serializer<String> keySerializer = Topics.SMS_STATUS.keySerde().serializer();
     private final Serializer<SmsStatus> statusSerializer = Topics.SMS_STATUS.valueSerde().serializer();
     private volatile boolean running = true;
 
     /** The loop owns both clients from here on and closes them when it ends. */
     public DispatchLoop(Consumer<byte[], byte[]> consumer, Producer<byte[], byte[]> producer, SmsSender sender,
-                        int maxInFlight, Clock clock) {
+                        int maxInFlight, Clock clock, SmsCipher cipher) {
+        this.cipher = Objects.requireNonNull(cipher, "cipher");
         this.consumer = Objects.requireNonNull(consumer, "consumer");
         this.producer = Objects.requireNonNull(producer, "producer");
         this.sender = Objects.requireNonNull(sender, "sender");
@@ -121,12 +124,24 @@ public final class DispatchLoop implements Runnable {
         List<CompletableFuture<Future<RecordMetadata>>> reports = new ArrayList<>(records.count());
         Map<String, CompletableFuture<?>> lastOfChallenge = new HashMap<>();
         for (ConsumerRecord<byte[], byte[]> record : records) {
-            SmsRequest request;
+            SmsRequest sealed;
             try {
-                request = SendRequests.parse(record);
+                sealed = SendRequests.parse(record);
             } catch (BadRecordException e) {
                 LOG.warn("dead-lettering {}-{}@{}: {}", record.topic(), record.partition(), record.offset(), e.getMessage());
                 reports.add(CompletableFuture.completedFuture(deadLetters.send(record, e.getMessage())));
+                continue;
+            }
+            SmsRequest request;
+            try {
+                // the text is opened here and lives only in this worker's memory from now on
+                request = cipher.open(sealed);
+            } catch (IllegalArgumentException e) {
+                // plaintext, changed, or sealed under another key: never sent; the challenge learns it failed
+                LOG.warn("dead-lettering {}-{}@{}: {}", record.topic(), record.partition(), record.offset(), e.getMessage());
+                reports.add(CompletableFuture.completedFuture(deadLetters.send(record, e.getMessage())));
+                reports.add(CompletableFuture.completedFuture(report(sealed,
+                        SendResult.failed(null, "the SMS text could not be opened"))));
                 continue;
             }
             CompletableFuture<?> before = lastOfChallenge.getOrDefault(request.challengeId(),

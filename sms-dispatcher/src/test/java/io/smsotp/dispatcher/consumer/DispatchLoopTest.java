@@ -6,6 +6,7 @@ import io.smsotp.config.ProviderConfig;
 import io.smsotp.dispatcher.provider.ProviderClient;
 import io.smsotp.dispatcher.provider.SmsSender;
 import io.smsotp.events.Delivery;
+import io.smsotp.events.SmsCipher;
 import io.smsotp.events.SmsRequest;
 import io.smsotp.events.SmsStatus;
 import io.smsotp.events.Topics;
@@ -33,10 +34,13 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /** The loop's batch handling, with Kafka's mock clients standing in for the brokers. */
-class DispatchLoopTest {
+public class DispatchLoopTest {
 
     static final TopicPartition TP = new TopicPartition(Topics.SMS_OUTBOUND.name(), 0);
     static final Instant NOW = Instant.parse("2030-01-01T00:00:00Z");
+
+    /** The key otp-stream would seal the texts with. */
+    public static final SmsCipher CIPHER = new SmsCipher("dispatch-loop-test-key-0123456789abcdef".getBytes(StandardCharsets.UTF_8));
 
     final MockConsumer<byte[], byte[]> consumer = new MockConsumer<>("earliest");
     final MockProducer<byte[], byte[]> producer =
@@ -55,7 +59,7 @@ class DispatchLoopTest {
     }
 
     DispatchLoop loop(List<ProviderConfig> providers) {
-        return new DispatchLoop(consumer, producer, new SmsSender(providers, client, clock), 4, clock);
+        return new DispatchLoop(consumer, producer, new SmsSender(providers, client, clock), 4, clock, CIPHER);
     }
 
     static SmsRequest request(String challengeId, Instant expiresAt) {
@@ -66,9 +70,10 @@ class DispatchLoopTest {
         return new ConsumerRecord<>(TP.topic(), TP.partition(), offset, key.getBytes(StandardCharsets.UTF_8), value);
     }
 
+    /** {@code request} as otp-stream writes it: the text sealed. */
     static ConsumerRecord<byte[], byte[]> record(long offset, SmsRequest request) {
         return record(offset, request.challengeId(),
-                Topics.SMS_OUTBOUND.valueSerde().serializer().serialize(TP.topic(), request));
+                Topics.SMS_OUTBOUND.valueSerde().serializer().serialize(TP.topic(), CIPHER.seal(request)));
     }
 
     @SafeVarargs
@@ -121,6 +126,28 @@ class DispatchLoopTest {
         assertThat(header(dead.get(0), DeadLetters.ERROR)).contains("not a valid SmsRequest");
         assertThat(statuses()).extracting(SmsStatus::challengeId).containsExactly("c-good");
         assertThat(committed()).isEqualTo(7L);
+    }
+
+    @Test
+    void aTextThatIsNotSealedOrSealedUnderAnotherKeyIsNeverSentButDeadLetteredAndReportedFailed() {
+        SmsRequest plain = request("c-plain", NOW.plusSeconds(60));
+        SmsRequest otherKey = new SmsCipher(new byte[32]).seal(request("c-other", NOW.plusSeconds(60)));
+        SmsRequest good = request("c-good", NOW.plusSeconds(60));
+        var serializer = Topics.SMS_OUTBOUND.valueSerde().serializer();
+
+        loop(List.of()).process(batch(record(0, "c-plain", serializer.serialize(TP.topic(), plain)),
+                record(1, "c-other", serializer.serialize(TP.topic(), otherKey)), record(2, good)));
+
+        assertThat(producer.history()).filteredOn(r -> r.topic().equals(Topics.DEAD_LETTER.name()))
+                .extracting(r -> header(r, DeadLetters.ERROR))
+                .containsExactly("the SMS text is not sealed (plaintext on the SMS topic is refused)",
+                        "the sealed SMS text does not open: another key, another request, or changed");
+        assertThat(statuses()).filteredOn(s -> !s.challengeId().equals("c-good"))
+                .extracting(SmsStatus::challengeId, SmsStatus::delivery, SmsStatus::reason)
+                .containsExactlyInAnyOrder(
+                        org.assertj.core.groups.Tuple.tuple("c-plain", Delivery.FAILED, "the SMS text could not be opened"),
+                        org.assertj.core.groups.Tuple.tuple("c-other", Delivery.FAILED, "the SMS text could not be opened"));
+        assertThat(committed()).isEqualTo(3L);
     }
 
     @Test

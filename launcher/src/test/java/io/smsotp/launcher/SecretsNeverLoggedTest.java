@@ -1,0 +1,149 @@
+package io.smsotp.launcher;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import io.smsotp.config.ConfigLoader;
+import io.smsotp.launcher.demo.PickupDispatchApp;
+import io.smsotp.launcher.gateway.FakeSmsGateway.ReceivedSms;
+import io.smsotp.testsupport.Browser;
+import io.smsotp.testsupport.TestKafka;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Nothing secret in the logs: a whole run (2FA API create, wrong and right verify, resend; a
+ * hosted login in Chromium with a wrong password, an SMS code and a backup code) with every logger
+ * at DEBUG (ours at TRACE) written to one file, which is then searched for every code, backup
+ * code, password, client secret and API key the run used. Runs in its own JVM (the
+ * {@code log-capture} surefire execution), since the log level is the whole JVM's.
+ */
+class SecretsNeverLoggedTest {
+
+    static final String API_KEY = "ApiKey-Zq7Wv3Lm9Tx2Rb8Nc4";
+    static final String CLIENT_SECRET = "ClientSecret-Hy6Pk1Dq5Vz0";
+    static final String PASSWORD = "Password-Gm4Xs8Ju2Ln6";
+    static final String WRONG_PASSWORD = "WrongPassword-Ke3Fw7Br1";
+    static final String BACKUP_CODE = "86753091122";
+    static final String OTHER_BACKUP_CODE = "55501234987";
+    static final String MOBILE = "+15550007777";
+    // long codes, so that a hit cannot be a timestamp or an offset that happens to match
+    static final Pattern ALNUM_CODE = Pattern.compile("\\b([2-9A-HJ-NP-Z]{8}) is your ");
+    static final Pattern DIGIT_CODE = Pattern.compile("\\b([0-9]{10}) is your ");
+
+    @Test
+    void aWholeRunAtDebugLevelLogsNoCodeBackupCodePasswordSecretOrApiKey() throws Exception {
+        String logFile = System.getProperty("org.slf4j.simpleLogger.logFile");
+        assertThat(logFile).as("run by the log-capture execution (mvn verify), which sends the log to a file").isNotBlank();
+        Path log = Path.of(logFile);
+        Set<String> secrets = new LinkedHashSet<>(List.of(API_KEY, CLIENT_SECRET, PASSWORD, WRONG_PASSWORD, BACKUP_CODE,
+                OTHER_BACKUP_CODE));
+
+        Path dataDir = Files.createTempDirectory("smsotp-log-capture-");
+        int appPort;
+        try (ServerSocket s = new ServerSocket(0)) {
+            appPort = s.getLocalPort();
+        }
+        EmbeddedDefault system = EmbeddedDefault.start(ConfigLoader.parse("""
+                auth: {port: 0}
+                gateway: {port: 0}
+                apps:
+                  - id: api
+                    apiKey: %s
+                    otp: {length: 10, resendCooldown: PT0S}
+                  - id: portal
+                    name: Portal
+                    clientSecret: %s
+                    redirectUris: ['%s']
+                    otp: {length: 8, alphanumeric: true}
+                users:
+                  - {username: logan, password: '%s', claims: {mobile: '%s', otp_backup_codes: '%s,%s'}}
+                """.formatted(API_KEY, CLIENT_SECRET, PickupDispatchApp.redirectUriFor(appPort), PASSWORD, MOBILE,
+                BACKUP_CODE, OTHER_BACKUP_CODE), Map.of()), dataDir, sms -> { });
+        PickupDispatchApp portal = new PickupDispatchApp(URI.create(system.issuer()), "portal", CLIENT_SECRET,
+                "127.0.0.1", appPort).start();
+        try {
+            secrets.add(system.config().stream().codeHmacKey());
+            secrets.add(system.config().smsEncryptionKey());
+            secrets.addAll(apiRun(system));
+            secrets.addAll(loginRun(system, portal));
+        } finally {
+            portal.stop();
+            system.close();
+            TestKafka.deleteRecursively(dataDir);
+        }
+
+        String logged = Files.readString(log, StandardCharsets.UTF_8);
+        assertThat(logged).as("the capture worked: this run's DEBUG lines are in it")
+                .contains(dataDir.toString()).contains(" DEBUG ").hasSizeGreaterThan(10_000);
+        assertThat(logged).as("the run logged its own steps at DEBUG").contains("DEBUG ChallengeProcessor");
+        for (String secret : secrets) {
+            assertThat(logged).as("a secret of the run in %s", log).doesNotContain(secret);
+        }
+        assertThat(secrets).as("codes were used and checked too").hasSizeGreaterThan(10);
+    }
+
+    /** Creates, verifies wrong then right, resends and verifies over the 2FA API; the codes it saw. */
+    private static List<String> apiRun(EmbeddedDefault system) {
+        Http api = new Http(system.authUrl(), API_KEY);
+        List<String> codes = new ArrayList<>();
+        String to = "+12125550144";
+        String id = api.createChallenge(to).body().path("id").asText();
+        String first = code(system, to, 0, DIGIT_CODE);
+        codes.add(first);
+        assertThat(api.verify(id, "0000000000").status()).isEqualTo(200);
+        assertThat(api.post("/api/v1/challenges/" + id + "/resend", "{}").status()).isEqualTo(200);
+        String second = code(system, to, 1, DIGIT_CODE);
+        codes.add(second);
+        assertThat(api.verify(id, first).body().path("valid").asBoolean()).isFalse();
+        assertThat(api.verify(id, second).body().path("valid").asBoolean()).isTrue();
+        return codes;
+    }
+
+    /** A hosted login with a wrong password, then the SMS code; a second with a backup code. */
+    private static List<String> loginRun(EmbeddedDefault system, PickupDispatchApp portal) {
+        List<String> codes = new ArrayList<>();
+        try (Browser browser = Browser.start().waitingUpTo(Duration.ofSeconds(30))) {
+            browser.open(portal.baseUri().toString());
+            browser.click("#login");
+            browser.fill("username", "logan").fill("password", WRONG_PASSWORD).click("Sign in");
+            browser.waitForText("Incorrect username or password");
+            browser.fill("username", "logan").fill("password", PASSWORD).click("Sign in");
+            browser.waitForText("Enter the code");
+            String code = code(system, MOBILE, 0, ALNUM_CODE);
+            codes.add(code);
+            browser.fill("code", code).click("Continue");
+            browser.waitForText("Signed in");
+
+            browser.click("#logout");
+            browser.waitForText("Signed out");
+            browser.click("#login");
+            browser.fill("username", "logan").fill("password", PASSWORD).click("Sign in");
+            browser.waitForText("Enter the code");
+            codes.add(code(system, MOBILE, 1, ALNUM_CODE));
+            browser.fill("code", BACKUP_CODE).click("Continue");
+            assertThat(browser.waitForText("Signed in")).contains("pwd otp");
+        }
+        return codes;
+    }
+
+    private static String code(EmbeddedDefault system, String to, int index, Pattern pattern) {
+        ReceivedSms sms = await().atMost(Duration.ofSeconds(30))
+                .until(() -> system.gateway().messagesTo(to), l -> l.size() > index).get(index);
+        Matcher m = pattern.matcher(sms.text());
+        assertThat(m.find()).as("a code in: %s", sms.text()).isTrue();
+        return m.group(1);
+    }
+}

@@ -1,0 +1,48 @@
+package io.smsotp.stream.limit;
+
+import io.smsotp.config.RateLimitSettings;
+import io.smsotp.events.OtpEvent;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+
+/**
+ * Which limits one send must pass, in the order it visits them: per recipient number always
+ * (from {@code rateLimits.perNumber}), per application only when its policy sets
+ * {@code maxSendsPerMinute}, per client IP only when the command names one (from
+ * {@code rateLimits.perIp}). A limit that does not apply is no hop at all: each hop is a trip
+ * through Kafka (a commit interval and a fetch), so a send pays only for the limits it has.
+ */
+public final class SendLimits {
+
+    /** The per-application limit counts per minute. */
+    public static final Duration APP_WINDOW = Duration.ofMinutes(1);
+
+    private final RateLimitSettings settings;
+    private final LimitKeys keys;
+
+    public SendLimits(RateLimitSettings settings, LimitKeys keys) {
+        this.settings = Objects.requireNonNull(settings, "settings");
+        this.keys = Objects.requireNonNull(keys, "keys");
+    }
+
+    /**
+     * @param to recipient in E.164
+     * @param appMaxPerMinute the policy's {@code maxSendsPerMinute}, or null
+     * @param clientIp the end user's IP as the command gives it, or null
+     */
+    public List<LimitHop> hopsFor(String to, String appId, Integer appMaxPerMinute, String clientIp) {
+        List<LimitHop> hops = new ArrayList<>(3);
+        hops.add(new LimitHop(OtpEvent.SendRateLimited.PER_NUMBER, keys.number(to), settings.perNumber().max(),
+                settings.perNumber().window()));
+        if (appMaxPerMinute != null) {
+            hops.add(new LimitHop(OtpEvent.SendRateLimited.PER_APP, keys.app(appId), appMaxPerMinute, APP_WINDOW));
+        }
+        if (clientIp != null && !clientIp.isBlank()) {
+            hops.add(new LimitHop(OtpEvent.SendRateLimited.PER_IP, keys.ip(clientIp), settings.perIp().max(),
+                    settings.perIp().window()));
+        }
+        return hops;
+    }
+}
