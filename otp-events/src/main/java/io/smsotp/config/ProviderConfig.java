@@ -6,19 +6,65 @@ import java.util.Locale;
 import java.util.Map;
 
 /**
- * One HTTP SMS provider. {@code $ctx.num} (recipient) and {@code $ctx.msg} (text) may stand in
- * the URL, header values and payload; the dispatcher encodes each for where it stands.
+ * One HTTP SMS provider. {@code $ctx.num} (recipient in E.164), {@code $ctx.msisdn} (the same
+ * without {@code +}), {@code $ctx.msg} (text) and {@code $ctx.id} (the send request's unique id)
+ * may stand in the URL, header values and payload; the dispatcher encodes each for where it stands.
+ * With a {@code preset}, the preset fills in url, method, headers, payload, success codes and
+ * body check from {@code credentials} and {@code from} (see {@link ProviderPresets}).
  *
  * @param method GET or POST
  * @param payload the request body for POST, or null
  * @param successCodes HTTP statuses that mean accepted; empty means 200, 201 or 202
+ * @param preset one of {@link ProviderPresets#NAMES}, or null for a provider described in full
+ * @param baseUrl with a preset: scheme, host and port to use instead of the provider's own
+ * @param credentials with a preset: what it authenticates with (named per preset)
+ * @param from with a preset: the sender number or name
+ * @param bodyCheck what the answer body must show after the status passed, or null
+ * @param maxTries tries of this provider for one message when it fails in a way worth retrying
+ *     (no answer, 429, 5xx), before the next provider is tried; default 3
+ * @param ratePerSecond sends per second this provider takes (its contract); null means no limit
  */
 public record ProviderConfig(String name, String url, String method, Map<String, String> headers, String payload,
-                             List<Integer> successCodes) {
+                             List<Integer> successCodes, String preset, String baseUrl, Map<String, String> credentials,
+                             String from, BodyCheck bodyCheck, Integer maxTries, Integer ratePerSecond) {
 
     public static final List<Integer> DEFAULT_SUCCESS_CODES = List.of(200, 201, 202);
 
     public ProviderConfig {
+        if (preset != null) {
+            if (url != null || payload != null || method != null) {
+                throw new IllegalArgumentException("a preset sets url, method and payload itself; give baseUrl,"
+                        + " credentials and from instead");
+            }
+            if (baseUrl != null) {
+                Settings.httpUrl("baseUrl", baseUrl);
+            }
+            ProviderPresets.checkFrom(from);
+            ProviderPresets.Shape shape = ProviderPresets.shape(preset, baseUrl, credentials, from);
+            name = Settings.orDefault(name, preset);
+            url = shape.url();
+            method = shape.method();
+            Map<String, String> merged = new LinkedHashMap<>(shape.headers());
+            if (headers != null) {
+                merged.putAll(headers);
+            }
+            headers = merged;
+            payload = shape.payload();
+            successCodes = successCodes == null || successCodes.isEmpty() ? shape.successCodes() : successCodes;
+            bodyCheck = bodyCheck == null ? shape.bodyCheck() : bodyCheck;
+        } else if (baseUrl != null || credentials != null || from != null) {
+            throw new IllegalArgumentException("baseUrl, credentials and from go with a preset; without one,"
+                    + " put them in url, headers and payload");
+        }
+        credentials = credentials == null ? Map.of() : Map.copyOf(credentials);
+        maxTries = Settings.atLeast("maxTries", maxTries, 3, 1);
+        if (maxTries > 20) {
+            throw new IllegalArgumentException("maxTries must be 1..20, was " + maxTries);
+        }
+        if (ratePerSecond != null && ratePerSecond < 1) {
+            throw new IllegalArgumentException("ratePerSecond must be at least 1 (leave it out for no limit), was "
+                    + ratePerSecond);
+        }
         Settings.nonBlank("name", name);
         Settings.httpUrl("url", url);
         method = Settings.orDefault(method, payload == null ? "GET" : "POST").toUpperCase(Locale.ROOT);
@@ -45,6 +91,24 @@ public record ProviderConfig(String name, String url, String method, Map<String,
         }
     }
 
+    /** A provider described in full, tried up to 3 times, without a body check or rate limit. */
+    public ProviderConfig(String name, String url, String method, Map<String, String> headers, String payload,
+                          List<Integer> successCodes) {
+        this(name, url, method, headers, payload, successCodes, null, null, null, null, null, null, null);
+    }
+
+    /** The same provider with {@code check} on its answer body. */
+    public ProviderConfig withBodyCheck(BodyCheck check) {
+        return new ProviderConfig(name, url, method, headers, payload, successCodes, null, null, null, null, check,
+                maxTries, ratePerSecond);
+    }
+
+    /** The same provider with {@code tries} tries per message and {@code perSecond} sends per second (null: no limit). */
+    public ProviderConfig withTries(int tries, Integer perSecond) {
+        return new ProviderConfig(name, url, method, headers, payload, successCodes, null, null, null, null, bodyCheck,
+                tries, perSecond);
+    }
+
     /** The header's value, matched case-insensitively as HTTP does, or null. */
     public String header(String headerName) {
         return headers.entrySet().stream().filter(e -> e.getKey().equalsIgnoreCase(headerName))
@@ -54,6 +118,7 @@ public record ProviderConfig(String name, String url, String method, Map<String,
     @Override
     public String toString() {
         // header values often hold credentials
-        return "ProviderConfig[name=" + name + ", method=" + method + ", headers=" + headers.keySet() + "]";
+        return "ProviderConfig[name=" + name + ", preset=" + preset + ", method=" + method + ", headers="
+                + headers.keySet() + ", maxTries=" + maxTries + ", ratePerSecond=" + ratePerSecond + "]";
     }
 }

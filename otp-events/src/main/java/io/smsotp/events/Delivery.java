@@ -10,7 +10,9 @@ public enum Delivery {
     /** A provider accepted the message by its success check. */
     SENT,
     /** No provider accepted it; the reason travels beside. */
-    FAILED;
+    FAILED,
+    /** Not sent: it reached a worker after its challenge expired (backlog, outage). */
+    DROPPED;
 
     @JsonValue
     public String wireName() {

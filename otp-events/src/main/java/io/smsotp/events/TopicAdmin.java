@@ -21,7 +21,11 @@ public final class TopicAdmin {
 
     /** Creates every pipeline topic ({@link Topics#ALL}) that is missing, with the configured partitions and replicas. */
     public static void ensurePipelineTopics(String bootstrapServers, io.smsotp.config.KafkaSettings kafka) {
-        ensureTopics(bootstrapServers, Topics.ALL.stream().map(Topic::name).toList(), kafka.partitions(),
+        ensureTopics(bootstrapServers, Topics.ALL.stream().map(Topic::name)
+                .filter(t -> !t.equals(Topics.SMS_OUTBOUND.name())).toList(), kafka.partitions(),
+                kafka.replicationFactor(), Map.of());
+        // its own count: the dispatcher workers that can share the sending are at most its partitions
+        ensureTopics(bootstrapServers, List.of(Topics.SMS_OUTBOUND.name()), kafka.smsPartitions(),
                 kafka.replicationFactor(), Map.of());
     }
 

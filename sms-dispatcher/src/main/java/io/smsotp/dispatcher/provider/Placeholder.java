@@ -6,6 +6,8 @@ import java.util.function.Function;
 /** The values a provider template may name. */
 enum Placeholder {
     NUM("$ctx.num", "recipient", SmsRequest::to),
+    /** The recipient without the {@code +}, as some providers (Vonage, Clickatell) want it. */
+    MSISDN("$ctx.msisdn", "recipient", r -> r.to() == null ? null : r.to().startsWith("+") ? r.to().substring(1) : r.to()),
     MSG("$ctx.msg", "text", SmsRequest::text),
     ID("$ctx.id", "messageId", SmsRequest::messageId);
 

@@ -11,6 +11,7 @@ import java.net.http.HttpResponse;
 import java.net.http.HttpTimeoutException;
 import java.nio.channels.UnresolvedAddressException;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
@@ -60,27 +61,73 @@ public final class ProviderClient implements AutoCloseable {
 
     /** Renders the request for {@code provider} and sends it; completes with the outcome, never exceptionally. */
     public CompletableFuture<SendResult> send(ProviderConfig provider, SmsRequest request) {
+        return attempt(provider, request).thenApply(a -> a.sent() ? SendResult.sent(a.provider(), a.httpStatus())
+                : a.httpStatus() != null && a.reason().startsWith("HTTP ") ? SendResult.rejected(a.provider(), a.httpStatus())
+                : new SendResult(io.smsotp.events.Delivery.FAILED, a.provider(), a.httpStatus(), a.reason()));
+    }
+
+    /**
+     * One try of {@code provider} for {@code request}, judged: {@link Attempt.Kind#SENT} when the
+     * status is a success code and the body check passes; {@link Attempt.Kind#RETRYABLE} for no
+     * answer, a timeout, 408, 429 (with its {@code Retry-After}) or 5xx; otherwise
+     * {@link Attempt.Kind#PERMANENT}. Never completes exceptionally; completes on this client's pool.
+     */
+    public CompletableFuture<Attempt> attempt(ProviderConfig provider, SmsRequest request) {
         HttpRequest httpRequest;
         try {
             httpRequest = toHttpRequest(RequestRenderer.render(provider, request));
         } catch (RenderException e) {
-            return CompletableFuture.completedFuture(SendResult.failed(provider.name(), "cannot render request: " + e.getMessage()));
+            return CompletableFuture.completedFuture(permanent(provider, null, "cannot render request: " + e.getMessage()));
         } catch (IllegalArgumentException e) {
             // HttpClient refuses restricted headers (Host, Content-Length, Connection...); its message may quote the value
-            return CompletableFuture.completedFuture(SendResult.failed(provider.name(),
+            return CompletableFuture.completedFuture(permanent(provider, null,
                     "the HTTP client refused the request: a header name is restricted or a value invalid"));
         }
-        CompletableFuture<HttpResponse<Void>> call = http.sendAsync(httpRequest, HttpResponse.BodyHandlers.discarding());
+        CompletableFuture<HttpResponse<String>> call = http.sendAsync(httpRequest, BOUNDED_BODY);
         // completed on our pool, never on an HttpClient or timer thread: callers chain Kafka sends onto it
-        CompletableFuture<SendResult> result = call.handleAsync((response, error) -> error == null
-                ? judge(provider, response.statusCode())
-                : SendResult.failed(provider.name(), describe(error)), executor);
+        CompletableFuture<Attempt> result = call.handleAsync((response, error) -> error == null
+                ? judge(provider, response)
+                : new Attempt(provider.name(), Attempt.Kind.RETRYABLE, null, describe(error), null, Instant.now()),
+                executor);
         // the request timeout covers the wait for the status line; this also bounds a body that trickles
-        SendResult timedOut = SendResult.failed(provider.name(), "timeout after " + timeout);
-        CompletableFuture.runAsync(() -> result.complete(timedOut),
+        Attempt timedOut = new Attempt(provider.name(), Attempt.Kind.RETRYABLE, null, "timeout after " + timeout, null,
+                Instant.now());
+        CompletableFuture.runAsync(() -> result.complete(new Attempt(timedOut.provider(), timedOut.kind(), null,
+                        timedOut.reason(), null, Instant.now())),
                 CompletableFuture.delayedExecutor(timeout.toMillis(), TimeUnit.MILLISECONDS, executor));
         result.whenComplete((r, e) -> call.cancel(true));
         return result;
+    }
+
+    static final int MAX_BODY = 64 * 1024;
+
+    /** Keeps the first {@link #MAX_BODY} bytes of an answer for the body check: a provider's status JSON is small. */
+    private static final HttpResponse.BodyHandler<String> BOUNDED_BODY = info -> HttpResponse.BodySubscribers.mapping(
+            HttpResponse.BodySubscribers.ofByteArray(),
+            bytes -> new String(bytes, 0, Math.min(bytes.length, MAX_BODY), java.nio.charset.StandardCharsets.UTF_8));
+
+    static Attempt judge(ProviderConfig provider, HttpResponse<String> response) {
+        int status = response.statusCode();
+        Instant now = Instant.now();
+        if (provider.successCodes().contains(status)) {
+            String failed = BodyChecks.failure(provider.bodyCheck(), response.body());
+            return failed == null ? new Attempt(provider.name(), Attempt.Kind.SENT, status, null, null, now)
+                    : new Attempt(provider.name(), Attempt.Kind.PERMANENT, status,
+                            "HTTP " + status + " from " + provider.name() + " but " + failed, null, now);
+        }
+        String reason = "HTTP " + status + " from " + provider.name();
+        if (status == 429) {
+            return new Attempt(provider.name(), Attempt.Kind.RETRYABLE, status, reason,
+                    RetryAfter.parse(response.headers().firstValue("Retry-After").orElse(null), now), now);
+        }
+        if (status == 408 || status >= 500) {
+            return new Attempt(provider.name(), Attempt.Kind.RETRYABLE, status, reason, null, now);
+        }
+        return new Attempt(provider.name(), Attempt.Kind.PERMANENT, status, reason, null, now);
+    }
+
+    private static Attempt permanent(ProviderConfig provider, Integer status, String reason) {
+        return new Attempt(provider.name(), Attempt.Kind.PERMANENT, status, reason, null, Instant.now());
     }
 
     private HttpRequest toHttpRequest(RenderedRequest rendered) {
@@ -93,12 +140,6 @@ public final class ProviderClient implements AutoCloseable {
                 ? HttpRequest.BodyPublishers.noBody()
                 : HttpRequest.BodyPublishers.ofByteArray(body);
         return builder.method(rendered.method(), publisher).build();
-    }
-
-    private static SendResult judge(ProviderConfig provider, int status) {
-        return provider.successCodes().contains(status)
-                ? SendResult.sent(provider.name(), status)
-                : SendResult.rejected(provider.name(), status);
     }
 
     /** A short, value-free reason for a request that got no HTTP answer. */
