@@ -3,7 +3,8 @@ package io.smsotp.config;
 /**
  * The launcher's fake SMS gateway: a real HTTP server that plays the provider and shows an inbox.
  *
- * @param failNumbers E.164 numbers the gateway refuses (HTTP 503), to try how a login or an API
+ * @param failNumbers E.164 numbers the gateway refuses (HTTP 400, which the
+ *     dispatcher judges permanent), to try how a login or an API
  *     call looks when an SMS cannot be sent
  */
 public record GatewaySettings(String host, Integer port, java.util.List<String> failNumbers) {

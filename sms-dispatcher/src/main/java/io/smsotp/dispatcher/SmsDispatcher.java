@@ -21,9 +21,10 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * One sms-dispatcher worker: consumes send requests from {@link Topics#SMS_OUTBOUND}, sends them
- * to the configured provider and reports each outcome on {@link Topics#SMS_STATUS}. Workers with
- * the same group id share the partitions; run as many as the provider's latency calls for.
+ * One sms-dispatcher worker: consumes send requests from {@link Topics#SMS_OUTBOUND}, delivers them
+ * through the configured providers (retries, failover, circuit breakers, rate limits) and reports
+ * each outcome on {@link Topics#SMS_STATUS}; what no provider could send also goes to
+ * {@link Topics#DEAD_LETTER}. Workers with the same group id share the partitions.
  */
 public final class SmsDispatcher {
 
@@ -35,11 +36,12 @@ public final class SmsDispatcher {
     private final SmsCipher cipher;
     private final String instanceId = "sms-dispatcher-" + UUID.randomUUID().toString().substring(0, 8);
     private ProviderClient client;
+    private SmsSender sender;
     private DispatchLoop loop;
     private Thread thread;
 
     /**
-     * @param providers in failover order; this version uses the first; none means every request fails
+     * @param providers in failover order; none means every request fails
      */
     public SmsDispatcher(DispatcherSettings settings, List<ProviderConfig> providers, String bootstrapServers,
                          SmsCipher cipher) {
@@ -67,7 +69,7 @@ public final class SmsDispatcher {
             throw new IllegalStateException("already started");
         }
         client = new ProviderClient(settings.requestTimeout());
-        SmsSender sender = new SmsSender(providers, client, Clock.systemUTC());
+        sender = new SmsSender(providers, client, settings, Clock.systemUTC());
         KafkaConsumer<byte[], byte[]> consumer = KafkaClients.consumer(bootstrapServers, settings.groupId(),
                 settings.maxInFlight(), instanceId);
         KafkaProducer<byte[], byte[]> producer;
@@ -75,10 +77,11 @@ public final class SmsDispatcher {
             producer = KafkaClients.producer(bootstrapServers, instanceId);
         } catch (RuntimeException e) {
             consumer.close(Duration.ZERO);
+            sender.close();
             client.close();
             throw e;
         }
-        loop = new DispatchLoop(consumer, producer, sender, settings.maxInFlight(), Clock.systemUTC(), cipher);
+        loop = new DispatchLoop(consumer, producer, sender, settings, Clock.systemUTC(), cipher);
         thread = new Thread(loop, instanceId);
         thread.setUncaughtExceptionHandler((t, e) -> LOG.error("dispatch loop ended by {}", e.toString(), e));
         thread.start();
@@ -86,15 +89,18 @@ public final class SmsDispatcher {
             LOG.warn("{} started with no provider: every send request will be reported failed", instanceId);
         } else {
             // names only: URLs and headers may hold credentials
-            LOG.info("{} started: group {}, providers {}, timeout {}, {} in flight", instanceId, settings.groupId(),
-                    providers.stream().map(ProviderConfig::name).toList(), settings.requestTimeout(),
-                    settings.maxInFlight());
+            // ProviderConfig.toString shows no URL or header value: those may hold credentials
+            LOG.info("{} started: group {}, providers {}, timeout {}, {} in flight, {} pending", instanceId,
+                    settings.groupId(), providers, settings.requestTimeout(), settings.maxInFlight(),
+                    settings.maxPending());
         }
     }
 
     /**
-     * Finishes and reports the batch in hand (at most one request timeout), commits it, and closes
-     * the clients. Safe to call more than once, and before {@link #start()}.
+     * Lets the open provider calls end and reports them (at most one request timeout), commits
+     * what is finished, leaves the group and closes the clients. Requests waiting for a retry are
+     * left uncommitted: the worker that takes their partitions sends them. Safe to call more than
+     * once, and before {@link #start()}.
      */
     public synchronized void stop() {
         if (thread == null) {
@@ -102,7 +108,7 @@ public final class SmsDispatcher {
         }
         loop.shutdown();
         try {
-            // one batch is one wave of calls, so the loop ends within about one request timeout
+            // the loop waits at most a request timeout (+5 s) for open calls, then commits and closes
             thread.join(settings.requestTimeout().plusSeconds(30).toMillis());
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
@@ -110,6 +116,7 @@ public final class SmsDispatcher {
         if (thread.isAlive()) {
             LOG.warn("{} did not stop in time", instanceId);
         }
+        sender.close();
         client.close();
         thread = null;
         LOG.info("{} stopped", instanceId);

@@ -8,6 +8,7 @@ import io.smsotp.config.DispatcherSettings;
 import io.smsotp.config.ProviderConfig;
 import io.smsotp.dispatcher.consumer.DeadLetters;
 import io.smsotp.dispatcher.testing.FakeProvider;
+import io.smsotp.dispatcher.testing.Groups;
 import io.smsotp.dispatcher.testing.FakeProvider.Received;
 import io.smsotp.events.Delivery;
 import io.smsotp.events.Json;
@@ -71,9 +72,17 @@ class SmsDispatcherKafkaTest {
                 "{\"to\":\"$ctx.num\",\"text\":\"$ctx.msg\"}", List.of(202));
     }
 
+    static final DispatcherSettings.Retry FAST_RETRY = new DispatcherSettings.Retry(Duration.ofMillis(20),
+            Duration.ofMillis(100), 2.0, 0.0);
+    final java.util.Set<String> groups = new java.util.HashSet<>();
+
     SmsDispatcher startDispatcher(String groupId) {
-        SmsDispatcher d = new SmsDispatcher(new DispatcherSettings(groupId, Duration.ofSeconds(2), 8), List.of(sink()),
-                bootstrap, DispatchLoopTest.CIPHER);
+        if (groups.add(groupId)) {
+            // the topic is shared by every test of this JVM: see only what this test produces
+            Groups.startAtEnd(bootstrap, groupId, Topics.SMS_OUTBOUND.name());
+        }
+        SmsDispatcher d = new SmsDispatcher(new DispatcherSettings(groupId, Duration.ofSeconds(2), 8, null, FAST_RETRY,
+                null), List.of(sink()), bootstrap, DispatchLoopTest.CIPHER);
         dispatchers.add(d);
         d.start();
         return d;
@@ -92,6 +101,8 @@ class SmsDispatcherKafkaTest {
         SmsRequest failing = request("b", FAILING_NUMBER, "Your demo code is 654321 " + run);
         SmsRequest nasty = request("c", "+4915112345678",
                 "Grüße ✓ 🎉 & a=b + \"q\" #x\nline2 \",\"admin\":true,\"x\":\" $ctx.num " + run);
+        SmsRequest late = new SmsRequest("m-d-" + run, "ch-d-" + run, "demo", "+15554440000", "too late " + run,
+                Instant.now().minusSeconds(1));
 
         try (KafkaProducer<String, SmsRequest> producer = transactionalProducer()) {
             producer.initTransactions();
@@ -101,13 +112,13 @@ class SmsDispatcherKafkaTest {
             producer.flush();
             producer.abortTransaction();
             producer.beginTransaction();
-            for (SmsRequest r : List.of(ok, failing, nasty)) {
+            for (SmsRequest r : List.of(ok, failing, nasty, late)) {
                 producer.send(new ProducerRecord<>(Topics.SMS_OUTBOUND.name(), r.challengeId(), DispatchLoopTest.CIPHER.seal(r)));
             }
             producer.commitTransaction();
         }
 
-        Map<String, SmsStatus> statuses = awaitStatuses(List.of(ok, failing, nasty));
+        Map<String, SmsStatus> statuses = awaitStatuses(List.of(ok, failing, nasty, late));
         assertThat(statuses.get(ok.challengeId())).satisfies(s -> {
             assertThat(s.messageId()).isEqualTo(ok.messageId());
             assertThat(s.delivery()).isEqualTo(Delivery.SENT);
@@ -117,18 +128,73 @@ class SmsDispatcherKafkaTest {
         });
         assertThat(statuses.get(failing.challengeId())).satisfies(s -> {
             assertThat(s.delivery()).isEqualTo(Delivery.FAILED);
+            assertThat(s.provider()).isEqualTo("sink");
             assertThat(s.httpStatus()).isEqualTo(500);
-            assertThat(s.reason()).isEqualTo("HTTP 500 from sink");
+            assertThat(s.reason()).isEqualTo("no provider could send it: HTTP 500 from sink (3 tries)");
         });
         assertThat(statuses.get(nasty.challengeId()).delivery()).isEqualTo(Delivery.SENT);
+        assertThat(statuses.get(late.challengeId())).satisfies(s -> {
+            assertThat(s.delivery()).isEqualTo(Delivery.DROPPED);
+            assertThat(s.reason()).isEqualTo("expired before sending");
+        });
 
         List<Received> mine = receivedFor(run);
-        assertThat(mine).hasSize(3);
-        for (SmsRequest r : List.of(ok, failing, nasty)) {
+        for (SmsRequest r : List.of(ok, nasty)) {
             assertThat(mine).filteredOn(received -> bodyText(received).equals(r.text())).singleElement()
                     .satisfies(received -> assertReceivedAsConfigured(received, r));
         }
+        // a 500 is retried up to the provider's maxTries (3 by default)
+        assertThat(mine).filteredOn(received -> bodyText(received).equals(failing.text())).hasSize(3)
+                .allSatisfy(received -> assertReceivedAsConfigured(received, failing));
         assertThat(mine).noneMatch(received -> bodyText(received).startsWith("aborted"));
+        assertThat(mine).noneMatch(received -> bodyText(received).equals(late.text()));
+
+        // what no provider could send is dead-lettered as it came, sealed, with every attempt
+        ConsumerRecord<byte[], byte[]> dead = awaitRecord(Topics.DEAD_LETTER.name(),
+                r -> r.key() != null && new String(r.key(), StandardCharsets.UTF_8).equals(failing.challengeId()));
+        SmsRequest deadRequest = Topics.SMS_OUTBOUND.valueSerde().deserializer().deserialize("x", dead.value());
+        assertThat(deadRequest.messageId()).isEqualTo(failing.messageId());
+        assertThat(deadRequest.text()).doesNotContain("654321");
+        assertThat(DispatchLoopTest.CIPHER.open(deadRequest).text()).isEqualTo(failing.text());
+        assertThat(header(dead, DeadLetters.ERROR)).isEqualTo("no provider could send it: HTTP 500 from sink (3 tries)");
+        JsonNode attempts = json(header(dead, DeadLetters.ATTEMPTS));
+        assertThat(attempts).hasSize(3).allSatisfy(a -> {
+            assertThat(a.get("provider").asText()).isEqualTo("sink");
+            assertThat(a.get("httpStatus").asInt()).isEqualTo(500);
+            assertThat(a.get("reason").asText()).isEqualTo("HTTP 500 from sink");
+        });
+        assertThat(header(dead, DeadLetters.ATTEMPTS)).doesNotContain("5550000500", "654321", "Bearer");
+    }
+
+    @Test
+    void aRequestWaitingForARetryDoesNotHoldUpTheNextOnItsPartitionAndACleanStopSendsNothingTwice() throws Exception {
+        String group = "dispatcher-" + run;
+        // one challenge, one partition: the second request is behind the first
+        SmsRequest slow = new SmsRequest("m-slow-" + run, "ch-p-" + run, "demo", "+15556660000", "slow " + run,
+                Instant.now().plusSeconds(300));
+        SmsRequest fast = new SmsRequest("m-fast-" + run, "ch-p-" + run, "demo", "+15556660000", "fast " + run,
+                Instant.now().plusSeconds(300));
+        provider.replying(r -> bodyText(r).startsWith("slow")
+                ? FakeProvider.Answer.of(429).withHeader("Retry-After", "30") : FakeProvider.Answer.of(202));
+        SmsDispatcher worker = startDispatcher(group);
+
+        long start = System.nanoTime();
+        produce(slow);
+        produce(fast);
+        SmsStatus fastStatus = awaitStatus(fast.messageId());
+
+        assertThat(fastStatus.delivery()).isEqualTo(Delivery.SENT);
+        assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(20));
+        assertThat(receivedFor(run)).extracting(SmsDispatcherKafkaTest::bodyText).contains(slow.text(), fast.text());
+
+        // the slow one still waits for its retry; a clean stop leaves it to the next worker, and only it
+        worker.stop();
+        provider.answering(202);
+        startDispatcher(group);
+
+        assertThat(awaitStatus(slow.messageId()).delivery()).isEqualTo(Delivery.SENT);
+        assertThat(receivedFor(run)).extracting(SmsDispatcherKafkaTest::bodyText)
+                .containsExactly(slow.text(), fast.text(), slow.text());
     }
 
     @Test
@@ -250,6 +316,32 @@ class SmsDispatcherKafkaTest {
             });
         }
         return latest;
+    }
+
+    /** The first status reported for {@code messageId}. */
+    SmsStatus awaitStatus(String messageId) {
+        SmsStatus[] found = new SmsStatus[1];
+        try (KafkaConsumer<String, SmsStatus> consumer = new KafkaConsumer<>(consumerProps(), new StringDeserializer(),
+                Topics.SMS_STATUS.valueSerde().deserializer())) {
+            consumer.subscribe(List.of(Topics.SMS_STATUS.name()));
+            await().atMost(PATIENCE).until(() -> {
+                for (ConsumerRecord<String, SmsStatus> r : consumer.poll(Duration.ofMillis(200))) {
+                    if (found[0] == null && r.value().messageId().equals(messageId)) {
+                        found[0] = r.value();
+                    }
+                }
+                return found[0] != null;
+            });
+        }
+        return found[0];
+    }
+
+    static JsonNode json(String text) {
+        try {
+            return Json.MAPPER.readTree(text);
+        } catch (Exception e) {
+            throw new AssertionError("not JSON", e);
+        }
     }
 
     ConsumerRecord<byte[], byte[]> awaitRecord(String topic, Predicate<ConsumerRecord<byte[], byte[]>> match) {

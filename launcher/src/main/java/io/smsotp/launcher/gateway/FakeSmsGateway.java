@@ -105,8 +105,9 @@ public final class FakeSmsGateway {
             throw new BadRequestResponse("body must have text fields 'to' and 'text'");
         }
         if (failNumbers.contains(body.get("to").asText())) {
-            // as a provider that is down for this route would: the delivery ends failed
-            ctx.status(HttpStatus.SERVICE_UNAVAILABLE).json(Map.of("error", "unavailable",
+            // as a provider that cannot deliver to this number would: 400 is judged permanent, so the
+            // delivery ends failed at once, without retries and without counting against the breaker
+            ctx.status(HttpStatus.BAD_REQUEST).json(Map.of("error", "undeliverable",
                     "message", "this gateway is set to refuse this number (gateway.failNumbers)"));
             return;
         }

@@ -1,7 +1,10 @@
 package io.smsotp.dispatcher.consumer;
 
-import io.smsotp.dispatcher.provider.SendResult;
+import io.smsotp.config.DispatcherSettings;
+import io.smsotp.dispatcher.provider.DeliveryOutcome;
+import io.smsotp.dispatcher.provider.Sending;
 import io.smsotp.dispatcher.provider.SmsSender;
+import io.smsotp.events.Delivery;
 import io.smsotp.events.SmsCipher;
 import io.smsotp.events.SmsRequest;
 import io.smsotp.events.SmsStatus;
@@ -9,24 +12,30 @@ import io.smsotp.events.Topics;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Queue;
+import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
+import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.ExecutionException;
-import java.util.concurrent.Future;
-import java.util.concurrent.Semaphore;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.concurrent.locks.LockSupport;
+import java.util.function.Supplier;
 import org.apache.kafka.clients.consumer.CommitFailedException;
 import org.apache.kafka.clients.consumer.Consumer;
+import org.apache.kafka.clients.consumer.ConsumerRebalanceListener;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.ConsumerRecords;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.clients.producer.Producer;
 import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.clients.producer.RecordMetadata;
 import org.apache.kafka.common.KafkaException;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.RebalanceInProgressException;
@@ -38,64 +47,112 @@ import org.slf4j.LoggerFactory;
 /**
  * The consume → send → report loop of one dispatcher worker, on its own thread.
  *
- * <p>Each polled batch is sent concurrently (at most {@code maxInFlight} provider calls open);
- * each outcome becomes an {@link SmsStatus} on {@link Topics#SMS_STATUS}. The batch's offsets are
- * committed only once every status (and dead letter) is acknowledged by the brokers, so a crash
- * sends a request again rather than lose its outcome (at-least-once). Requests for one challenge
- * within a batch are sent one after the other, so their reports keep their order.
+ * <p><b>Nothing waits on this thread.</b> Each record read becomes a {@link Sending} that the
+ * {@link SmsSender} drives on its own threads (calls, backoffs, rate limits); the loop goes on
+ * polling and starting newer records while older ones wait for a retry. When a delivery ends, its
+ * {@link SmsStatus} (and, when providers gave up, its dead letter) is produced; once the brokers
+ * acknowledged them the record is finished.
  *
- * <p>No input stops the loop: an unreadable record is dead-lettered, any other failure for a
- * record is reported as {@code failed}.
+ * <p><b>Offsets.</b> Per partition the loop commits the lowest offset not yet finished, with the
+ * finished ones above it listed in the commit's metadata ({@link OffsetMetadata}), so the next
+ * owner of the partition skips them: a rebalance or a stop sends nothing twice that was reported.
+ * Only a crash between a send and the next commit (at most {@link #COMMIT_INTERVAL} later) can
+ * send a message twice, and only those the worker held; it is at-least-once.
+ *
+ * <p><b>Bounds.</b> At most {@code maxInFlight} calls open (the sender's slots) and at most
+ * {@code maxPending} records held (unfinished, or finished and not yet committed): before a poll
+ * could take it past that, the assigned partitions are paused; they resume once it has room again.
+ * The loop keeps calling poll meanwhile, so the group membership stays alive.
+ *
+ * <p><b>Hand-over.</b> When partitions leave this worker (rebalance, stop), what waits for them
+ * (backoff, rate limit, a free slot) is abandoned at once; calls that are open run to their end (at
+ * most one request timeout) and are reported if they sent; then what is finished is committed and
+ * the rest is left to the next owner, which sends it again from its first try. A call that does
+ * not end within the hand-over's time may therefore be sent twice (at-least-once).
  */
 public final class DispatchLoop implements Runnable {
 
     private static final Logger LOG = LoggerFactory.getLogger(DispatchLoop.class);
-    private static final Duration POLL_TIMEOUT = Duration.ofMillis(500);
+    private static final Duration POLL_TIMEOUT = Duration.ofMillis(100);
+    /** How often finished records are committed: the window in which a crash can send them twice. */
+    static final Duration COMMIT_INTERVAL = Duration.ofMillis(100);
     /** Pause after a failure of the brokers, so that the loop does not spin on it. */
     private static final Duration BACKOFF = Duration.ofSeconds(1);
+    private static final Duration REPORT_RETRY = Duration.ofSeconds(1);
 
     private final Consumer<byte[], byte[]> consumer;
     private final Producer<byte[], byte[]> producer;
     private final SmsSender sender;
-    private final Semaphore inFlight;
     private final Clock clock;
     private final DeadLetters deadLetters;
     private final SmsCipher cipher;
+    private final int maxPending;
+    private final int maxPollRecords;
+    private final Duration handOverTimeout;
     private final Serializer<String> keySerializer = Topics.SMS_STATUS.keySerde().serializer();
     private final Serializer<SmsStatus> statusSerializer = Topics.SMS_STATUS.valueSerde().serializer();
+    /** The partitions this worker owns. Loop thread only. */
+    private final Map<TopicPartition, PartitionOffsets> partitions = new HashMap<>();
+    /** Records whose reports were acknowledged (or given up), handed from the producer's thread to the loop. */
+    private final Queue<Pending> settled = new ConcurrentLinkedQueue<>();
+    private boolean paused;
+    private long lastCommit = System.nanoTime();
     private volatile boolean running = true;
 
-    /** The loop owns both clients from here on and closes them when it ends. */
+    /**
+     * The loop owns both clients from here on and closes them when it ends.
+     *
+     * @param settings {@code maxPending}, {@code maxInFlight} (the consumer's max.poll.records) and
+     *     {@code requestTimeout} (how long a hand-over waits for open calls, plus 5 s)
+     */
     public DispatchLoop(Consumer<byte[], byte[]> consumer, Producer<byte[], byte[]> producer, SmsSender sender,
-                        int maxInFlight, Clock clock, SmsCipher cipher) {
+                        DispatcherSettings settings, Clock clock, SmsCipher cipher) {
         this.cipher = Objects.requireNonNull(cipher, "cipher");
         this.consumer = Objects.requireNonNull(consumer, "consumer");
         this.producer = Objects.requireNonNull(producer, "producer");
         this.sender = Objects.requireNonNull(sender, "sender");
-        this.inFlight = new Semaphore(maxInFlight);
         this.clock = Objects.requireNonNull(clock, "clock");
+        this.maxPending = settings.maxPending();
+        this.maxPollRecords = settings.maxInFlight();
+        this.handOverTimeout = settings.requestTimeout().plusSeconds(5);
         this.deadLetters = new DeadLetters(producer);
     }
 
     @Override
     public void run() {
         try {
-            consumer.subscribe(List.of(Topics.SMS_OUTBOUND.name()));
+            subscribe();
             while (running) {
-                pollOnce();
+                try {
+                    runOnce();
+                } catch (RuntimeException e) {
+                    // a defect of ours: the loop lives on; what it holds stays uncommitted until finished
+                    LOG.error("the dispatch loop failed: {} at {}", e.getClass().getName(), topFrame(e));
+                    pause();
+                }
             }
+            // a stop: finish the open calls, commit, leave the rest to the next owner
+            handOver(List.copyOf(partitions.keySet()), true);
         } finally {
             closeClients();
         }
     }
 
-    /** Ends the loop after the batch in hand is reported; safe from any thread. */
+    /** Ends the loop: open calls are finished and reported, what waits is left to the next owner. Any thread. */
     public void shutdown() {
         running = false;
         consumer.wakeup();
     }
 
-    private void pollOnce() {
+    void subscribe() {
+        consumer.subscribe(List.of(Topics.SMS_OUTBOUND.name()), new Rebalance());
+    }
+
+    /** One turn: take in finished records, commit, apply back-pressure, poll and start what came. */
+    void runOnce() {
+        applySettled();
+        commitIfDue(false);
+        applyBackPressure();
         ConsumerRecords<byte[], byte[]> records;
         try {
             records = consumer.poll(POLL_TIMEOUT);
@@ -106,142 +163,172 @@ public final class DispatchLoop implements Runnable {
             pause();
             return;
         }
-        if (records.isEmpty()) {
+        if (!running) {
+            // not started, so not held: the next owner reads them from the committed offset
+            return;
+        }
+        for (ConsumerRecord<byte[], byte[]> record : records) {
+            accept(record);
+        }
+        records.nextOffsets().forEach((tp, next) -> {
+            PartitionOffsets p = partitions.get(tp);
+            if (p != null) {
+                p.advanceTo(next.offset());
+            }
+        });
+    }
+
+    /** Records held: unfinished, or finished and not yet committed. */
+    int held() {
+        int held = 0;
+        for (PartitionOffsets p : partitions.values()) {
+            held += p.held();
+        }
+        return held;
+    }
+
+    boolean paused() {
+        return paused;
+    }
+
+    private void accept(ConsumerRecord<byte[], byte[]> record) {
+        PartitionOffsets p = partitionOf(new TopicPartition(record.topic(), record.partition()));
+        if (p.finishedEarlier(record.offset())) {
+            // its outcome was reported by this partition's previous owner, who said so in its commit
+            LOG.debug("skipping {}-{}@{}: finished before the hand-over", record.topic(), record.partition(), record.offset());
+            p.read(record.offset(), null);
+            return;
+        }
+        Pending pending = new Pending(p, record.offset());
+        p.read(record.offset(), pending);
+        try {
+            start(record, pending);
+        } catch (RuntimeException e) {
+            // a defect of ours, not bad input: report it failed rather than hold the partition forever
+            LOG.error("starting {}-{}@{} failed: {} at {}", record.topic(), record.partition(), record.offset(),
+                    e.getClass().getName(), topFrame(e));
+            SmsRequest ids = idsOrNull(record);
+            if (ids == null) {
+                settleWhenAcked(pending, () -> List.of(deadLetters.send(record, "internal error: " + e.getClass().getSimpleName())));
+            } else {
+                settleWhenAcked(pending, () -> List.of(report(ids, internalFailure(e))));
+            }
+        }
+    }
+
+    private void start(ConsumerRecord<byte[], byte[]> record, Pending pending) {
+        SmsRequest sealed;
+        try {
+            sealed = SendRequests.parse(record);
+        } catch (BadRecordException e) {
+            LOG.warn("dead-lettering {}-{}@{}: {}", record.topic(), record.partition(), record.offset(), e.getMessage());
+            settleWhenAcked(pending, () -> List.of(deadLetters.send(record, e.getMessage())));
+            return;
+        }
+        SmsRequest request;
+        try {
+            // the text is opened here and lives only in this worker's memory from now on
+            request = cipher.open(sealed);
+        } catch (IllegalArgumentException e) {
+            // plaintext, changed, or sealed under another key: never sent; the challenge learns it failed
+            LOG.warn("dead-lettering {}-{}@{}: {}", record.topic(), record.partition(), record.offset(), e.getMessage());
+            DeliveryOutcome failed = new DeliveryOutcome(Delivery.FAILED, null, null, "the SMS text could not be opened",
+                    List.of());
+            settleWhenAcked(pending, () -> List.of(deadLetters.send(record, e.getMessage()), report(sealed, failed)));
+            return;
+        }
+        Sending sending = sender.deliver(request);
+        pending.delivering(sending);
+        sending.outcome().whenComplete((outcome, error) -> {
+            Throwable cause = error instanceof CompletionException && error.getCause() != null ? error.getCause() : error;
+            if (cause instanceof CancellationException) {
+                // abandoned in a hand-over: nothing reported, the next owner sends it
+                settle(pending, false);
+                return;
+            }
+            DeliveryOutcome result = cause == null ? outcome : internalFailure(cause);
+            log(request, result);
+            settleWhenAcked(pending, () -> publications(record, request, result));
+        });
+    }
+
+    /** The status report, and the dead letter when the providers gave up. */
+    private List<CompletableFuture<?>> publications(ConsumerRecord<byte[], byte[]> record, SmsRequest request,
+                                                   DeliveryOutcome outcome) {
+        List<CompletableFuture<?>> sends = new ArrayList<>(2);
+        if (outcome.providersGaveUp()) {
+            // the record as it came: its text stays sealed
+            sends.add(deadLetters.send(record, outcome.reason(), outcome.attempts()));
+        }
+        sends.add(report(request, outcome));
+        return sends;
+    }
+
+    /** Produces, and once every send is acknowledged, marks the record finished; a refused send is made again. */
+    private void settleWhenAcked(Pending pending, Supplier<List<CompletableFuture<?>>> publish) {
+        List<CompletableFuture<?>> sends = publish.get();
+        CompletableFuture.allOf(sends.toArray(CompletableFuture[]::new)).whenComplete((ok, error) -> {
+            if (error == null) {
+                settle(pending, true);
+            } else if (pending.abandoned()) {
+                LOG.warn("a report for {}-{}@{} was not acknowledged and the partition has moved on; its next owner"
+                        + " sends it again: {}", pending.partition.partition.topic(), pending.partition.partition.partition(),
+                        pending.offset, error.toString());
+                settle(pending, false);
+            } else {
+                // the outcome is known: report it again rather than send the SMS again
+                LOG.error("a report for {}-{}@{} was not acknowledged; trying again in {}: {}",
+                        pending.partition.partition.topic(), pending.partition.partition.partition(), pending.offset,
+                        REPORT_RETRY, error.toString());
+                CompletableFuture.delayedExecutor(REPORT_RETRY.toMillis(), TimeUnit.MILLISECONDS)
+                        .execute(() -> settleWhenAcked(pending, publish));
+            }
+        });
+    }
+
+    private void settle(Pending pending, boolean finished) {
+        pending.settled.complete(finished);
+        settled.add(pending);
+    }
+
+    /** Marks records finished whose reports were acknowledged; on the loop thread. */
+    private void applySettled() {
+        Pending p;
+        while ((p = settled.poll()) != null) {
+            // a report of an earlier assignment of the partition is old news
+            if (partitions.get(p.partition.partition) == p.partition && Boolean.TRUE.equals(p.settled.getNow(false))) {
+                p.partition.finish(p.offset);
+            }
+        }
+    }
+
+    private void commitIfDue(boolean now) {
+        if (!now && System.nanoTime() - lastCommit < COMMIT_INTERVAL.toNanos()) {
+            return;
+        }
+        lastCommit = System.nanoTime();
+        commit(partitions.values());
+    }
+
+    private void commit(Collection<PartitionOffsets> which) {
+        Map<TopicPartition, OffsetAndMetadata> points = new HashMap<>();
+        for (PartitionOffsets p : which) {
+            OffsetAndMetadata point = p.commitPoint();
+            if (point != null) {
+                points.put(p.partition, point);
+            }
+        }
+        if (points.isEmpty()) {
             return;
         }
         try {
-            process(records);
-        } catch (RuntimeException e) {
-            // a defect of ours, not bad input: the loop lives on, and the batch is read again rather than skipped
-            // type and place only: a message could quote a value
-            LOG.error("processing a batch of {} failed: {} at {}", records.count(), e.getClass().getName(), topFrame(e));
-            rewind(records);
-        }
-    }
-
-    /** Sends a batch, reports every outcome, then commits it or, when a report was lost, rewinds to read it again. */
-    void process(ConsumerRecords<byte[], byte[]> records) {
-        List<CompletableFuture<Future<RecordMetadata>>> reports = new ArrayList<>(records.count());
-        Map<String, CompletableFuture<?>> lastOfChallenge = new HashMap<>();
-        for (ConsumerRecord<byte[], byte[]> record : records) {
-            SmsRequest sealed;
-            try {
-                sealed = SendRequests.parse(record);
-            } catch (BadRecordException e) {
-                LOG.warn("dead-lettering {}-{}@{}: {}", record.topic(), record.partition(), record.offset(), e.getMessage());
-                reports.add(CompletableFuture.completedFuture(deadLetters.send(record, e.getMessage())));
-                continue;
-            }
-            SmsRequest request;
-            try {
-                // the text is opened here and lives only in this worker's memory from now on
-                request = cipher.open(sealed);
-            } catch (IllegalArgumentException e) {
-                // plaintext, changed, or sealed under another key: never sent; the challenge learns it failed
-                LOG.warn("dead-lettering {}-{}@{}: {}", record.topic(), record.partition(), record.offset(), e.getMessage());
-                reports.add(CompletableFuture.completedFuture(deadLetters.send(record, e.getMessage())));
-                reports.add(CompletableFuture.completedFuture(report(sealed,
-                        SendResult.failed(null, "the SMS text could not be opened"))));
-                continue;
-            }
-            CompletableFuture<?> before = lastOfChallenge.getOrDefault(request.challengeId(),
-                    CompletableFuture.completedFuture(null));
-            inFlight.acquireUninterruptibly();
-            CompletableFuture<Future<RecordMetadata>> report = before
-                    .thenCompose(ignored -> deliver(request))
-                    .thenApply(result -> report(request, result))
-                    .whenComplete((f, e) -> inFlight.release());
-            lastOfChallenge.put(request.challengeId(), report);
-            reports.add(report);
-        }
-        if (allAcknowledged(reports)) {
-            commit(records);
-        } else {
-            rewind(records);
-        }
-    }
-
-    /** The provider outcome; any failure of our own becomes a failed outcome too. */
-    private CompletableFuture<SendResult> deliver(SmsRequest request) {
-        try {
-            return sender.deliver(request).exceptionally(e -> internalFailure(request, e));
-        } catch (RuntimeException e) {
-            return CompletableFuture.completedFuture(internalFailure(request, e));
-        }
-    }
-
-    private static SendResult internalFailure(SmsRequest request, Throwable thrown) {
-        Throwable e = thrown instanceof CompletionException && thrown.getCause() != null ? thrown.getCause() : thrown;
-        // the exception's message could quote a value: log its type and where it happened only
-        LOG.error("sending message {} of challenge {} failed unexpectedly: {} at {}", request.messageId(),
-                request.challengeId(), e.getClass().getName(), topFrame(e));
-        return SendResult.failed(null, "internal error: " + e.getClass().getSimpleName());
-    }
-
-    private static StackTraceElement topFrame(Throwable e) {
-        return e.getStackTrace().length > 0 ? e.getStackTrace()[0] : null;
-    }
-
-    private Future<RecordMetadata> report(SmsRequest request, SendResult result) {
-        if (result.isSent()) {
-            LOG.debug("message {} of challenge {} sent by {} (HTTP {})", request.messageId(), request.challengeId(),
-                    result.provider(), result.httpStatus());
-        } else {
-            LOG.warn("message {} of challenge {} failed: {}", request.messageId(), request.challengeId(), result.reason());
-        }
-        SmsStatus status = new SmsStatus(request.messageId(), request.challengeId(), result.delivery(),
-                result.provider(), result.httpStatus(), result.reason(), clock.instant());
-        try {
-            String topic = Topics.SMS_STATUS.name();
-            return producer.send(new ProducerRecord<>(topic, keySerializer.serialize(topic, request.challengeId()),
-                    statusSerializer.serialize(topic, status)));
-        } catch (RuntimeException e) {
-            return CompletableFuture.failedFuture(e);
-        }
-    }
-
-    private boolean allAcknowledged(List<CompletableFuture<Future<RecordMetadata>>> reports) {
-        List<Future<RecordMetadata>> sends = new ArrayList<>(reports.size());
-        for (CompletableFuture<Future<RecordMetadata>> r : reports) {
-            try {
-                sends.add(r.join());
-            } catch (RuntimeException e) {
-                LOG.error("a report could not be made: {}", e.toString());
-                return false;
-            }
-        }
-        try {
-            // don't wait out linger.ms: the batch is complete, its reports go now
-            producer.flush();
-        } catch (KafkaException e) {
-            LOG.error("flushing reports failed: {}", e.toString());
-            return false;
-        }
-        for (Future<RecordMetadata> send : sends) {
-            try {
-                send.get();
-            } catch (ExecutionException e) {
-                LOG.error("a report was not acknowledged: {}", e.getCause().toString());
-                return false;
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                return false;
-            }
-        }
-        return true;
-    }
-
-    private void commit(ConsumerRecords<byte[], byte[]> records) {
-        Map<TopicPartition, OffsetAndMetadata> offsets = nextOffsets(records);
-        try {
-            commitSync(offsets);
+            commitSync(points);
+            points.forEach((tp, point) -> partitions.get(tp).committed(point));
         } catch (CommitFailedException | RebalanceInProgressException e) {
-            // the partitions moved on: their new owner sends this batch again (at-least-once)
-            LOG.warn("committing {} failed, the batch will be sent again by the partitions' next owner: {}",
-                    offsets.keySet(), e.toString());
+            // the group is rebalancing: the revocation commits what is finished before the partitions move
+            LOG.info("commit of {} put off by a rebalance: {}", points.keySet(), e.toString());
         } catch (KafkaException e) {
-            LOG.error("committing {} failed; rewinding to send the batch again: {}", offsets.keySet(), e.toString());
-            rewind(records);
+            LOG.error("committing {} failed; trying again: {}", points.keySet(), e.toString());
         }
     }
 
@@ -249,36 +336,150 @@ public final class DispatchLoop implements Runnable {
         try {
             consumer.commitSync(offsets);
         } catch (WakeupException e) {
-            // shutdown() woke us in the middle of a batch that is fully reported: commit it before leaving
+            // shutdown() woke us in the middle of a commit: make it before leaving
             consumer.commitSync(offsets);
         }
     }
 
-    /** Past each partition's last record; past a trailing transaction marker too where the consumer knows it. */
-    static Map<TopicPartition, OffsetAndMetadata> nextOffsets(ConsumerRecords<byte[], byte[]> records) {
-        Map<TopicPartition, OffsetAndMetadata> offsets = new HashMap<>();
-        for (TopicPartition tp : records.partitions()) {
-            List<ConsumerRecord<byte[], byte[]>> list = records.records(tp);
-            ConsumerRecord<byte[], byte[]> last = list.get(list.size() - 1);
-            offsets.put(tp, new OffsetAndMetadata(last.offset() + 1, last.leaderEpoch(), ""));
+    private void applyBackPressure() {
+        // pause before a poll could take us past maxPending: one poll brings up to max.poll.records
+        boolean full = held() + maxPollRecords > maxPending;
+        if (full && !paused) {
+            consumer.pause(consumer.assignment());
+            paused = true;
+            LOG.debug("holding {} records: pausing {}", held(), consumer.assignment());
+        } else if (!full && paused) {
+            consumer.resume(consumer.assignment());
+            paused = false;
+            LOG.debug("holding {} records: resuming", held());
         }
-        records.nextOffsets().forEach((tp, next) -> offsets.merge(tp, next,
-                (mine, theirs) -> theirs.offset() >= mine.offset() ? theirs : mine));
-        return offsets;
     }
 
-    /** Reads the batch again from its start: a report that was not acknowledged must not be skipped. */
-    private void rewind(ConsumerRecords<byte[], byte[]> records) {
-        for (TopicPartition tp : records.partitions()) {
-            long first = records.records(tp).get(0).offset();
-            try {
-                consumer.seek(tp, first);
-            } catch (IllegalStateException e) {
-                LOG.debug("{} is no longer assigned; its next owner reads from the committed offset", tp);
+    private PartitionOffsets partitionOf(TopicPartition tp) {
+        PartitionOffsets p = partitions.get(tp);
+        if (p == null) {
+            // assigned without our listener (assign() in tests, or its lookup failed): learn the commit now
+            p = new PartitionOffsets(tp, committed(List.of(tp)).get(tp));
+            partitions.put(tp, p);
+        }
+        return p;
+    }
+
+    private Map<TopicPartition, OffsetAndMetadata> committed(Collection<TopicPartition> tps) {
+        try {
+            Map<TopicPartition, OffsetAndMetadata> committed = consumer.committed(new HashSet<>(tps));
+            return committed == null ? Map.of() : committed;
+        } catch (KafkaException e) {
+            // without it, finished records after the committed offset are sent again: at-least-once still holds
+            LOG.warn("reading the committed offsets of {} failed: {}", tps, e.toString());
+            return Map.of();
+        }
+    }
+
+    /**
+     * Lets partitions go: abandons what waits, gives open calls up to a request timeout to end and
+     * be reported, commits what is finished (unless the partitions are already lost), forgets them.
+     */
+    private void handOver(Collection<TopicPartition> leaving, boolean commit) {
+        List<PartitionOffsets> states = leaving.stream().map(partitions::get).filter(Objects::nonNull).toList();
+        if (states.isEmpty()) {
+            return;
+        }
+        List<CompletableFuture<Boolean>> waits = new ArrayList<>();
+        for (PartitionOffsets p : states) {
+            for (Pending pending : p.open()) {
+                pending.abandon();
+                waits.add(pending.settled);
             }
         }
-        LOG.warn("batch of {} will be sent again", records.count());
-        pause();
+        try {
+            CompletableFuture.allOf(waits.toArray(CompletableFuture[]::new))
+                    .get(handOverTimeout.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (TimeoutException e) {
+            long open = waits.stream().filter(w -> !w.isDone()).count();
+            // they may have reached the provider: the next owner may send them again (at-least-once)
+            LOG.warn("{} calls still open after {}; the next owner of {} sends them again", open, handOverTimeout, leaving);
+        } catch (ExecutionException e) {
+            LOG.error("waiting for open calls failed: {}", e.toString());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        applySettled();
+        if (commit) {
+            commit(states);
+        }
+        long left = states.stream().mapToLong(p -> p.open().size()).sum();
+        states.forEach(p -> partitions.remove(p.partition));
+        LOG.info("handed over {} ({} unfinished left to the next owner)", leaving, left);
+    }
+
+    /** The group's partitions moving to and from this worker; called inside poll, on the loop thread. */
+    private final class Rebalance implements ConsumerRebalanceListener {
+        @Override
+        public void onPartitionsRevoked(Collection<TopicPartition> revoked) {
+            handOver(revoked, true);
+        }
+
+        @Override
+        public void onPartitionsLost(Collection<TopicPartition> lost) {
+            // another worker owns them already: a commit would be refused, and would be wrong
+            handOver(lost, false);
+        }
+
+        @Override
+        public void onPartitionsAssigned(Collection<TopicPartition> assigned) {
+            if (assigned.isEmpty()) {
+                return;
+            }
+            Map<TopicPartition, OffsetAndMetadata> committed = committed(assigned);
+            for (TopicPartition tp : assigned) {
+                partitions.put(tp, new PartitionOffsets(tp, committed.get(tp)));
+            }
+            if (paused) {
+                consumer.pause(assigned);
+            }
+        }
+    }
+
+    private CompletableFuture<?> report(SmsRequest request, DeliveryOutcome outcome) {
+        SmsStatus status = new SmsStatus(request.messageId(), request.challengeId(), outcome.delivery(),
+                outcome.provider(), outcome.httpStatus(), outcome.reason(), clock.instant());
+        String topic = Topics.SMS_STATUS.name();
+        try {
+            return Acks.send(producer, new ProducerRecord<>(topic, keySerializer.serialize(topic, request.challengeId()),
+                    statusSerializer.serialize(topic, status)));
+        } catch (RuntimeException e) {
+            return CompletableFuture.failedFuture(e);
+        }
+    }
+
+    private static void log(SmsRequest request, DeliveryOutcome outcome) {
+        switch (outcome.delivery()) {
+            case SENT -> LOG.debug("message {} of challenge {} sent by {} (HTTP {}) after {} tries", request.messageId(),
+                    request.challengeId(), outcome.provider(), outcome.httpStatus(), outcome.attempts().size());
+            case DROPPED -> LOG.info("message {} of challenge {} dropped: {}", request.messageId(), request.challengeId(),
+                    outcome.reason());
+            default -> LOG.warn("message {} of challenge {} failed: {}", request.messageId(), request.challengeId(),
+                    outcome.reason());
+        }
+    }
+
+    private static DeliveryOutcome internalFailure(Throwable e) {
+        // the exception's message could quote a value: its type only
+        LOG.error("a delivery failed unexpectedly: {} at {}", e.getClass().getName(), topFrame(e));
+        return new DeliveryOutcome(Delivery.FAILED, null, null, "internal error: " + e.getClass().getSimpleName(), List.of());
+    }
+
+    private static SmsRequest idsOrNull(ConsumerRecord<byte[], byte[]> record) {
+        try {
+            return SendRequests.parse(record);
+        } catch (BadRecordException | RuntimeException e) {
+            return null;
+        }
+    }
+
+    private static StackTraceElement topFrame(Throwable e) {
+        return e.getStackTrace().length > 0 ? e.getStackTrace()[0] : null;
     }
 
     private void pause() {

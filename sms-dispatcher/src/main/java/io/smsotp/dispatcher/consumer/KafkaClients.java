@@ -2,6 +2,7 @@ package io.smsotp.dispatcher.consumer;
 
 import java.util.Properties;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.CooperativeStickyAssignor;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
@@ -23,15 +24,21 @@ public final class KafkaClients {
         p.put(ConsumerConfig.CLIENT_ID_CONFIG, clientId);
         p.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName());
         p.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName());
-        // offsets are committed by the loop, only after the batch's reports are acknowledged
+        // offsets are committed by the loop, only past records whose reports are acknowledged
         p.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
         // otp-stream writes transactionally (exactly_once_v2): never send a request from an aborted transaction
         p.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
         // a new group must not skip requests made before it first started
         p.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
-        // one batch is one wave of provider calls: a batch ends within one request timeout, so a
-        // stop or a rebalance never waits long and max.poll.interval.ms is never at risk
+        // the loop pauses reading when one more poll could take it past maxPending; a small poll keeps that margin small
         p.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, Integer.toString(maxInFlight));
+        // a crashed worker's partitions (and the codes waiting in them) move to the others within
+        // 10 s rather than the default 45 s; heartbeats come from the client's own thread, so a
+        // busy worker is not mistaken for a dead one
+        p.put(ConsumerConfig.SESSION_TIMEOUT_MS_CONFIG, "10000");
+        p.put(ConsumerConfig.HEARTBEAT_INTERVAL_MS_CONFIG, "3000");
+        // a worker joining or leaving moves only the partitions that change hands; the others keep sending
+        p.put(ConsumerConfig.PARTITION_ASSIGNMENT_STRATEGY_CONFIG, CooperativeStickyAssignor.class.getName());
         return new KafkaConsumer<>(p);
     }
 

@@ -1,50 +1,258 @@
 package io.smsotp.dispatcher.provider;
 
+import io.smsotp.config.DispatcherSettings;
 import io.smsotp.config.ProviderConfig;
+import io.smsotp.events.Delivery;
 import io.smsotp.events.SmsRequest;
 import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executors;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
- * Delivers one send request through the configured providers, in their configured order.
+ * Delivers send requests through the configured providers, in their configured order, without
+ * ever blocking the caller.
  *
- * <p>This version tries the first provider once. Retries with backoff and failover to the next
- * provider belong here: {@link #attempt} takes the provider's index so the list can be walked.
+ * <p>Each try of a provider goes: its circuit breaker (open: skip to the next provider, recorded as
+ * a "circuit open" attempt) → its rate gate (no permit: queue until the next second) → a free call
+ * slot (at most {@code maxInFlight} calls open) → the HTTP call. Then: sent → done; retryable (no
+ * answer, timeout, 408, 429, 5xx) → the same provider again after a backoff, up to its
+ * {@code maxTries}; permanent (other 4xx, failed body check, cannot render) or tries used up →
+ * the next provider. Waits are timers on one scheduler thread, never a sleeping thread. Before
+ * every try the request's expiry is checked: a request that expired is dropped, not sent; a retry
+ * that would come after the expiry is not waited for (the next provider is tried at once, if any).
  */
-public final class SmsSender {
+public final class SmsSender implements AutoCloseable {
+
+    private static final Logger LOG = LoggerFactory.getLogger(SmsSender.class);
 
     public static final String NO_PROVIDER = "no provider configured";
-    public static final String EXPIRED = "challenge expired before sending";
+    public static final String EXPIRED = "expired before sending";
+    public static final String CIRCUIT_OPEN = "circuit open";
+    /** A reason is shown to operators and stored with the challenge: keep it short. */
+    static final int MAX_REASON = 400;
 
-    private final List<ProviderConfig> providers;
+    private final List<Lane> lanes;
     private final ProviderClient client;
     private final Clock clock;
+    private final Backoff backoff;
+    private final CallSlots slots;
+    private final ScheduledExecutorService scheduler;
 
+    public SmsSender(List<ProviderConfig> providers, ProviderClient client, DispatcherSettings settings, Clock clock) {
+        this(providers, client, settings, clock, new Backoff(settings.retry()));
+    }
+
+    /** With the default settings: 64 calls open at most, 3 tries per provider, default backoff and breaker. */
     public SmsSender(List<ProviderConfig> providers, ProviderClient client, Clock clock) {
-        this.providers = List.copyOf(Objects.requireNonNull(providers, "providers"));
+        this(providers, client, DispatcherSettings.defaults(), clock);
+    }
+
+    SmsSender(List<ProviderConfig> providers, ProviderClient client, DispatcherSettings settings, Clock clock,
+              Backoff backoff) {
+        Objects.requireNonNull(providers, "providers");
+        Objects.requireNonNull(settings, "settings");
         this.client = Objects.requireNonNull(client, "client");
         this.clock = Objects.requireNonNull(clock, "clock");
+        this.backoff = Objects.requireNonNull(backoff, "backoff");
+        ScheduledThreadPoolExecutor timers = new ScheduledThreadPoolExecutor(1, r -> {
+            Thread t = Executors.defaultThreadFactory().newThread(r);
+            t.setName("sms-sender-timers");
+            t.setDaemon(true);
+            return t;
+        });
+        // an abandoned request's retry timer must not keep it in memory until it would have fired
+        timers.setRemoveOnCancelPolicy(true);
+        this.scheduler = timers;
+        this.slots = new CallSlots(settings.maxInFlight());
+        this.lanes = providers.stream().map(p -> new Lane(p, settings.breaker(), scheduler)).toList();
     }
 
-    /** The outcome of delivering {@code request}; never completes exceptionally. */
-    public CompletableFuture<SendResult> deliver(SmsRequest request) {
-        if (providers.isEmpty()) {
-            return CompletableFuture.completedFuture(SendResult.failed(null, NO_PROVIDER));
+    /** Starts delivering {@code request}; returns at once. The outcome never completes exceptionally (but may be cancelled by {@link Sending#abandon()}). */
+    public Sending deliver(SmsRequest request) {
+        Objects.requireNonNull(request, "request");
+        Sending s = new Sending(request);
+        if (lanes.isEmpty()) {
+            s.complete(new DeliveryOutcome(Delivery.FAILED, null, null, NO_PROVIDER, List.of()));
+            return s;
         }
-        if (request.expiresAt() != null && !clock.instant().isBefore(request.expiresAt())) {
-            // the code in it can no longer be used: sending it would only cost money and confuse the user
-            return CompletableFuture.completedFuture(SendResult.failed(null, EXPIRED));
-        }
-        return attempt(request, 0);
-    }
-
-    private CompletableFuture<SendResult> attempt(SmsRequest request, int index) {
-        return client.send(providers.get(index), request);
+        step(s);
+        return s;
     }
 
     public List<ProviderConfig> providers() {
-        return providers;
+        return lanes.stream().map(l -> l.config).toList();
+    }
+
+    /** The state of {@code provider}'s circuit breaker (CLOSED, OPEN, HALF_OPEN), for tests and logs. */
+    public String breakerState(String provider) {
+        return lanes.stream().filter(l -> l.name().equals(provider)).findFirst()
+                .map(l -> l.breaker.getState().name()).orElseThrow();
+    }
+
+    /** The next try of {@code s}: on whatever thread ended the previous step. */
+    private void step(Sending s) {
+        // a loop over providers skipped at once (circuit open), not recursion
+        while (!s.done()) {
+            if (expired(s)) {
+                s.complete(dropped(s));
+                return;
+            }
+            if (s.lane >= lanes.size()) {
+                s.complete(s.cutByDeadline ? dropped(s) : failed(s));
+                return;
+            }
+            Lane lane = lanes.get(s.lane);
+            if (lane.breaker.tryAcquirePermission()) {
+                lane.gate.whenPermitted(() -> stale(s),
+                        () -> slots.whenFree(() -> call(s, lane)),
+                        () -> {
+                            lane.breaker.releasePermission();
+                            step(s);
+                        });
+                return;
+            }
+            LOG.debug("message {}: {} skipped, its circuit is open", s.messageId(), lane.name());
+            s.add(new Attempt(lane.name(), Attempt.Kind.PERMANENT, null, CIRCUIT_OPEN, null, clock.instant()));
+            s.nextLane();
+        }
+    }
+
+    /** Makes the call if {@code s} still wants it; answers whether it took the call slot. */
+    private boolean call(Sending s, Lane lane) {
+        if (stale(s) || !s.startCall()) {
+            lane.breaker.releasePermission();
+            runLater(() -> step(s));
+            return false;
+        }
+        long start = System.nanoTime();
+        CompletableFuture<Attempt> call;
+        try {
+            call = client.attempt(lane.config, s.request);
+        } catch (RuntimeException e) {
+            call = CompletableFuture.completedFuture(internal(lane, e));
+        }
+        CompletableFuture<Attempt> c = call;
+        Runnable after = () -> {
+            Attempt attempt;
+            try {
+                attempt = c.join();
+            } catch (RuntimeException e) {
+                attempt = internal(lane, e);
+            }
+            slots.release();
+            lane.record(attempt, System.nanoTime() - start);
+            afterCall(s, lane, attempt, s.endCall());
+        };
+        if (c.isDone()) {
+            // answered before it was sent (the request could not be made): off this stack, which may be a slot hand-over
+            runLater(after);
+        } else {
+            c.whenComplete((a, e) -> after.run());
+        }
+        return true;
+    }
+
+    private void afterCall(Sending s, Lane lane, Attempt attempt, boolean abandoned) {
+        s.add(attempt);
+        if (attempt.sent()) {
+            s.complete(new DeliveryOutcome(Delivery.SENT, attempt.provider(), attempt.httpStatus(), null, s.attempts()));
+            return;
+        }
+        LOG.debug("message {}: try {} of {} failed ({}): {}", s.messageId(), s.tries + 1, lane.name(),
+                attempt.kind(), attempt.reason());
+        if (abandoned) {
+            s.outcome().cancel(false);
+            return;
+        }
+        if (attempt.kind() == Attempt.Kind.RETRYABLE && ++s.tries < lane.config.maxTries()) {
+            Duration wait = backoff.delay(s.tries, attempt.retryAfter());
+            Instant expiresAt = s.request.expiresAt();
+            if (expiresAt == null || clock.instant().plus(wait).isBefore(expiresAt)) {
+                schedule(() -> step(s), wait);
+                return;
+            }
+            // the code would be dead by then: another provider may still make it in time
+            s.cutByDeadline = true;
+        }
+        s.nextLane();
+        step(s);
+    }
+
+    private boolean stale(Sending s) {
+        return s.done() || expired(s);
+    }
+
+    private boolean expired(Sending s) {
+        Instant expiresAt = s.request.expiresAt();
+        return expiresAt != null && !clock.instant().isBefore(expiresAt);
+    }
+
+    private DeliveryOutcome dropped(Sending s) {
+        List<Attempt> attempts = s.attempts();
+        Attempt last = attempts.isEmpty() ? null : attempts.get(attempts.size() - 1);
+        String reason = attempts.isEmpty() ? EXPIRED : "expired before it could be sent: " + summary(attempts);
+        return new DeliveryOutcome(Delivery.DROPPED, last == null ? null : last.provider(),
+                last == null ? null : last.httpStatus(), reason, attempts);
+    }
+
+    private DeliveryOutcome failed(Sending s) {
+        List<Attempt> attempts = s.attempts();
+        Attempt last = attempts.get(attempts.size() - 1);
+        return new DeliveryOutcome(Delivery.FAILED, last.provider(), last.httpStatus(),
+                "no provider could send it: " + summary(attempts), attempts);
+    }
+
+    /** Each provider's last reason, in the order they were tried, with how many tries it had; value-free. */
+    static String summary(List<Attempt> attempts) {
+        Map<String, List<Attempt>> byProvider = new LinkedHashMap<>();
+        for (Attempt a : attempts) {
+            byProvider.computeIfAbsent(a.provider(), k -> new ArrayList<>()).add(a);
+        }
+        List<String> parts = new ArrayList<>();
+        byProvider.forEach((provider, tries) -> {
+            String reason = tries.get(tries.size() - 1).reason();
+            String part = reason.contains(" from " + provider) ? reason : provider + ": " + reason;
+            parts.add(tries.size() > 1 ? part + " (" + tries.size() + " tries)" : part);
+        });
+        String summary = String.join("; ", parts);
+        return summary.length() <= MAX_REASON ? summary : summary.substring(0, MAX_REASON - 3) + "...";
+    }
+
+    private static Attempt internal(Lane lane, Throwable e) {
+        // a defect of ours, not the provider's answer; the type only, a message could quote a value
+        LOG.error("calling {} failed unexpectedly: {}", lane.name(), e.getClass().getName());
+        return new Attempt(lane.name(), Attempt.Kind.RETRYABLE, null, "internal error: " + e.getClass().getSimpleName(),
+                null, Instant.now());
+    }
+
+    private void schedule(Runnable task, Duration wait) {
+        try {
+            scheduler.schedule(task, wait.toNanos(), TimeUnit.NANOSECONDS);
+        } catch (RejectedExecutionException e) {
+            LOG.debug("sender closed; a retry is abandoned");
+        }
+    }
+
+    private void runLater(Runnable task) {
+        schedule(task, Duration.ZERO);
+    }
+
+    /** Ends the timers: waiting retries are dropped with the worker (their messages are not committed). */
+    @Override
+    public void close() {
+        scheduler.shutdownNow();
     }
 }
