@@ -1,15 +1,9 @@
 package io.smsotp.auth.login;
 
 import io.smsotp.auth.SecretFiles;
-import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.GeneralSecurityException;
-import java.security.SecureRandom;
-import java.util.Base64;
-import java.util.Objects;
 import javax.crypto.Mac;
 import javax.crypto.SecretKey;
 import javax.crypto.spec.SecretKeySpec;
@@ -44,17 +38,7 @@ public final class LoginContextKey {
 
     /** The key in {@code dataDir}, made (file mode 0600, written whole) when there is none. */
     public static LoginContextKey loadOrCreate(Path dataDir) {
-        Objects.requireNonNull(dataDir, "dataDir");
-        Path file = dataDir.resolve(FILE_NAME);
-        try {
-            Files.createDirectories(dataDir);
-            if (!Files.exists(file)) {
-                create(dataDir, file);
-            }
-            return new LoginContextKey(parse(file));
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot read or create " + file, e);
-        }
+        return new LoginContextKey(SecretFiles.randomKey(dataDir, FILE_NAME, KEY_BYTES));
     }
 
     /** The AES key for JWE {@code dir} + {@code A256GCM}. */
@@ -80,25 +64,5 @@ public final class LoginContextKey {
         } catch (GeneralSecurityException e) {
             throw new IllegalStateException("HmacSHA256 is missing from this JVM", e);
         }
-    }
-
-    private static byte[] parse(Path file) throws IOException {
-        byte[] key;
-        try {
-            key = Base64.getDecoder().decode(Files.readString(file, StandardCharsets.US_ASCII).strip());
-        } catch (IllegalArgumentException e) {
-            // the message would quote the file, which holds the key
-            throw new IllegalStateException(file + " is not base64 (content not shown)");
-        }
-        if (key.length != KEY_BYTES) {
-            throw new IllegalStateException(file + " must hold " + KEY_BYTES + " bytes in base64, held " + key.length);
-        }
-        return key;
-    }
-
-    private static void create(Path dataDir, Path file) throws IOException {
-        byte[] key = new byte[KEY_BYTES];
-        new SecureRandom().nextBytes(key);
-        SecretFiles.createOnce(file, Base64.getEncoder().encodeToString(key) + "\n");
     }
 }

@@ -1,6 +1,8 @@
 package io.smsotp.auth.login;
 
-import static io.smsotp.auth.login.Html.text;
+import static io.smsotp.auth.http.Html.text;
+
+import io.smsotp.auth.http.Html;
 
 /**
  * The login pages as HTML. Each form posts back to auth-service with the sealed login context

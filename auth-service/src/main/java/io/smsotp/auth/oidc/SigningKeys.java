@@ -14,13 +14,8 @@ import com.nimbusds.jose.jwk.KeyUse;
 import com.nimbusds.jose.jwk.gen.ECKeyGenerator;
 import com.nimbusds.jwt.JWTClaimsSet;
 import com.nimbusds.jwt.SignedJWT;
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.text.ParseException;
-import java.util.Objects;
 
 /**
  * The ID token signing key: an EC P-256 key (ES256), kept as a private JWK in
@@ -45,19 +40,10 @@ public final class SigningKeys {
         }
     }
 
-    /** The key in {@code dataDir}, made (file mode 0600) when there is none. */
+    /** The key in {@code dataDir}, made (file mode 0600, written whole) when there is none. */
     public static SigningKeys loadOrCreate(Path dataDir) {
-        Objects.requireNonNull(dataDir, "dataDir");
-        Path file = dataDir.resolve(FILE_NAME);
-        try {
-            Files.createDirectories(dataDir);
-            if (!Files.exists(file)) {
-                create(dataDir, file);
-            }
-            return new SigningKeys(parse(file));
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot read or create " + file, e);
-        }
+        String content = SecretFiles.loadOrCreate(dataDir, FILE_NAME, SigningKeys::freshKey);
+        return new SigningKeys(parse(dataDir.resolve(FILE_NAME), content));
     }
 
     /** The key id the ID tokens' headers carry. */
@@ -92,9 +78,9 @@ public final class SigningKeys {
         return "SigningKeys[kid=" + key.getKeyID() + ", alg=" + ALGORITHM + "]";
     }
 
-    private static ECKey parse(Path file) throws IOException {
+    private static ECKey parse(Path file, String content) {
         try {
-            JWK jwk = JWK.parse(Files.readString(file, StandardCharsets.UTF_8));
+            JWK jwk = JWK.parse(content);
             if (!(jwk instanceof ECKey ec) || !ec.isPrivate() || !Curve.P_256.equals(ec.getCurve()) || ec.getKeyID() == null) {
                 throw new IllegalStateException(file + " must hold a private EC P-256 JWK with a kid");
             }
@@ -105,14 +91,12 @@ public final class SigningKeys {
         }
     }
 
-    private static void create(Path dataDir, Path file) throws IOException {
-        ECKey fresh;
+    private static String freshKey() {
         try {
-            fresh = new ECKeyGenerator(Curve.P_256).keyUse(KeyUse.SIGNATURE).algorithm(ALGORITHM)
-                    .keyIDFromThumbprint(true).generate();
+            return new ECKeyGenerator(Curve.P_256).keyUse(KeyUse.SIGNATURE).algorithm(ALGORITHM)
+                    .keyIDFromThumbprint(true).generate().toJSONString() + "\n";
         } catch (JOSEException e) {
             throw new IllegalStateException("cannot make a signing key", e);
         }
-        SecretFiles.createOnce(file, fresh.toJSONString() + "\n");
     }
 }

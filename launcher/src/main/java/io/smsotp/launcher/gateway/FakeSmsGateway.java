@@ -158,18 +158,7 @@ public final class FakeSmsGateway {
     }
 
     private static String escape(String s) {
-        StringBuilder sb = new StringBuilder(s.length());
-        for (char c : s.toCharArray()) {
-            switch (c) {
-                case '<' -> sb.append("&lt;");
-                case '>' -> sb.append("&gt;");
-                case '&' -> sb.append("&amp;");
-                case '"' -> sb.append("&quot;");
-                case '\'' -> sb.append("&#39;");
-                default -> sb.append(c);
-            }
-        }
-        return sb.toString();
+        return io.smsotp.auth.http.Html.text(s);
     }
 
     /** One message as the gateway received it; {@code receivedNanos} is {@link System#nanoTime()} at arrival. */

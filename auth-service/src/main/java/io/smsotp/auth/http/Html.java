@@ -1,17 +1,17 @@
-package io.smsotp.auth.login;
+package io.smsotp.auth.http;
 
 /**
- * Escaping for the login pages, which are built from Java text blocks. Every value that is not a
- * constant of this code goes through {@link #text}: the pages show user names, application names
- * and error descriptions that an attacker may have chosen.
+ * Escaping for HTML built from Java text blocks (the login pages, and the launcher's demo app and
+ * SMS inbox). Every value that is not a constant of the code goes through {@link #text}: pages show
+ * user names, application names, error descriptions and SMS texts that an attacker may have chosen.
  */
-final class Html {
+public final class Html {
 
     private Html() {
     }
 
     /** {@code value} safe inside element content and inside a double- or single-quoted attribute. */
-    static String text(String value) {
+    public static String text(String value) {
         if (value == null) {
             return "";
         }
