@@ -24,7 +24,55 @@ public final class ApiPaths {
     /** POST: send a new code (the old one stops working). */
     public static final String RESEND = CHALLENGE + "/resend";
 
+    // ---- OpenID Connect ----------------------------------------------------------------------
+
+    /** GET: the discovery document. */
+    public static final String DISCOVERY = "/.well-known/openid-configuration";
+
+    /** GET or POST (form): the authorization request, which opens the hosted login. */
+    public static final String AUTHORIZE = "/oauth2/authorize";
+
+    /** POST (form): redeem an authorization code. */
+    public static final String TOKEN = "/oauth2/token";
+
+    /** GET: the public signing keys. */
+    public static final String JWKS = "/oauth2/jwks";
+
+    /** GET or POST: the signed-in user's claims, for an access token. */
+    public static final String USERINFO = "/oauth2/userinfo";
+
+    // ---- the hosted login pages (every POST is a form with the sealed login context) ----------
+
+    /** Everything under it is a login page or its assets. */
+    public static final String LOGIN = "/login";
+
+    /** POST: username and password. */
+    public static final String LOGIN_PASSWORD = LOGIN + "/password";
+
+    /** POST: the SMS code (or a backup code), or {@code action=resend}. */
+    public static final String LOGIN_OTP = LOGIN + "/otp";
+
+    /** POST: the mobile number of a profile without one (mobile capture). */
+    public static final String LOGIN_MOBILE = LOGIN + "/mobile";
+
+    /** POST: the code page's script asks whether the SMS was sent. */
+    public static final String LOGIN_STATUS = LOGIN + "/otp/status";
+
+    /** POST: leave the login, back to the application with {@code access_denied}. */
+    public static final String LOGIN_CANCEL = LOGIN + "/cancel";
+
+    /** GET: the login pages' style sheet. */
+    public static final String LOGIN_CSS = LOGIN + "/assets/login.css";
+
+    /** GET: the login pages' script. */
+    public static final String LOGIN_JS = LOGIN + "/assets/login.js";
+
     private ApiPaths() {
+    }
+
+    /** Whether {@code path} is answered with HTML pages (the login and the authorization endpoint). */
+    public static boolean isPage(String path) {
+        return path.equals(AUTHORIZE) || path.equals(LOGIN) || path.startsWith(LOGIN + "/");
     }
 
     /** The path of one challenge, as clients spell it. */

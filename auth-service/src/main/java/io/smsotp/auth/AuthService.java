@@ -4,9 +4,8 @@ import io.javalin.Javalin;
 import io.javalin.config.RoutesConfig;
 import io.smsotp.auth.lockout.Lockouts;
 import io.smsotp.auth.login.LoginContextKey;
-import io.smsotp.auth.login.LoginFlow;
+import io.smsotp.auth.login.LoginRoutes;
 import io.smsotp.auth.oidc.OidcProvider;
-import io.smsotp.auth.oidc.OidcRoutes;
 import io.smsotp.auth.oidc.SigningKeys;
 import io.smsotp.auth.users.UserStore;
 import java.io.IOException;
@@ -104,13 +103,10 @@ public final class AuthService {
             this.oidc = new OidcProvider(issuer, config.apps(), SigningKeys.loadOrCreate(dataDir), users.dataSource(),
                     Clock.systemUTC());
             Lockouts lockouts = new Lockouts(users.dataSource(), config.auth().lockout());
-            LoginFlow flow = new LoginFlow(oidc, users, commands, LoginContextKey.loadOrCreate(dataDir), lockouts,
-                    config.auth().trustForwardedFor(), Clock.systemUTC());
+            LoginRoutes pages = new LoginRoutes(oidc, users, commands, LoginContextKey.loadOrCreate(dataDir), lockouts,
+                    config.auth(), Clock.systemUTC());
             this.app = buildApp(config, new ApiKeys(config.apps()), new ChallengeApi(commands, lockouts,
-                    Clock.systemUTC()), routes -> {
-                OidcRoutes.register(routes, oidc);
-                flow.register(routes);
-            });
+                    Clock.systemUTC()), pages::register);
         } catch (RuntimeException e) {
             users.close();
             throw e;

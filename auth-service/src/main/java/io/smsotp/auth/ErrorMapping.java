@@ -7,6 +7,7 @@ import io.javalin.http.HttpResponseException;
 import io.javalin.http.HttpStatus;
 import io.smsotp.auth.challenge.CommandsUnavailableException;
 import io.smsotp.auth.http.ApiException;
+import io.smsotp.auth.login.LoginErrors;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.CancellationException;
@@ -36,8 +37,20 @@ final class ErrorMapping {
         // Jetty's async timeout cancels a request still waiting: the same outcome as no reply
         routes.exception(CancellationException.class, (e, ctx) -> unavailable(ctx));
         // Javalin's own answers: no route (404), wrong method (405), body over the limit (413)
-        routes.exception(HttpResponseException.class, (e, ctx) -> answer(ctx, fromJavalin(e, maxBodyBytes)));
+        routes.exception(HttpResponseException.class, (e, ctx) -> {
+            ApiException mapped = fromJavalin(e, maxBodyBytes);
+            if (ApiPaths.isPage(ctx.path())) {
+                LoginErrors.refused(ctx, mapped.status(), String.valueOf(mapped.body().get("message")));
+            } else {
+                answer(ctx, mapped);
+            }
+        });
+        // the catch-all, for real faults only: a request that cannot be read is refused earlier as 400
         routes.exception(Exception.class, (e, ctx) -> {
+            if (ApiPaths.isPage(ctx.path())) {
+                LoginErrors.fault(ctx, e);
+                return;
+            }
             LOG.error("{} {} failed", ctx.method(), ctx.path(), e);
             answer(ctx, new ApiException(500, "internal", "internal error"));
         });

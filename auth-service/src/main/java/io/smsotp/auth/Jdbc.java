@@ -3,7 +3,9 @@ package io.smsotp.auth;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.SQLException;
+import java.sql.Savepoint;
 import java.sql.Types;
+import javax.sql.DataSource;
 
 /** The one way the stores run a parameterised update. */
 public final class Jdbc {
@@ -22,6 +24,55 @@ public final class Jdbc {
                 }
             }
             return ps.executeUpdate();
+        }
+    }
+
+    /** Work on one connection inside a transaction. */
+    public interface Work<T> {
+        T run(Connection c) throws SQLException;
+    }
+
+    /**
+     * Runs {@code work} in one transaction on a connection of {@code db}: committed when it
+     * returns, rolled back when it throws. A database error becomes an IllegalStateException
+     * saying {@code what} failed.
+     */
+    public static <T> T inTransaction(DataSource db, String what, Work<T> work) {
+        try (Connection c = db.getConnection()) {
+            boolean auto = c.getAutoCommit();
+            c.setAutoCommit(false);
+            try {
+                T result = work.run(c);
+                c.commit();
+                return result;
+            } catch (SQLException | RuntimeException e) {
+                c.rollback();
+                throw e;
+            } finally {
+                c.setAutoCommit(auto);
+            }
+        } catch (SQLException e) {
+            throw new IllegalStateException(what + " failed", e);
+        }
+    }
+
+    /**
+     * Inserts with {@code sql} unless the row is there already (a duplicate key), in a way both H2
+     * and PostgreSQL take inside a transaction: a savepoint around a plain INSERT. True when this
+     * call inserted the row.
+     */
+    public static boolean insertIfAbsent(Connection c, String sql, Object... params) throws SQLException {
+        Savepoint before = c.setSavepoint();
+        try {
+            execute(c, sql, params);
+            c.releaseSavepoint(before);
+            return true;
+        } catch (SQLException e) {
+            if (!"23505".equals(e.getSQLState())) {
+                throw e;
+            }
+            c.rollback(before);
+            return false;
         }
     }
 }

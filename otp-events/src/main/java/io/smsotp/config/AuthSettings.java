@@ -2,6 +2,8 @@ package io.smsotp.config;
 
 import java.net.URI;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 
 /**
  * auth-service's HTTP face.
@@ -16,13 +18,47 @@ import java.time.Duration;
  * @param dataDir where auth-service keeps its keys (ID token signing, login context, backup code
  *     hashing) and the embedded user database; instances of one deployment share it (a volume),
  *     so that any of them can continue a login another began
- * @param lockout when an account is locked after failed codes
- * @param trustForwardedFor whether the client IP (for the per-IP send limit) is taken from the
- *     first {@code X-Forwarded-For} address, for a deployment behind a proxy that sets it; else
- *     the connection's address
+ * @param lockout when an account is locked after failed codes and passwords
+ * @param trustedProxies the reverse proxies in front of auth-service, as CIDR blocks or addresses
+ *     (empty by default: the connection's address is the client). Only a connection from one of
+ *     them is believed about {@code X-Forwarded-For}, and the client is the rightmost address
+ *     there that is not a trusted proxy
+ * @param failedPasswordsPerIp failed passwords one client IP may send in a window before its
+ *     sign-ins are refused until the window ends (default 30 in 10 minutes)
+ * @param passwordHashing how many password checks (Argon2id, memory-hard) run at once and how many
+ *     may wait; past that a sign-in answers 503
  */
 public record AuthSettings(String host, Integer port, Duration replyTimeout, Integer maxPending, String issuer,
-                           String dataDir, Lockout lockout, Boolean trustForwardedFor) {
+                           String dataDir, Lockout lockout, List<String> trustedProxies,
+                           Throttle failedPasswordsPerIp, PasswordHashing passwordHashing) {
+
+    /** At most {@code max} failures from one client IP in a fixed window of {@code window}. */
+    public record Throttle(Integer max, Duration window) {
+        public Throttle {
+            max = Settings.atLeast("auth.failedPasswordsPerIp.max", max, 30, 1);
+            window = Settings.positive("auth.failedPasswordsPerIp.window", window, Duration.ofMinutes(10));
+        }
+
+        public static Throttle defaults() {
+            return new Throttle(null, null);
+        }
+    }
+
+    /**
+     * Password checks at once ({@code concurrency}, default one per core: each takes a core and
+     * Argon2's memory) and waiting ({@code queue}, default 4 per core).
+     */
+    public record PasswordHashing(Integer concurrency, Integer queue) {
+        public PasswordHashing {
+            int cores = Runtime.getRuntime().availableProcessors();
+            concurrency = Settings.atLeast("auth.passwordHashing.concurrency", concurrency, cores, 1);
+            queue = Settings.atLeast("auth.passwordHashing.queue", queue, 4 * cores, 0);
+        }
+
+        public static PasswordHashing defaults() {
+            return new PasswordHashing(null, null);
+        }
+    }
 
     /**
      * Account lockout: after {@code maxFailures} consecutive wrong codes across challenges the
@@ -65,36 +101,66 @@ public record AuthSettings(String host, Integer port, Duration replyTimeout, Int
         }
         dataDir = Settings.orDefault(dataDir, DEFAULT_DATA_DIR);
         lockout = Settings.orDefault(lockout, Lockout.defaults());
-        trustForwardedFor = Settings.orDefault(trustForwardedFor, false);
+        trustedProxies = trustedProxies == null ? List.of() : List.copyOf(trustedProxies);
+        List<String> canonical = new ArrayList<>();
+        for (int i = 0; i < trustedProxies.size(); i++) {
+            canonical.add(IpRange.parse("auth.trustedProxies[" + i + "]", trustedProxies.get(i)).toString());
+        }
+        trustedProxies = List.copyOf(canonical);
+        failedPasswordsPerIp = Settings.orDefault(failedPasswordsPerIp, Throttle.defaults());
+        passwordHashing = Settings.orDefault(passwordHashing, PasswordHashing.defaults());
+    }
+
+    /** {@link #trustedProxies} as ranges. */
+    public List<IpRange> trustedProxyRanges() {
+        return trustedProxies.stream().map(p -> IpRange.parse("auth.trustedProxies", p)).toList();
     }
 
     /** Settings without the login-page parts (issuer and data dir take their defaults). */
     public AuthSettings(String host, Integer port, Duration replyTimeout, Integer maxPending) {
-        this(host, port, replyTimeout, maxPending, null, null, null, null);
+        this(host, port, replyTimeout, maxPending, null, null, null, null, null, null);
     }
 
     /** Settings with the default lockout, taking the connection's address as the client IP. */
     public AuthSettings(String host, Integer port, Duration replyTimeout, Integer maxPending, String issuer,
                         String dataDir) {
-        this(host, port, replyTimeout, maxPending, issuer, dataDir, null, null);
+        this(host, port, replyTimeout, maxPending, issuer, dataDir, null, null, null, null);
     }
 
     public static AuthSettings defaults() {
-        return new AuthSettings(null, null, null, null, null, null, null, null);
+        return new AuthSettings(null, null, null, null, null, null, null, null, null, null);
     }
 
     /** The same settings with {@code newDataDir}. */
     public AuthSettings withDataDir(String newDataDir) {
-        return new AuthSettings(host, port, replyTimeout, maxPending, issuer, newDataDir, lockout, trustForwardedFor);
+        return new AuthSettings(host, port, replyTimeout, maxPending, issuer, newDataDir, lockout, trustedProxies, failedPasswordsPerIp, passwordHashing);
     }
 
     /** The same settings with {@code newIssuer}. */
     public AuthSettings withIssuer(String newIssuer) {
-        return new AuthSettings(host, port, replyTimeout, maxPending, newIssuer, dataDir, lockout, trustForwardedFor);
+        return new AuthSettings(host, port, replyTimeout, maxPending, newIssuer, dataDir, lockout, trustedProxies, failedPasswordsPerIp, passwordHashing);
+    }
+
+    /** The same settings with {@code proxies} as the trusted proxies. */
+    public AuthSettings withTrustedProxies(List<String> proxies) {
+        return new AuthSettings(host, port, replyTimeout, maxPending, issuer, dataDir, lockout, proxies,
+                failedPasswordsPerIp, passwordHashing);
+    }
+
+    /** The same settings with {@code throttle} for failed passwords per client IP. */
+    public AuthSettings withFailedPasswordsPerIp(Throttle throttle) {
+        return new AuthSettings(host, port, replyTimeout, maxPending, issuer, dataDir, lockout, trustedProxies,
+                throttle, passwordHashing);
+    }
+
+    /** The same settings with {@code hashing} for password checks. */
+    public AuthSettings withPasswordHashing(PasswordHashing hashing) {
+        return new AuthSettings(host, port, replyTimeout, maxPending, issuer, dataDir, lockout, trustedProxies,
+                failedPasswordsPerIp, hashing);
     }
 
     /** The same settings with {@code newLockout}. */
     public AuthSettings withLockout(Lockout newLockout) {
-        return new AuthSettings(host, port, replyTimeout, maxPending, issuer, dataDir, newLockout, trustForwardedFor);
+        return new AuthSettings(host, port, replyTimeout, maxPending, issuer, dataDir, newLockout, trustedProxies, failedPasswordsPerIp, passwordHashing);
     }
 }

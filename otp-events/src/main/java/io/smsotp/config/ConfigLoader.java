@@ -184,6 +184,11 @@ public final class ConfigLoader {
         try {
             return YAML.treeToValue(tree, SmsOtpConfig.class);
         } catch (UnrecognizedPropertyException e) {
+            if ("trustForwardedFor".equals(e.getPropertyName())) {
+                // believed the first X-Forwarded-For entry, which the client writes: gone, not ignored
+                throw new ConfigException(pathOf(e, true) + ": 'trustForwardedFor' is no longer supported: list the "
+                        + "addresses or CIDR blocks of your reverse proxies in auth.trustedProxies instead");
+            }
             throw new ConfigException(pathOf(e, true) + ": unknown key '" + e.getPropertyName() + "'");
         } catch (ValueInstantiationException e) {
             Throwable cause = e.getCause() != null ? e.getCause() : e;

@@ -6,7 +6,6 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
-import java.sql.Savepoint;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Locale;
@@ -17,12 +16,19 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Account lockout across challenges: consecutive wrong codes are counted per account in the
- * shared database, so every auth-service instance sees the same count; at
- * {@code maxFailures} the account is locked for {@code baseDuration × 2^locks}, capped at
- * {@code maxDuration}, and the count starts again. A right code resets the count (not the
- * number of locks, so a repeated attack meets longer locks). Updates take the row lock, so
- * concurrent failures on several instances are all counted.
+ * Account lockout across challenges: consecutive wrong codes, and consecutive wrong passwords,
+ * are counted per account in the shared database, so every auth-service instance sees the same
+ * counts; at {@code maxFailures} of either the account is locked for
+ * {@code baseDuration × 2^locks}, capped at {@code maxDuration}, and the counts start again. A
+ * right code resets both counts, a right password only the password count (so a known password
+ * cannot wipe the record of guessed codes); the number of locks is kept, so a repeated attack
+ * meets longer locks. Updates take the row lock, so concurrent failures on several instances
+ * are all counted.
+ *
+ * <p>The hosted login {@linkplain #charge charges} an attempt before it checks anything: the
+ * count goes up first and comes down (resets) only when the entry was right, so guesses sent in
+ * parallel are counted before any of them is answered and at most {@code maxFailures} in a row
+ * are ever checked.
  */
 public final class Lockouts {
 
@@ -36,6 +42,31 @@ public final class Lockouts {
     public Lockouts(DataSource db, AuthSettings.Lockout settings) {
         this.db = Objects.requireNonNull(db, "db");
         this.settings = Objects.requireNonNull(settings, "settings");
+    }
+
+    /** What a failure is counted as: each kind has its own run of consecutive failures. */
+    public enum Kind {
+        /** A wrong SMS code or backup code. */
+        CODE("failures"),
+        /** A wrong password (or an unknown username). */
+        PASSWORD("pw_failures");
+
+        private final String column;
+
+        Kind(String column) {
+            this.column = column;
+        }
+    }
+
+    /** What {@link #charge} decided. */
+    public sealed interface Charge {
+        /** The account is locked: check nothing, answer as locked. */
+        record Locked(Instant until) implements Charge {
+        }
+
+        /** The attempt is counted; check it, then report {@link #failed} or {@link #succeeded}. */
+        record Counted(String account, Kind kind, boolean last) implements Charge {
+        }
     }
 
     /** The account of a hosted-login user. */
@@ -99,6 +130,98 @@ public final class Lockouts {
         inTransaction(c -> Jdbc.execute(c, "UPDATE lockouts SET failures = 0 WHERE account = ?", account));
     }
 
+    /**
+     * Counts one attempt of {@code kind} on {@code account} as failed before it is checked. A
+     * locked account is {@link Charge.Locked}; an attempt past the limit (which only parallel
+     * requests can reach) locks the account at once.
+     */
+    public Charge charge(String account, Kind kind, Instant now) {
+        Objects.requireNonNull(kind, "kind");
+        return inTransaction(c -> {
+            ensureRow(c, account);
+            int count;
+            int locks;
+            long lockedUntil;
+            try (PreparedStatement ps = c.prepareStatement(
+                    "SELECT " + kind.column + ", locks, locked_until FROM lockouts WHERE account = ? FOR UPDATE")) {
+                ps.setString(1, account);
+                try (ResultSet rs = ps.executeQuery()) {
+                    rs.next();
+                    count = rs.getInt(1) + 1;
+                    locks = rs.getInt(2);
+                    lockedUntil = rs.getLong(3);
+                }
+            }
+            if (lockedUntil > now.toEpochMilli()) {
+                return new Charge.Locked(Instant.ofEpochMilli(lockedUntil));
+            }
+            if (count > settings.maxFailures()) {
+                return new Charge.Locked(lock(c, account, locks, now, kind, count));
+            }
+            Jdbc.execute(c, "UPDATE lockouts SET " + kind.column + " = ? WHERE account = ?", count, account);
+            return new Charge.Counted(account, kind, count == settings.maxFailures());
+        });
+    }
+
+    /**
+     * The charged attempt was wrong. It is counted already; when it was the last one allowed the
+     * account is locked now, and the end of the lock is returned.
+     */
+    public Optional<Instant> failed(Charge.Counted charge, Instant now) {
+        if (!charge.last()) {
+            return Optional.empty();
+        }
+        return inTransaction(c -> {
+            int locks;
+            long lockedUntil;
+            try (PreparedStatement ps = c.prepareStatement(
+                    "SELECT locks, locked_until FROM lockouts WHERE account = ? FOR UPDATE")) {
+                ps.setString(1, charge.account());
+                try (ResultSet rs = ps.executeQuery()) {
+                    rs.next();
+                    locks = rs.getInt(1);
+                    lockedUntil = rs.getLong(2);
+                }
+            }
+            if (lockedUntil > now.toEpochMilli()) {
+                // a parallel attempt past the limit locked it already: one lock, not two
+                return Optional.of(Instant.ofEpochMilli(lockedUntil));
+            }
+            return Optional.of(lock(c, charge.account(), locks, now, charge.kind(), settings.maxFailures()));
+        });
+    }
+
+    /**
+     * The charged attempt was right: its run of failures ends (a right code also ends the
+     * password run, since the password was right just before).
+     */
+    public void succeeded(Charge.Counted charge) {
+        String reset = charge.kind() == Kind.CODE ? "failures = 0, pw_failures = 0" : "pw_failures = 0";
+        inTransaction(c -> Jdbc.execute(c, "UPDATE lockouts SET " + reset + " WHERE account = ?", charge.account()));
+    }
+
+    /**
+     * The charged attempt was never checked (the check could not be made): it is not counted
+     * after all.
+     */
+    public void refund(Charge.Counted charge) {
+        inTransaction(c -> Jdbc.execute(c, "UPDATE lockouts SET " + charge.kind().column + " = "
+                + charge.kind().column + " - 1 WHERE account = ? AND " + charge.kind().column + " > 0",
+                charge.account()));
+    }
+
+    private Instant lock(Connection c, String account, int locks, Instant now, Kind kind, int count)
+            throws SQLException {
+        Instant until = now.plus(lockDuration(locks));
+        Jdbc.execute(c, "UPDATE lockouts SET failures = 0, pw_failures = 0, locks = ?, locked_until = ? "
+                + "WHERE account = ?", locks + 1, until.toEpochMilli(), account);
+        // a username typed at a failed password may be a password typed in the wrong field: not logged
+        LOG.warn("account {} locked until {} after {} failed {} attempts (lock {})",
+                kind == Kind.PASSWORD ? "(name withheld)" : account, until, count,
+                kind.name().toLowerCase(Locale.ROOT), locks + 1);
+        return until;
+    }
+
     /** Remembers that 2FA API challenge {@code challengeId} belongs to {@code account}. */
     public void bindChallenge(String challengeId, String account, Instant expiresAt, Instant now) {
         inTransaction(c -> {
@@ -132,39 +255,11 @@ public final class Lockouts {
     }
 
     private static void ensureRow(Connection c, String account) throws SQLException {
-        // insert-if-absent that both H2 and PostgreSQL take: a savepoint around a plain INSERT
-        Savepoint before = c.setSavepoint();
-        try {
-            Jdbc.execute(c, "INSERT INTO lockouts (account, failures, locks, locked_until) VALUES (?, 0, 0, 0)", account);
-            c.releaseSavepoint(before);
-        } catch (SQLException e) {
-            if (!"23505".equals(e.getSQLState())) {
-                throw e;
-            }
-            c.rollback(before);
-        }
+        Jdbc.insertIfAbsent(c, "INSERT INTO lockouts (account, failures, locks, locked_until) VALUES (?, 0, 0, 0)",
+                account);
     }
 
-    private interface Work<T> {
-        T run(Connection c) throws SQLException;
-    }
-
-    private <T> T inTransaction(Work<T> work) {
-        try (Connection c = db.getConnection()) {
-            boolean auto = c.getAutoCommit();
-            c.setAutoCommit(false);
-            try {
-                T result = work.run(c);
-                c.commit();
-                return result;
-            } catch (SQLException | RuntimeException e) {
-                c.rollback();
-                throw e;
-            } finally {
-                c.setAutoCommit(auto);
-            }
-        } catch (SQLException e) {
-            throw new IllegalStateException("lockout update failed", e);
-        }
+    private <T> T inTransaction(Jdbc.Work<T> work) {
+        return Jdbc.inTransaction(db, "lockout update", work);
     }
 }

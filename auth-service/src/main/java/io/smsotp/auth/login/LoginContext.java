@@ -30,11 +30,13 @@ import java.util.Objects;
  * @param binding the browser binding, also held in the {@link BrowserBinding#COOKIE_NAME} cookie
  * @param issuedAt when the login began (all times are kept to whole seconds)
  * @param expiresAt when the login must be over; the steps do not extend it
+ * @param stepId the one-use id of this context as it was sealed into a page (see {@link UsedSteps});
+ *     null until it is sealed: every seal gives a new one
  */
 public record LoginContext(String clientId, URI redirectUri, String state, String nonce, String codeChallenge,
                            String scope, Step step, String username, Instant authTime, List<String> amr,
                            String challengeId, String mobileToCapture, String binding, Instant issuedAt,
-                           Instant expiresAt) {
+                           Instant expiresAt, String stepId) {
 
     /** How long a login may take, from the authorization request to the last step. */
     public static final Duration DEFAULT_LIFETIME = Duration.ofMinutes(15);
@@ -82,7 +84,7 @@ public record LoginContext(String clientId, URI redirectUri, String state, Strin
                                      String codeChallenge, String scope, Instant now) {
         Objects.requireNonNull(now, "now");
         return new LoginContext(clientId, redirectUri, state, nonce, codeChallenge, scope, Step.PASSWORD, null,
-                null, List.of(), null, null, BrowserBinding.newValue(), now, now.plus(DEFAULT_LIFETIME));
+                null, List.of(), null, null, BrowserBinding.newValue(), now, now.plus(DEFAULT_LIFETIME), null);
     }
 
     /** The password was right: the user is known, {@code pwd} is in the amr, and the login goes on at {@code next}. */
@@ -93,32 +95,38 @@ public record LoginContext(String clientId, URI redirectUri, String state, Strin
             throw new IllegalArgumentException("after the password comes another step, not " + next);
         }
         return new LoginContext(clientId, redirectUri, state, nonce, codeChallenge, scope, next, username, authTime,
-                withAmr(AuthenticatedUser.AMR_PASSWORD), challengeId, mobileToCapture, binding, issuedAt, expiresAt);
+                withAmr(AuthenticatedUser.AMR_PASSWORD), challengeId, mobileToCapture, binding, issuedAt, expiresAt, null);
     }
 
     /** The same login, now waiting for the code of SMS OTP challenge {@code id} (null: none made yet). */
     public LoginContext withChallengeId(String id) {
         return new LoginContext(clientId, redirectUri, state, nonce, codeChallenge, scope, step, username, authTime,
-                amr, id, mobileToCapture, binding, issuedAt, expiresAt);
+                amr, id, mobileToCapture, binding, issuedAt, expiresAt, null);
     }
 
     /** The same login, capturing {@code e164} as the user's number (saved only once its code verifies). */
     public LoginContext withMobileToCapture(String e164) {
         return new LoginContext(clientId, redirectUri, state, nonce, codeChallenge, scope, step, username, authTime,
-                amr, challengeId, Objects.requireNonNull(e164, "e164"), binding, issuedAt, expiresAt);
+                amr, challengeId, Objects.requireNonNull(e164, "e164"), binding, issuedAt, expiresAt, null);
     }
 
     /** The same login moved on to {@code next} (past the password page only). */
     public LoginContext atStep(Step next) {
         return new LoginContext(clientId, redirectUri, state, nonce, codeChallenge, scope,
                 Objects.requireNonNull(next, "next"), username, authTime, amr, challengeId, mobileToCapture, binding,
-                issuedAt, expiresAt);
+                issuedAt, expiresAt, null);
     }
 
     /** The same login with {@code method} (an RFC 8176 value) added to the amr, once. */
     public LoginContext withAmrAdded(String method) {
         return new LoginContext(clientId, redirectUri, state, nonce, codeChallenge, scope, step, username, authTime,
-                withAmr(method), challengeId, mobileToCapture, binding, issuedAt, expiresAt);
+                withAmr(method), challengeId, mobileToCapture, binding, issuedAt, expiresAt, null);
+    }
+
+    /** The same context under the one-use id {@code id}. */
+    public LoginContext withStepId(String id) {
+        return new LoginContext(clientId, redirectUri, state, nonce, codeChallenge, scope, step, username, authTime,
+                amr, challengeId, mobileToCapture, binding, issuedAt, expiresAt, Objects.requireNonNull(id, "id"));
     }
 
     /** True from {@code expiresAt} on. */

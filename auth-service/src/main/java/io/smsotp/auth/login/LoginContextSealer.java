@@ -13,6 +13,7 @@ import com.nimbusds.jwt.JWTClaimsSet;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
+import java.security.SecureRandom;
 import java.time.Instant;
 import java.util.Date;
 import java.util.List;
@@ -34,6 +35,8 @@ public final class LoginContextSealer {
     private static final JWEHeader HEADER = new JWEHeader.Builder(JWEAlgorithm.DIR, EncryptionMethod.A256GCM)
             .type(TYPE).build();
 
+    private static final SecureRandom RANDOM = new SecureRandom();
+
     private final LoginContextKey key;
 
     public LoginContextSealer(LoginContextKey key) {
@@ -43,7 +46,8 @@ public final class LoginContextSealer {
     /** {@code context} as a compact JWE; everything, expiry included, is inside the encrypted payload. */
     public String seal(LoginContext context) {
         Objects.requireNonNull(context, "context");
-        EncryptedJWT jwt = new EncryptedJWT(HEADER, Claims.of(context));
+        // every sealed page gets its own one-use id, whatever the context was sealed as before
+        EncryptedJWT jwt = new EncryptedJWT(HEADER, Claims.of(context.withStepId(newStepId())));
         try {
             jwt.encrypt(new DirectEncrypter(key.encryptionKey()));
         } catch (JOSEException e) {
@@ -82,6 +86,12 @@ public final class LoginContextSealer {
             return Optional.empty();
         }
         return Optional.of(context);
+    }
+
+    private static String newStepId() {
+        byte[] id = new byte[16];
+        RANDOM.nextBytes(id);
+        return Base64URL.encode(id).toString();
     }
 
     private static boolean sameBinding(String recorded, String presented) {
@@ -124,6 +134,7 @@ public final class LoginContextSealer {
                     .claim("chid", c.challengeId())
                     .claim("mob", c.mobileToCapture())
                     .claim("bnd", c.binding())
+                    .jwtID(c.stepId())
                     .build();
         }
 
@@ -145,7 +156,8 @@ public final class LoginContextSealer {
                     claims.getStringClaim("mob"),
                     claims.getStringClaim("bnd"),
                     claims.getIssueTime().toInstant(),
-                    claims.getExpirationTime().toInstant());
+                    claims.getExpirationTime().toInstant(),
+                    Objects.requireNonNull(claims.getJWTID(), "jti"));
         }
     }
 }

@@ -2,11 +2,12 @@ package io.smsotp.auth.login;
 
 import static io.smsotp.auth.http.Html.text;
 
+import io.smsotp.auth.ApiPaths;
 import io.smsotp.auth.http.Html;
 
 /**
  * The login pages as HTML. Each form posts back to auth-service with the sealed login context
- * ({@value LoginFlow#CONTEXT_FIELD}) and its CSRF token ({@value CsrfTokens#FIELD_NAME}); every
+ * ({@value LoginForms#CONTEXT_FIELD}) and its CSRF token ({@value CsrfTokens#FIELD_NAME}); every
  * variable part is escaped. Styles and script are files of their own, so the pages run under a
  * Content-Security-Policy without inline code.
  */
@@ -70,7 +71,7 @@ final class LoginPages {
                     <button type="submit" class="primary" id="sign-in">Sign in</button>
                   </div>
                 </form>
-                %s""".formatted(LoginFlow.PASSWORD_PATH, hidden(token, csrf), text(username),
+                %s""".formatted(ApiPaths.LOGIN_PASSWORD, hidden(token, csrf), text(username),
                 cancelForm(token, csrf)));
     }
 
@@ -100,7 +101,7 @@ final class LoginPages {
                   <p class="hint" id="resend-wait">%s</p>
                 </form>
                 %s""".formatted(p.sent() ? "We sent a code by SMS to" : "Codes for this sign-in go by SMS to", number,
-                LoginFlow.OTP_PATH, p.pollDelivery(), LoginFlow.STATUS_PATH,
+                ApiPaths.LOGIN_OTP, p.pollDelivery(), ApiPaths.LOGIN_STATUS,
                 hidden(p.token(), p.csrf()), hint, resend, text(wait), cancelForm(p.token(), p.csrf())));
     }
 
@@ -117,7 +118,7 @@ final class LoginPages {
                     <button type="submit" class="primary" id="send-code">Send code</button>
                   </div>
                 </form>
-                %s""".formatted(LoginFlow.MOBILE_PATH, hidden(token, csrf), text(entered), cancelForm(token, csrf)));
+                %s""".formatted(ApiPaths.LOGIN_MOBILE, hidden(token, csrf), text(entered), cancelForm(token, csrf)));
     }
 
     /**
@@ -132,12 +133,12 @@ final class LoginPages {
     }
 
     private static String hidden(String token, String csrf) {
-        return "<input type=\"hidden\" name=\"" + LoginFlow.CONTEXT_FIELD + "\" value=\"" + text(token) + "\">"
+        return "<input type=\"hidden\" name=\"" + LoginForms.CONTEXT_FIELD + "\" value=\"" + text(token) + "\">"
                 + "<input type=\"hidden\" name=\"" + CsrfTokens.FIELD_NAME + "\" value=\"" + text(csrf) + "\">";
     }
 
     private static String cancelForm(String token, String csrf) {
-        return "<form method=\"post\" action=\"" + LoginFlow.CANCEL_PATH + "\" id=\"cancel-form\">" + hidden(token, csrf)
+        return "<form method=\"post\" action=\"" + ApiPaths.LOGIN_CANCEL + "\" id=\"cancel-form\">" + hidden(token, csrf)
                 + "<button type=\"submit\" class=\"link\" id=\"cancel\">Cancel and return to the application</button></form>";
     }
 
@@ -165,7 +166,7 @@ final class LoginPages {
                 <script src="%s"></script>
                 </body>
                 </html>
-                """.formatted(text(title), LoginFlow.CSS_PATH, text(title), app, notice == null ? "" : notice.html(),
-                body, LoginFlow.JS_PATH);
+                """.formatted(text(title), ApiPaths.LOGIN_CSS, text(title), app, notice == null ? "" : notice.html(),
+                body, ApiPaths.LOGIN_JS);
     }
 }

@@ -29,7 +29,8 @@ enum SecondStep {
                 return NONE;
             }
         }
-        if (user.mobileNumber().isEmpty()) {
+        // a number captured through another application counts only where numbers are captured
+        if (user.mobileNumberFor(app.captureMobile()).isEmpty()) {
             return app.captureMobile() ? CAPTURE_MOBILE : REFUSE_NO_MOBILE;
         }
         return SMS;

@@ -63,11 +63,11 @@ import java.util.Optional;
  */
 public final class OidcProvider {
 
-    public static final String DISCOVERY_PATH = "/.well-known/openid-configuration";
-    public static final String AUTHORIZE_PATH = "/oauth2/authorize";
-    public static final String TOKEN_PATH = "/oauth2/token";
-    public static final String JWKS_PATH = "/oauth2/jwks";
-    public static final String USERINFO_PATH = "/oauth2/userinfo";
+    public static final String DISCOVERY_PATH = io.smsotp.auth.ApiPaths.DISCOVERY;
+    public static final String AUTHORIZE_PATH = io.smsotp.auth.ApiPaths.AUTHORIZE;
+    public static final String TOKEN_PATH = io.smsotp.auth.ApiPaths.TOKEN;
+    public static final String JWKS_PATH = io.smsotp.auth.ApiPaths.JWKS;
+    public static final String USERINFO_PATH = io.smsotp.auth.ApiPaths.USERINFO;
 
     /** Long enough for a browser redirect and a back-channel call, short enough to make a stolen code near worthless. */
     public static final Duration CODE_LIFETIME = Duration.ofSeconds(60);

@@ -6,6 +6,7 @@ import com.zaxxer.hikari.HikariDataSource;
 import io.smsotp.config.DatabaseSettings;
 import io.smsotp.config.UserConfig;
 import java.nio.file.Path;
+import java.time.Instant;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -78,9 +79,10 @@ public final class UserStore implements AutoCloseable {
             return Optional.empty();
         }
         return query("SELECT u.username, u.mobile, u.disable_sms_otp,"
-                + " (SELECT COUNT(*) FROM backup_codes b WHERE b.username_key = u.username_key)"
-                + " FROM users u WHERE u.username_key = ?", key(username), rs -> rs.next()
-                ? Optional.of(new User(rs.getString(1), rs.getString(2), rs.getBoolean(3), rs.getInt(4)))
+                + " (SELECT COUNT(*) FROM backup_codes b WHERE b.username_key = u.username_key),"
+                + " u.mobile_captured_by FROM users u WHERE u.username_key = ?", key(username), rs -> rs.next()
+                ? Optional.of(new User(rs.getString(1), rs.getString(2), rs.getBoolean(3), rs.getInt(4),
+                        rs.getString(5)))
                 : Optional.<User>empty());
     }
 
@@ -108,9 +110,67 @@ public final class UserStore implements AutoCloseable {
         updateUser(username, "password_hash = ?", hasher.hash(password.toCharArray()));
     }
 
-    /** Sets the mobile claim to {@code e164}, or removes it when null. */
+    /** Sets the mobile claim to {@code e164} as the operator's (confirmed) number, or removes it when null. */
     public void setMobile(String username, String e164) {
-        updateUser(username, "mobile = ?", e164 == null ? null : MobileNumbers.requireE164(e164));
+        updateUser(username, "mobile = ?, mobile_captured_by = NULL, mobile_captured_at = NULL",
+                e164 == null ? null : MobileNumbers.requireE164(e164));
+    }
+
+    /**
+     * Saves {@code e164}, which the user typed in and proved with an SMS code during a login to
+     * application {@code appId}, as a captured number, and audits it. Only applications that
+     * capture numbers use a captured number until the operator confirms it.
+     */
+    public void captureMobile(String username, String e164, String appId, Instant now) {
+        String number = MobileNumbers.requireE164(e164);
+        String key = requireUser(username);
+        inTransaction(c -> {
+            Jdbc.execute(c, "UPDATE users SET mobile = ?, mobile_captured_by = ?, mobile_captured_at = ?"
+                    + " WHERE username_key = ?", number, appId, now.toEpochMilli(), key);
+            audit(c, now, "user:" + username, "mobile.captured", username,
+                    "app=" + appId + " number=" + io.smsotp.auth.challenge.PhoneNumbers.mask(number));
+        });
+        LOG.info("audit: {} captured mobile {} through app {}", username, io.smsotp.auth.challenge.PhoneNumbers.mask(number), appId);
+    }
+
+    /** The operator confirms the user's captured number: from now on every application may use it. */
+    public void confirmMobile(String username, String actor, Instant now) {
+        String key = requireUser(username);
+        inTransaction(c -> {
+            Jdbc.execute(c, "UPDATE users SET mobile_captured_by = NULL, mobile_captured_at = NULL"
+                    + " WHERE username_key = ?", key);
+            audit(c, now, actor, "mobile.confirmed", username, "");
+        });
+    }
+
+    /** How many users have {@code e164} as their number. */
+    public int countWithMobile(String e164) {
+        return query("SELECT COUNT(*) FROM users WHERE mobile = ?", e164, rs -> rs.next() ? rs.getInt(1) : 0);
+    }
+
+    /** The audit trail, newest first, at most {@code limit} entries. */
+    public List<AuditEntry> audit(int limit) {
+        try (Connection c = pool.getConnection();
+             PreparedStatement ps = c.prepareStatement("SELECT at_millis, actor, action, subject, detail"
+                     + " FROM audit_log ORDER BY id DESC")) {
+            ps.setMaxRows(limit);
+            List<AuditEntry> entries = new java.util.ArrayList<>();
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    entries.add(new AuditEntry(Instant.ofEpochMilli(rs.getLong(1)), rs.getString(2), rs.getString(3),
+                            rs.getString(4), rs.getString(5)));
+                }
+            }
+            return entries;
+        } catch (SQLException e) {
+            throw new UserStoreException("user store: cannot read the audit log", e);
+        }
+    }
+
+    private static void audit(Connection c, Instant at, String actor, String action, String subject, String detail)
+            throws SQLException {
+        Jdbc.execute(c, "INSERT INTO audit_log (at_millis, actor, action, subject, detail) VALUES (?, ?, ?, ?, ?)",
+                at.toEpochMilli(), actor, action, subject, detail);
     }
 
     /** Sets the disable_sms_otp claim. */
@@ -163,7 +223,9 @@ public final class UserStore implements AutoCloseable {
             }
             Jdbc.execute(c, "UPDATE users SET username = ?, password_hash = ? WHERE username_key = ?", config.username(), hash, key);
             if (mobile != null) {
-                Jdbc.execute(c, "UPDATE users SET mobile = ? WHERE username_key = ?", mobile, key);
+                // the operator's number: confirmed, whatever was captured before
+                Jdbc.execute(c, "UPDATE users SET mobile = ?, mobile_captured_by = NULL, mobile_captured_at = NULL"
+                        + " WHERE username_key = ?", mobile, key);
             }
             if (claims.disableSmsOtp() != null) {
                 Jdbc.execute(c, "UPDATE users SET disable_sms_otp = ? WHERE username_key = ?", claims.disableSmsOtp(), key);

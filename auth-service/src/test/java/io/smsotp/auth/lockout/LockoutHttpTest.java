@@ -8,7 +8,6 @@ import io.smsotp.auth.ApiPaths;
 import io.smsotp.auth.AuthService;
 import io.smsotp.auth.InMemoryWriter;
 import io.smsotp.auth.http.ApiJson;
-import io.smsotp.auth.login.LoginFlow;
 import io.smsotp.config.AppConfig;
 import io.smsotp.config.AuthSettings;
 import io.smsotp.config.SmsOtpConfig;
@@ -78,13 +77,13 @@ class LockoutHttpTest {
     @Test
     void wrongCodesAcrossLoginsLockTheAccountForRightAndWrongCodesAlikeUntilTheLockEnds() throws Exception {
         String page = toCodePage();
-        page = post(LoginFlow.OTP_PATH, page, Map.of("code", "111111", "action", "continue")).body();
-        page = post(LoginFlow.OTP_PATH, page, Map.of("code", "111111", "action", "continue")).body();
+        page = post(ApiPaths.LOGIN_OTP, page, Map.of("code", "111111", "action", "continue")).body();
+        page = post(ApiPaths.LOGIN_OTP, page, Map.of("code", "111111", "action", "continue")).body();
         assertThat(page).contains("That code is not right. 3 attempts left.");
 
         // a new login: its challenge is fresh, the account's count is not
         page = toCodePage();
-        HttpResponse<String> locking = post(LoginFlow.OTP_PATH, page, Map.of("code", "111111", "action", "continue"));
+        HttpResponse<String> locking = post(ApiPaths.LOGIN_OTP, page, Map.of("code", "111111", "action", "continue"));
         assertThat(locking.statusCode()).isEqualTo(403);
         assertThat(locking.body()).contains("Account locked");
 
@@ -92,13 +91,13 @@ class LockoutHttpTest {
         int sent = writer.created().size();
         HttpResponse<String> again = password(openLogin());
         assertThat(again.statusCode()).isEqualTo(403);
-        assertThat(again.body()).contains("Account locked").doesNotContain("otp-form");
+        assertThat(again.body()).contains("This account is locked").doesNotContain("otp-form");
         assertThat(writer.created()).hasSize(sent);
 
         // the lock ends; the right code logs in and the count starts again
         await().atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(250))
                 .until(() -> password(openLogin()).statusCode() == 200);
-        HttpResponse<String> done = post(LoginFlow.OTP_PATH, toCodePage(),
+        HttpResponse<String> done = post(ApiPaths.LOGIN_OTP, toCodePage(),
                 Map.of("code", InMemoryWriter.CODE, "action", "continue"));
         assertThat(done.statusCode()).isEqualTo(303);
     }
@@ -107,16 +106,16 @@ class LockoutHttpTest {
     void aLockedAccountGetsTheSameOnCodePageForARightAndAWrongCode() throws Exception {
         String page = toCodePage();
         for (int i = 0; i < 2; i++) {
-            page = post(LoginFlow.OTP_PATH, page, Map.of("code", "111111", "action", "continue")).body();
+            page = post(ApiPaths.LOGIN_OTP, page, Map.of("code", "111111", "action", "continue")).body();
         }
         // the account is locked from another browser meanwhile (one more failure there)
         HttpClient first = http;
         http = newBrowser();
-        HttpResponse<String> locking = post(LoginFlow.OTP_PATH, toCodePage(), Map.of("code", "111111", "action", "continue"));
+        HttpResponse<String> locking = post(ApiPaths.LOGIN_OTP, toCodePage(), Map.of("code", "111111", "action", "continue"));
         assertThat(locking.body()).contains("Account locked");
         http = first;
 
-        HttpResponse<String> right = post(LoginFlow.OTP_PATH, page, Map.of("code", InMemoryWriter.CODE, "action", "continue"));
+        HttpResponse<String> right = post(ApiPaths.LOGIN_OTP, page, Map.of("code", InMemoryWriter.CODE, "action", "continue"));
         assertThat(right.statusCode()).isEqualTo(403);
         assertThat(right.body()).contains("Account locked");
     }
@@ -178,7 +177,7 @@ class LockoutHttpTest {
     }
 
     private HttpResponse<String> password(String page) throws Exception {
-        return post(LoginFlow.PASSWORD_PATH, page, Map.of("username", "alice", "password", "alice-password-1"));
+        return post(ApiPaths.LOGIN_PASSWORD, page, Map.of("username", "alice", "password", "alice-password-1"));
     }
 
     private String toCodePage() throws Exception {

@@ -33,7 +33,8 @@ class LoginContextKeyTest {
 
         LoginContextSealer afterRestart = new LoginContextSealer(LoginContextKey.loadOrCreate(dataDir));
 
-        assertThat(afterRestart.open(token, context.binding(), NOW)).contains(context);
+        assertThat(afterRestart.open(token, context.binding(), NOW)).hasValueSatisfying(opened ->
+                assertThat(opened).isEqualTo(context.withStepId(opened.stepId())));
     }
 
     @Test

@@ -37,8 +37,19 @@ class LoginContextSealerTest {
     }
 
     @Test
-    void opensWhatItSealedUnchanged() {
-        assertThat(sealer.open(token, context.binding(), NOW.plusSeconds(60))).contains(context);
+    void opensWhatItSealedUnchangedUnderAOneUseStepId() {
+        LoginContext opened = sealer.open(token, context.binding(), NOW.plusSeconds(60)).orElseThrow();
+
+        assertThat(opened.stepId()).isNotBlank();
+        assertThat(opened).isEqualTo(context.withStepId(opened.stepId()));
+    }
+
+    @Test
+    void givesEverySealOfTheSameContextItsOwnStepId() {
+        String again = sealer.seal(context);
+
+        assertThat(sealer.open(again, context.binding(), NOW).orElseThrow().stepId())
+                .isNotEqualTo(sealer.open(token, context.binding(), NOW).orElseThrow().stepId());
     }
 
     @Test
@@ -46,7 +57,8 @@ class LoginContextSealerTest {
         LoginContext fresh = LoginContext.start("app", URI.create("https://app.example/cb"), null, null,
                 null, "openid", NOW);
 
-        assertThat(sealer.open(sealer.seal(fresh), fresh.binding(), NOW)).contains(fresh);
+        LoginContext opened = sealer.open(sealer.seal(fresh), fresh.binding(), NOW).orElseThrow();
+        assertThat(opened).isEqualTo(fresh.withStepId(opened.stepId()));
     }
 
     @Test

@@ -43,7 +43,7 @@ class LoginContextTest {
     void refusesALaterStepWithoutAUser() {
         assertThatThrownBy(() -> new LoginContext("app", URI.create("https://app.example/cb"), null, null, null,
                 "openid", LoginContext.Step.SMS_OTP, null, null, List.of(), null, null, "b", NOW,
-                NOW.plusSeconds(60)))
+                NOW.plusSeconds(60), null))
                 .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("needs username");
     }
 

@@ -1,0 +1,76 @@
+package io.smsotp.auth.lockout;
+
+import io.smsotp.auth.Jdbc;
+import io.smsotp.config.AuthSettings;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.time.Instant;
+import java.util.Objects;
+import java.util.Optional;
+import javax.sql.DataSource;
+
+/**
+ * Failed passwords per client IP, in fixed windows kept in the shared database: at
+ * {@code max} failures in a window, every sign-in from that address is refused until the window
+ * ends. This bounds guessing across many accounts from one place, which the per-account lock
+ * cannot. An attempt is charged before the password is checked and given back when it was
+ * right, so parallel guesses cannot outrun the count. (A fixed window lets through at most
+ * {@code 2 × max} failures in any span of one window, at its edges.)
+ */
+public final class PasswordThrottle {
+
+    private final DataSource db;
+    private final AuthSettings.Throttle settings;
+
+    public PasswordThrottle(DataSource db, AuthSettings.Throttle settings) {
+        this.db = Objects.requireNonNull(db, "db");
+        this.settings = Objects.requireNonNull(settings, "settings");
+    }
+
+    /**
+     * Counts one password attempt from {@code ip} as failed; empty when it may be checked, or the
+     * end of the window when this address has used up its failures.
+     */
+    public Optional<Instant> charge(String ip, Instant now) {
+        if (ip == null) {
+            return Optional.empty();
+        }
+        return inTransaction(c -> {
+            Jdbc.insertIfAbsent(c, "INSERT INTO ip_password_failures (ip, window_start, failures) VALUES (?, ?, 0)",
+                    ip, now.toEpochMilli());
+            long start;
+            int failures;
+            try (PreparedStatement ps = c.prepareStatement(
+                    "SELECT window_start, failures FROM ip_password_failures WHERE ip = ? FOR UPDATE")) {
+                ps.setString(1, ip);
+                try (ResultSet rs = ps.executeQuery()) {
+                    rs.next();
+                    start = rs.getLong(1);
+                    failures = rs.getInt(2);
+                }
+            }
+            if (now.toEpochMilli() - start >= settings.window().toMillis()) {
+                start = now.toEpochMilli();
+                failures = 0;
+            }
+            if (failures >= settings.max()) {
+                return Optional.of(Instant.ofEpochMilli(start).plus(settings.window()));
+            }
+            Jdbc.execute(c, "UPDATE ip_password_failures SET window_start = ?, failures = ? WHERE ip = ?",
+                    start, failures + 1, ip);
+            return Optional.<Instant>empty();
+        });
+    }
+
+    /** The password charged for {@code ip} was right: it is not a failure after all. */
+    public void refund(String ip) {
+        if (ip != null) {
+            inTransaction(c -> Jdbc.execute(c,
+                    "UPDATE ip_password_failures SET failures = failures - 1 WHERE ip = ? AND failures > 0", ip));
+        }
+    }
+
+    private <T> T inTransaction(Jdbc.Work<T> work) {
+        return Jdbc.inTransaction(db, "password throttle update", work);
+    }
+}
