@@ -34,6 +34,8 @@ import io.smsotp.config.AuthSettings;
 import io.smsotp.config.SmsOtpConfig;
 import io.smsotp.config.UserConfig;
 import io.smsotp.events.OtpCommand;
+import io.smsotp.testsupport.FormBrowser;
+import io.smsotp.testsupport.FormBrowser.Page;
 import java.net.CookieManager;
 import java.net.URI;
 import java.net.URLEncoder;
@@ -401,46 +403,26 @@ class LoginFlowHttpTest {
     }
 
     private static String notice(Page page) {
-        Matcher m = Pattern.compile("<p id=\"notice\"[^>]*>([^<]*)</p>").matcher(page.body());
-        return m.find() ? m.group(1) : null;
+        return page.notice();
     }
 
-    record Page(int status, String body, String location, java.net.http.HttpHeaders headers) {
-        Map<String, String> hidden() {
-            Map<String, String> fields = new LinkedHashMap<>();
-            Matcher m = Pattern.compile("<input type=\"hidden\" name=\"([^\"]+)\" value=\"([^\"]*)\">").matcher(body);
-            while (m.find()) {
-                fields.putIfAbsent(m.group(1), m.group(2).replace("&amp;", "&"));
-            }
-            return fields;
-        }
-    }
-
-    /** A browser without a rendering engine: a cookie jar, no redirects followed. */
+    /** The test's browser: {@link FormBrowser} at whatever {@link #base} is now, with the login's own shortcuts. */
     final class Browser {
-        private final HttpClient http = HttpClient.newBuilder().cookieHandler(new CookieManager())
-                .followRedirects(HttpClient.Redirect.NEVER).build();
+        private final FormBrowser forms = new FormBrowser(base);
 
-        Page open(URI uri) throws Exception {
-            return page(http.send(HttpRequest.newBuilder(uri).GET().build(), HttpResponse.BodyHandlers.ofString()));
+        Page open(URI uri) {
+            return forms.open(uri);
         }
 
-        Page post(String path, Map<String, String> form) throws Exception {
-            String body = form.entrySet().stream().map(e -> enc(e.getKey()) + "=" + enc(e.getValue()))
-                    .collect(Collectors.joining("&"));
-            return page(http.send(HttpRequest.newBuilder(URI.create(base + path))
-                    .header("Content-Type", "application/x-www-form-urlencoded")
-                    .POST(HttpRequest.BodyPublishers.ofString(body)).build(), HttpResponse.BodyHandlers.ofString()));
+        Page post(String path, Map<String, String> form) {
+            return forms.at(base).post(path, form);
         }
 
-        /** Posts {@code fields} with the hidden fields of {@code page}'s first form. */
-        Page submit(Page page, String path, Map<String, String> fields) throws Exception {
-            Map<String, String> form = new LinkedHashMap<>(page.hidden());
-            form.putAll(fields);
-            return post(path, form);
+        Page submit(Page page, String path, Map<String, String> fields) {
+            return forms.at(base).submit(page, path, fields);
         }
 
-        Page toCodePage(URI authorize, String username, String password) throws Exception {
+        Page toCodePage(URI authorize, String username, String password) {
             Page start = open(authorize);
             assertThat(start.status()).as(start.body()).isEqualTo(200);
             Page otp = submit(start, ApiPaths.LOGIN_PASSWORD, Map.of("username", username, "password", password));
@@ -449,19 +431,11 @@ class LoginFlowHttpTest {
             return otp;
         }
 
-        URI logIn(URI authorize, String username, String password, String code) throws Exception {
+        URI logIn(URI authorize, String username, String password, String code) {
             Page done = submit(toCodePage(authorize, username, password), ApiPaths.LOGIN_OTP,
                     Map.of("code", code, "action", "continue"));
             assertThat(done.status()).as(done.body()).isEqualTo(303);
             return URI.create(done.location());
-        }
-
-        private Page page(HttpResponse<String> r) {
-            return new Page(r.statusCode(), r.body(), r.headers().firstValue("Location").orElse(null), r.headers());
-        }
-
-        private static String enc(String s) {
-            return URLEncoder.encode(s, StandardCharsets.UTF_8);
         }
     }
 }
