@@ -59,10 +59,14 @@ public final class LoginRoutes {
 
     public void register(RoutesConfig routes) {
         for (String path : new String[] {ApiPaths.AUTHORIZE, ApiPaths.LOGIN_PASSWORD, ApiPaths.LOGIN_OTP,
-                ApiPaths.LOGIN_MOBILE, ApiPaths.LOGIN_STATUS, ApiPaths.LOGIN_CANCEL}) {
+                ApiPaths.LOGIN_MOBILE, ApiPaths.LOGIN_CANCEL}) {
             routes.before(path, LoginRoutes::requireReadableForm);
         }
-        routes.before(ApiPaths.TOKEN, LoginRoutes::requireReadableTokenForm);
+        // the code page's script and the token endpoint speak JSON, so their refusals are JSON too
+        routes.before(ApiPaths.LOGIN_STATUS, ctx -> requireReadableJsonForm(ctx, "invalid_login",
+                "the status request must be the code page's form"));
+        routes.before(ApiPaths.TOKEN, ctx -> requireReadableJsonForm(ctx, "invalid_request",
+                "the token request must be an application/x-www-form-urlencoded body"));
         routes.get(ApiPaths.AUTHORIZE, authorize::get);
         routes.post(ApiPaths.AUTHORIZE, authorize::post);
         routes.post(ApiPaths.LOGIN_PASSWORD, password::password);
@@ -86,19 +90,19 @@ public final class LoginRoutes {
         }
     }
 
-    /** RFC 6749 3.2: the token endpoint takes form-encoded parameters, and nothing else. */
-    private static void requireReadableTokenForm(Context ctx) {
+    /** RFC 6749 3.2: the token endpoint takes form-encoded parameters, and nothing else; so does the status route. */
+    private static void requireReadableJsonForm(Context ctx, String error, String description) {
         if (!"POST".equals(ctx.method().name()) || isForm(ctx) && parses(ctx)) {
             return;
         }
         ctx.header("Cache-Control", "no-store");
-        ctx.status(400).json(Map.of("error", "invalid_request",
-                "error_description", "the token request must be an application/x-www-form-urlencoded body"));
+        ctx.status(400).json(Map.of("error", error, "error_description", description));
         ctx.skipRemainingHandlers();
     }
 
     private static boolean isForm(Context ctx) {
-        String type = ctx.contentType();
+        // the raw header: Jetty's parsed content type throws on an unknown charset
+        String type = ctx.header("Content-Type");
         return type != null && type.toLowerCase(Locale.ROOT).split(";", 2)[0].strip().equals(FORM);
     }
 
