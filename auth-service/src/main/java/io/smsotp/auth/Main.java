@@ -51,7 +51,10 @@ public final class Main {
         return file;
     }
 
-    /** What running alone needs beyond what the config records check: a broker and at least one application. */
+    /**
+     * What running alone needs beyond what the config records check: a broker, at least one
+     * application, and the key that seals typed codes for otp-stream.
+     */
     static void requireRunnable(SmsOtpConfig config) {
         String servers = config.kafka().bootstrapServers();
         if (servers == null || servers.isBlank()) {
@@ -59,6 +62,10 @@ public final class Main {
         }
         if (config.apps().isEmpty()) {
             throw new ConfigException("apps: at least one application (id, and apiKey or redirectUris) is required");
+        }
+        if (config.codeEncryptionKey() == null) {
+            throw new ConfigException("codeEncryptionKey is required: a base64 key of at least 32 bytes, in the "
+                    + "config file or as SMSOTP_CODEENCRYPTIONKEY; otp-stream needs the same key to open typed codes");
         }
     }
 }

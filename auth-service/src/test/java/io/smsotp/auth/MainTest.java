@@ -12,6 +12,7 @@ import org.junit.jupiter.api.Test;
 
 class MainTest {
 
+    private static final String CODE_KEY = "MDEyMzQ1Njc4OWFiY2RlZjAxMjM0NTY3ODlhYmNkZWY=";
     private static final String APPS = "apps:\n  - id: demo\n    apiKey: a-long-random-key-123\n";
 
     @Test
@@ -46,8 +47,19 @@ class MainTest {
     }
 
     @Test
-    void acceptsBrokerFromTheEnvironmentAndAnApplication() {
+    void refusesToStartWithoutTheCodeEncryptionKeyAndNamesTheKey() {
         SmsOtpConfig config = ConfigLoader.parse(APPS, Map.of("KAFKA_BOOTSTRAP_SERVERS", "localhost:9092"));
+
+        assertThatThrownBy(() -> Main.requireRunnable(config)).isInstanceOf(ConfigException.class)
+                .hasMessageContaining("codeEncryptionKey").hasMessageContaining("SMSOTP_CODEENCRYPTIONKEY");
+        assertThatThrownBy(() -> AuthService.withKafka(config)).isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("codeEncryptionKey");
+    }
+
+    @Test
+    void acceptsBrokerFromTheEnvironmentAndAnApplication() {
+        SmsOtpConfig config = ConfigLoader.parse(APPS, Map.of("KAFKA_BOOTSTRAP_SERVERS", "localhost:9092",
+                "SMSOTP_CODEENCRYPTIONKEY", CODE_KEY));
 
         Main.requireRunnable(config);
         assertThat(config.kafka().bootstrapServers()).isEqualTo("localhost:9092");

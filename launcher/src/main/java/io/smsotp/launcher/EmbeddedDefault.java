@@ -135,6 +135,9 @@ public final class EmbeddedDefault implements AutoCloseable {
         if (cfg.smsEncryptionKey() == null) {
             cfg = cfg.withSmsEncryptionKey(secrets.getOrCreate(LauncherSecrets.SMS_ENCRYPTION_KEY));
         }
+        if (cfg.codeEncryptionKey() == null) {
+            cfg = cfg.withCodeEncryptionKey(secrets.getOrCreate(LauncherSecrets.CODE_ENCRYPTION_KEY));
+        }
         if (cfg.stream().stateDir() == null) {
             cfg = cfg.withStream(cfg.stream().withStateDir(dataDir.resolve("streams").toString()));
         }

@@ -12,8 +12,8 @@ import java.util.Base64;
 import java.util.Properties;
 
 /**
- * Secrets the embedded default makes for itself when the config gives none: the code HMAC key
- * and the demo application's API key. Kept in the data dir (owner-only), so a restart on the same
+ * Secrets the embedded default makes for itself when the config gives none: the code HMAC key,
+ * the keys that seal SMS texts and typed codes in Kafka, and the demo application's API key. Kept in the data dir (owner-only), so a restart on the same
  * folder can still check the codes of pending challenges.
  */
 final class LauncherSecrets {
@@ -23,6 +23,7 @@ final class LauncherSecrets {
     static final String DEMO_API_KEY = "demoApiKey";
     static final String DEMO_CLIENT_SECRET = "demoClientSecret";
     static final String SMS_ENCRYPTION_KEY = "smsEncryptionKey";
+    static final String CODE_ENCRYPTION_KEY = "codeEncryptionKey";
     static final String DEMO_USER_PASSWORD = "demoUserPassword";
     static final String DEMO_USER_BACKUP_CODES = "demoUserBackupCodes";
     /** Letters and digits a person can read back and type without mix-ups (no 0/o, 1/l/i). */

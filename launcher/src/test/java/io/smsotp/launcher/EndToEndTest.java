@@ -6,15 +6,29 @@ import static org.awaitility.Awaitility.await;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.smsotp.config.ConfigLoader;
 import io.smsotp.config.SmsOtpConfig;
+import io.smsotp.events.Topics;
+import io.smsotp.testsupport.RawTopics;
 import io.smsotp.testsupport.TestKafka;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.HashSet;
+import java.util.List;
 import java.util.Map;
+import java.util.Properties;
+import java.util.Set;
+import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.admin.Config;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.common.config.ConfigResource;
+import org.apache.kafka.common.config.TopicConfig;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -28,9 +42,11 @@ class EndToEndTest {
     static final String DEMO_KEY = "e2e-demo-api-key-0123456789";
     static final String QUICK_KEY = "e2e-quick-api-key-0123456789";
     static final String BUSY_KEY = "e2e-busy-api-key-0123456789";
+    static final String LONG_KEY = "e2e-long-api-key-0123456789";
     static final String CONFIG = """
             auth: {port: 0}
             gateway: {port: 0}
+            kafka: {commandsRetention: PT30M}
             rateLimits:
               perNumber: {max: 3, window: PT3S}
               perIp: {max: 2, window: PT3S}
@@ -38,7 +54,8 @@ class EndToEndTest {
               - {id: demo, name: Demo Shop, apiKey: %s, otp: {length: 6, ttl: PT5M, maxAttempts: 3, resendCooldown: PT0S}}
               - {id: quick, apiKey: %s, otp: {length: 8, ttl: PT2S, maxAttempts: 5}}
               - {id: busy, apiKey: %s, otp: {maxSendsPerMinute: 2}}
-            """.formatted(DEMO_KEY, QUICK_KEY, BUSY_KEY);
+              - {id: long, apiKey: %s, otp: {length: 10, maxAttempts: 5}}
+            """.formatted(DEMO_KEY, QUICK_KEY, BUSY_KEY, LONG_KEY);
     private static final Pattern CODE = Pattern.compile("\\b(\\d{4,10})\\b");
     private static final AtomicInteger NUMBERS = new AtomicInteger();
 
@@ -203,6 +220,85 @@ class EndToEndTest {
         assertThat(refused.status()).isEqualTo(429);
         assertThat(refused.body().path("limit").asText()).isEqualTo("per_app");
         assertThat(demo.createChallenge(newNumber()).status()).as("another application is not limited").isEqualTo(201);
+    }
+
+    @Test
+    void noCodeTypedAtTheApiIsInPlaintextOnAnyTopic() throws Exception {
+        // 10-digit codes: none turns up by chance in the bytes of every topic
+        Http tenDigits = new Http(system.authUrl(), LONG_KEY);
+        Set<String> typed = new HashSet<>();
+        Set<String> ids = new HashSet<>();
+        for (int i = 0; i < 2; i++) {
+            String to = newNumber();
+            String id = tenDigits.createChallenge(to).body().path("id").asText();
+            ids.add(id);
+            String code = codeIn(awaitSms(to));
+            for (int w = 0; w < 2; w++) {
+                String wrong = tenRandomDigitsOtherThan(code);
+                typed.add(wrong);
+                assertThat(tenDigits.verify(id, wrong).body().path("valid").asBoolean()).isFalse();
+            }
+            typed.add(code);
+            assertThat(tenDigits.verify(id, code).body().path("valid").asBoolean()).isTrue();
+            assertThat(tenDigits.verify(id, code).body().path("valid").asBoolean()).isFalse();
+        }
+
+        List<String> topics;
+        try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG,
+                system.config().kafka().bootstrapServers()))) {
+            topics = List.copyOf(admin.listTopics().names().get());
+        }
+        assertThat(topics).contains(Topics.COMMANDS.name(), Topics.DEAD_LETTER.name());
+        List<ConsumerRecord<byte[], byte[]>> atRest = RawTopics.readAll(system.config().kafka().bootstrapServers(),
+                topics);
+        assertThat(atRest).as("our verifies on otp.commands").filteredOn(r -> r.topic().equals(Topics.COMMANDS.name())
+                && ids.contains(new String(r.key(), StandardCharsets.UTF_8))).hasSizeGreaterThanOrEqualTo(8);
+        for (ConsumerRecord<byte[], byte[]> r : atRest) {
+            StringBuilder bytes = new StringBuilder().append(latin1(r.key())).append('|').append(latin1(r.value()));
+            r.headers().forEach(h -> bytes.append('|').append(h.key()).append('=').append(latin1(h.value())));
+            for (String code : typed) {
+                assertThat(bytes.toString()).as("a record of %s", r.topic()).doesNotContain(code);
+            }
+        }
+    }
+
+    @Test
+    void otpCommandsKeepsCommandsOnlyForTheConfiguredRetention() throws Exception {
+        ConfigResource commands = new ConfigResource(ConfigResource.Type.TOPIC, Topics.COMMANDS.name());
+        Config config;
+        try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG,
+                system.config().kafka().bootstrapServers()))) {
+            config = admin.describeConfigs(List.of(commands)).all().get().get(commands);
+        }
+
+        // kafka.commandsRetention: PT30M in the config above
+        assertThat(config.get(TopicConfig.RETENTION_MS_CONFIG).value()).isEqualTo("1800000");
+        assertThat(config.get(TopicConfig.SEGMENT_MS_CONFIG).value()).isEqualTo("1800000");
+    }
+
+    @Test
+    void theLauncherKeepsTheKeyThatSealsTypedCodesInItsDataDir() throws Exception {
+        Properties kept = new Properties();
+        try (var in = Files.newInputStream(dataDir.resolve(LauncherSecrets.FILE))) {
+            kept.load(in);
+        }
+
+        assertThat(system.config().codeCipher()).isNotNull();
+        assertThat(kept.getProperty(LauncherSecrets.CODE_ENCRYPTION_KEY))
+                .isEqualTo(system.config().codeEncryptionKey())
+                .isNotEqualTo(kept.getProperty(LauncherSecrets.SMS_ENCRYPTION_KEY));
+    }
+
+    private static String tenRandomDigitsOtherThan(String code) {
+        String digits;
+        do {
+            digits = String.format("%010d", ThreadLocalRandom.current().nextLong(10_000_000_000L));
+        } while (digits.equals(code));
+        return digits;
+    }
+
+    private static String latin1(byte[] bytes) {
+        return bytes == null ? "" : new String(bytes, StandardCharsets.ISO_8859_1);
     }
 
     static String newNumber() {

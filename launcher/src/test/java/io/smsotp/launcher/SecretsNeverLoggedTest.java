@@ -77,6 +77,7 @@ class SecretsNeverLoggedTest {
         try {
             secrets.add(system.config().stream().codeHmacKey());
             secrets.add(system.config().smsEncryptionKey());
+            secrets.add(system.config().codeEncryptionKey());
             secrets.addAll(apiRun(system));
             secrets.addAll(loginRun(system, portal));
         } finally {

@@ -1,5 +1,7 @@
 package io.smsotp.config;
 
+import java.time.Duration;
+
 /**
  * Where the brokers are and how the pipeline's topics are made.
  *
@@ -8,26 +10,43 @@ package io.smsotp.config;
  * @param replicationFactor replicas of each topic; 3 on a production cluster
  * @param smsPartitions partitions of {@code sms.outbound}, set when it is created: the most
  *     dispatcher workers that can share the sending (default: {@code partitions})
+ * @param commandsRetention how long {@code otp.commands} keeps a command (default one hour), set
+ *     when the topic is created: a command is acted on in moments, and a verify holds a typed code
+ *     (sealed), so nothing is kept for the broker's default week
  */
 public record KafkaSettings(String bootstrapServers, Integer partitions, Short replicationFactor,
-                            Integer smsPartitions) {
+                            Integer smsPartitions, Duration commandsRetention) {
+
+    public static final Duration DEFAULT_COMMANDS_RETENTION = Duration.ofHours(1);
+
     public KafkaSettings {
         partitions = Settings.atLeast("kafka.partitions", partitions, 3, 1);
         smsPartitions = Settings.atLeast("kafka.smsPartitions", smsPartitions, partitions, 1);
         replicationFactor = (short) Settings.atLeast("kafka.replicationFactor",
                 replicationFactor == null ? null : (int) replicationFactor, 1, 1);
+        commandsRetention = Settings.positive("kafka.commandsRetention", commandsRetention,
+                DEFAULT_COMMANDS_RETENTION);
+        if (commandsRetention.toMillis() < 1) {
+            // retention.ms counts whole milliseconds: 0 would be refused by the broker at topic creation
+            throw new IllegalArgumentException("kafka.commandsRetention must be at least 1 ms, was "
+                    + commandsRetention);
+        }
+    }
+
+    public KafkaSettings(String bootstrapServers, Integer partitions, Short replicationFactor, Integer smsPartitions) {
+        this(bootstrapServers, partitions, replicationFactor, smsPartitions, null);
     }
 
     public KafkaSettings(String bootstrapServers, Integer partitions, Short replicationFactor) {
-        this(bootstrapServers, partitions, replicationFactor, null);
+        this(bootstrapServers, partitions, replicationFactor, null, null);
     }
 
     public static KafkaSettings defaults() {
-        return new KafkaSettings(null, null, null, null);
+        return new KafkaSettings(null, null, null, null, null);
     }
 
     /** The same settings pointing at other brokers. */
     public KafkaSettings withBootstrapServers(String servers) {
-        return new KafkaSettings(servers, partitions, replicationFactor, smsPartitions);
+        return new KafkaSettings(servers, partitions, replicationFactor, smsPartitions, commandsRetention);
     }
 }

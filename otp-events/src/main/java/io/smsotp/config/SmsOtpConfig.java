@@ -1,5 +1,6 @@
 package io.smsotp.config;
 
+import io.smsotp.events.CodeCipher;
 import io.smsotp.events.SmsCipher;
 import java.util.HashSet;
 import java.util.List;
@@ -13,7 +14,8 @@ import java.util.Set;
 public record SmsOtpConfig(KafkaSettings kafka, AuthSettings auth, StreamSettings stream,
                            DispatcherSettings dispatcher, GatewaySettings gateway,
                            List<ProviderConfig> providers, List<AppConfig> apps, DatabaseSettings database,
-                           List<UserConfig> users, RateLimitSettings rateLimits, String smsEncryptionKey) {
+                           List<UserConfig> users, RateLimitSettings rateLimits, String smsEncryptionKey,
+                           String codeEncryptionKey) {
 
     public SmsOtpConfig {
         kafka = Settings.orDefault(kafka, KafkaSettings.defaults());
@@ -27,6 +29,7 @@ public record SmsOtpConfig(KafkaSettings kafka, AuthSettings auth, StreamSetting
         users = users == null ? List.of() : List.copyOf(users);
         rateLimits = Settings.orDefault(rateLimits, RateLimitSettings.defaults());
         Settings.secret("smsEncryptionKey", smsEncryptionKey);
+        Settings.secret("codeEncryptionKey", codeEncryptionKey);
         Set<String> seen = new HashSet<>();
         for (ProviderConfig p : providers) {
             if (!seen.add(p.name())) {
@@ -54,51 +57,68 @@ public record SmsOtpConfig(KafkaSettings kafka, AuthSettings auth, StreamSetting
     }
 
     public static SmsOtpConfig defaults() {
-        return new SmsOtpConfig(null, null, null, null, null, null, null, null, null, null, null);
+        return new SmsOtpConfig(null, null, null, null, null, null, null, null, null, null, null, null);
     }
 
     public SmsOtpConfig withKafka(KafkaSettings k) {
-        return new SmsOtpConfig(k, auth, stream, dispatcher, gateway, providers, apps, database, users, rateLimits, smsEncryptionKey);
+        return new SmsOtpConfig(k, auth, stream, dispatcher, gateway, providers, apps, database, users, rateLimits,
+                smsEncryptionKey, codeEncryptionKey);
     }
 
     public SmsOtpConfig withStream(StreamSettings s) {
-        return new SmsOtpConfig(kafka, auth, s, dispatcher, gateway, providers, apps, database, users, rateLimits, smsEncryptionKey);
+        return new SmsOtpConfig(kafka, auth, s, dispatcher, gateway, providers, apps, database, users, rateLimits,
+                smsEncryptionKey, codeEncryptionKey);
     }
 
     public SmsOtpConfig withProviders(List<ProviderConfig> p) {
-        return new SmsOtpConfig(kafka, auth, stream, dispatcher, gateway, p, apps, database, users, rateLimits, smsEncryptionKey);
+        return new SmsOtpConfig(kafka, auth, stream, dispatcher, gateway, p, apps, database, users, rateLimits,
+                smsEncryptionKey, codeEncryptionKey);
     }
 
     public SmsOtpConfig withApps(List<AppConfig> a) {
-        return new SmsOtpConfig(kafka, auth, stream, dispatcher, gateway, providers, a, database, users, rateLimits, smsEncryptionKey);
+        return new SmsOtpConfig(kafka, auth, stream, dispatcher, gateway, providers, a, database, users, rateLimits,
+                smsEncryptionKey, codeEncryptionKey);
     }
 
     public SmsOtpConfig withAuth(AuthSettings a) {
-        return new SmsOtpConfig(kafka, a, stream, dispatcher, gateway, providers, apps, database, users, rateLimits, smsEncryptionKey);
+        return new SmsOtpConfig(kafka, a, stream, dispatcher, gateway, providers, apps, database, users, rateLimits,
+                smsEncryptionKey, codeEncryptionKey);
     }
 
     public SmsOtpConfig withGateway(GatewaySettings g) {
-        return new SmsOtpConfig(kafka, auth, stream, dispatcher, g, providers, apps, database, users, rateLimits, smsEncryptionKey);
+        return new SmsOtpConfig(kafka, auth, stream, dispatcher, g, providers, apps, database, users, rateLimits,
+                smsEncryptionKey, codeEncryptionKey);
     }
 
     public SmsOtpConfig withDatabase(DatabaseSettings d) {
         return new SmsOtpConfig(kafka, auth, stream, dispatcher, gateway, providers, apps, d, users, rateLimits,
-                smsEncryptionKey);
+                smsEncryptionKey, codeEncryptionKey);
     }
 
     public SmsOtpConfig withUsers(List<UserConfig> u) {
         return new SmsOtpConfig(kafka, auth, stream, dispatcher, gateway, providers, apps, database, u, rateLimits,
-                smsEncryptionKey);
+                smsEncryptionKey, codeEncryptionKey);
     }
 
     public SmsOtpConfig withRateLimits(RateLimitSettings r) {
         return new SmsOtpConfig(kafka, auth, stream, dispatcher, gateway, providers, apps, database, users, r,
-                smsEncryptionKey);
+                smsEncryptionKey, codeEncryptionKey);
     }
 
     public SmsOtpConfig withSmsEncryptionKey(String key) {
         return new SmsOtpConfig(kafka, auth, stream, dispatcher, gateway, providers, apps, database, users, rateLimits,
-                key);
+                key, codeEncryptionKey);
+    }
+
+    public SmsOtpConfig withCodeEncryptionKey(String key) {
+        return new SmsOtpConfig(kafka, auth, stream, dispatcher, gateway, providers, apps, database, users, rateLimits,
+                smsEncryptionKey, key);
+    }
+
+    /** The key that seals typed codes on their way to otp-stream, or null when none is configured. */
+    public CodeCipher codeCipher() {
+        byte[] key = Settings.secret("codeEncryptionKey", codeEncryptionKey);
+        return key == null ? null : new CodeCipher(key);
     }
 
     /** The key that seals SMS texts on their way through Kafka, or null when none is configured. */
@@ -112,6 +132,7 @@ public record SmsOtpConfig(KafkaSettings kafka, AuthSettings auth, StreamSetting
         return "SmsOtpConfig[kafka=" + kafka + ", auth=" + auth + ", stream=" + stream + ", dispatcher=" + dispatcher
                 + ", gateway=" + gateway + ", providers=" + providers + ", apps=" + apps + ", database=" + database
                 + ", users=" + users.size() + ", rateLimits=" + rateLimits + ", smsEncryptionKey="
-                + (smsEncryptionKey == null ? "unset" : "***") + "]";
+                + (smsEncryptionKey == null ? "unset" : "***") + ", codeEncryptionKey="
+                + (codeEncryptionKey == null ? "unset" : "***") + "]";
     }
 }

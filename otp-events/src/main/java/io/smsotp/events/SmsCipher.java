@@ -1,14 +1,6 @@
 package io.smsotp.events;
 
 import java.nio.charset.StandardCharsets;
-import java.security.GeneralSecurityException;
-import java.security.MessageDigest;
-import java.security.SecureRandom;
-import java.util.Base64;
-import java.util.Objects;
-import javax.crypto.Cipher;
-import javax.crypto.spec.GCMParameterSpec;
-import javax.crypto.spec.SecretKeySpec;
 
 /**
  * Seals the text of an {@link SmsRequest} (it holds the code) for its trip through Kafka:
@@ -19,42 +11,18 @@ import javax.crypto.spec.SecretKeySpec;
 public final class SmsCipher {
 
     /** Prefix of a sealed text: the format's version. */
-    static final String PREFIX = "gcm1:";
-    private static final int NONCE_BYTES = 12;
-    private static final int TAG_BITS = 128;
-    private static final SecureRandom RANDOM = new SecureRandom();
+    static final String PREFIX = AesGcm.PREFIX;
 
-    private final SecretKeySpec key;
+    private final AesGcm gcm;
 
     /** @param keyMaterial at least 32 bytes; the AES key is their SHA-256, so any length of good randomness works */
     public SmsCipher(byte[] keyMaterial) {
-        Objects.requireNonNull(keyMaterial, "keyMaterial");
-        if (keyMaterial.length < 32) {
-            throw new IllegalArgumentException("the SMS encryption key needs at least 32 bytes");
-        }
-        try {
-            this.key = new SecretKeySpec(MessageDigest.getInstance("SHA-256").digest(keyMaterial), "AES");
-        } catch (GeneralSecurityException e) {
-            throw new IllegalStateException("SHA-256 is missing from this JVM", e);
-        }
+        this.gcm = new AesGcm(keyMaterial, "SMS encryption key", "SMS text", "request", "the SMS topic");
     }
 
     /** {@code plain} with its text sealed. */
     public SmsRequest seal(SmsRequest plain) {
-        byte[] nonce = new byte[NONCE_BYTES];
-        RANDOM.nextBytes(nonce);
-        try {
-            Cipher c = Cipher.getInstance("AES/GCM/NoPadding");
-            c.init(Cipher.ENCRYPT_MODE, key, new GCMParameterSpec(TAG_BITS, nonce));
-            c.updateAAD(aad(plain));
-            byte[] sealed = c.doFinal(plain.text().getBytes(StandardCharsets.UTF_8));
-            byte[] out = new byte[NONCE_BYTES + sealed.length];
-            System.arraycopy(nonce, 0, out, 0, NONCE_BYTES);
-            System.arraycopy(sealed, 0, out, NONCE_BYTES, sealed.length);
-            return withText(plain, PREFIX + Base64.getEncoder().encodeToString(out));
-        } catch (GeneralSecurityException e) {
-            throw new IllegalStateException("AES-GCM failed to seal", e);
-        }
+        return withText(plain, gcm.seal(plain.text(), aad(plain)));
     }
 
     /**
@@ -64,30 +32,7 @@ public final class SmsCipher {
      *     another request, or was sealed under another key (the message says which, never the text)
      */
     public SmsRequest open(SmsRequest sealed) {
-        String text = sealed.text();
-        if (text == null || !text.startsWith(PREFIX)) {
-            throw new IllegalArgumentException("the SMS text is not sealed (plaintext on the SMS topic is refused)");
-        }
-        byte[] in;
-        try {
-            in = Base64.getDecoder().decode(text.substring(PREFIX.length()));
-        } catch (IllegalArgumentException e) {
-            throw new IllegalArgumentException("the sealed SMS text is not base64");
-        }
-        if (in.length < NONCE_BYTES + TAG_BITS / 8) {
-            throw new IllegalArgumentException("the sealed SMS text is too short");
-        }
-        try {
-            Cipher c = Cipher.getInstance("AES/GCM/NoPadding");
-            c.init(Cipher.DECRYPT_MODE, key, new GCMParameterSpec(TAG_BITS, in, 0, NONCE_BYTES));
-            c.updateAAD(aad(sealed));
-            byte[] plain = c.doFinal(in, NONCE_BYTES, in.length - NONCE_BYTES);
-            return withText(sealed, new String(plain, StandardCharsets.UTF_8));
-        } catch (javax.crypto.AEADBadTagException e) {
-            throw new IllegalArgumentException("the sealed SMS text does not open: another key, another request, or changed");
-        } catch (GeneralSecurityException e) {
-            throw new IllegalStateException("AES-GCM failed to open", e);
-        }
+        return withText(sealed, gcm.open(sealed.text(), aad(sealed)));
     }
 
     private static byte[] aad(SmsRequest r) {

@@ -11,6 +11,7 @@ import java.util.concurrent.TimeoutException;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.common.config.TopicConfig;
 import org.apache.kafka.common.errors.TopicExistsException;
 
 /** Creates topics that are missing; leaves existing ones as they are. */
@@ -22,11 +23,27 @@ public final class TopicAdmin {
     /** Creates every pipeline topic ({@link Topics#ALL}) that is missing, with the configured partitions and replicas. */
     public static void ensurePipelineTopics(String bootstrapServers, io.smsotp.config.KafkaSettings kafka) {
         ensureTopics(bootstrapServers, Topics.ALL.stream().map(Topic::name)
-                .filter(t -> !t.equals(Topics.SMS_OUTBOUND.name())).toList(), kafka.partitions(),
-                kafka.replicationFactor(), Map.of());
+                .filter(t -> !t.equals(Topics.SMS_OUTBOUND.name()) && !t.equals(Topics.COMMANDS.name())).toList(),
+                kafka.partitions(), kafka.replicationFactor(), Map.of());
+        // co-partitioned with otp.events and the send decisions, so the same count; kept only briefly
+        ensureTopics(bootstrapServers, List.of(Topics.COMMANDS.name()), kafka.partitions(),
+                kafka.replicationFactor(), commandsTopicConfigs(kafka));
         // its own count: the dispatcher workers that can share the sending are at most its partitions
         ensureTopics(bootstrapServers, List.of(Topics.SMS_OUTBOUND.name()), kafka.smsPartitions(),
                 kafka.replicationFactor(), Map.of());
+    }
+
+    /**
+     * The topic configs of {@code otp.commands}: {@code kafka.commandsRetention} as
+     * {@code retention.ms}, and as {@code segment.ms} too, because retention deletes whole segments
+     * and the segment being written is deleted only once all of it is old: without rolling it,
+     * steady traffic would keep a command up to the default segment age, a week. So a command is
+     * gone within about twice the retention (plus the broker's retention check interval).
+     */
+    public static Map<String, String> commandsTopicConfigs(io.smsotp.config.KafkaSettings kafka) {
+        String millis = Long.toString(kafka.commandsRetention().toMillis());
+        return Map.of(TopicConfig.RETENTION_MS_CONFIG, millis, TopicConfig.SEGMENT_MS_CONFIG, millis,
+                TopicConfig.CLEANUP_POLICY_CONFIG, TopicConfig.CLEANUP_POLICY_DELETE);
     }
 
     /**

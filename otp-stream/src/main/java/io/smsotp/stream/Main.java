@@ -61,6 +61,10 @@ public final class Main {
             throw new ConfigException("smsEncryptionKey is required: a base64 key of at least 32 bytes, in the "
                     + "config file or as SMSOTP_SMSENCRYPTIONKEY; sms-dispatcher needs the same key to open the texts");
         }
+        if (config.codeEncryptionKey() == null) {
+            throw new ConfigException("codeEncryptionKey is required: a base64 key of at least 32 bytes, in the "
+                    + "config file or as SMSOTP_CODEENCRYPTIONKEY; auth-service seals typed codes with the same key");
+        }
         return config;
     }
 }

@@ -33,9 +33,11 @@ public final class OtpStreamService {
     private boolean started;
 
     /**
-     * Uses {@code stream}, {@code kafka}, {@code rateLimits} and {@code smsEncryptionKey} of the config.
+     * Uses {@code stream}, {@code kafka}, {@code rateLimits}, {@code smsEncryptionKey} and
+     * {@code codeEncryptionKey} of the config.
      *
-     * @throws IllegalArgumentException without {@code stream.codeHmacKey} or {@code smsEncryptionKey}
+     * @throws IllegalArgumentException without {@code stream.codeHmacKey}, {@code smsEncryptionKey} or
+     *     {@code codeEncryptionKey}
      */
     public OtpStreamService(SmsOtpConfig config) {
         Objects.requireNonNull(config, "config");

@@ -45,7 +45,8 @@ public final class OtpTopology {
      * and have the same partition count, so partition N of each lands in the same task, beside the
      * state of the challenges it names: that co-partitioning is what lets one processor read them.
      *
-     * @throws IllegalArgumentException without {@code stream.codeHmacKey} or {@code smsEncryptionKey}
+     * @throws IllegalArgumentException without {@code stream.codeHmacKey}, {@code smsEncryptionKey} or
+     *     {@code codeEncryptionKey}
      */
     public static Topology buildTopology(SmsOtpConfig config) {
         Objects.requireNonNull(config, "config");

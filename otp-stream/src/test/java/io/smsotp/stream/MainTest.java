@@ -40,6 +40,17 @@ class MainTest {
     }
 
     @Test
+    void refusesToStartWithoutTheCodeEncryptionKeyAndNamesTheKey() {
+        SmsOtpConfig config = ConfigLoader.parse("kafka: {bootstrapServers: 'localhost:9092'}",
+                Map.of("SMSOTP_STREAM_CODEHMACKEY", KEY, "SMSOTP_SMSENCRYPTIONKEY", KEY));
+
+        assertThatThrownBy(() -> Main.requireRunnable(config)).isInstanceOf(ConfigException.class)
+                .hasMessageContaining("codeEncryptionKey").hasMessageContaining("SMSOTP_CODEENCRYPTIONKEY");
+        assertThatThrownBy(() -> new OtpStreamService(config)).isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("codeEncryptionKey");
+    }
+
+    @Test
     void theServiceItselfRefusesToBeMadeWithoutEitherKey() {
         SmsOtpConfig noSmsKey = ConfigLoader.parse("kafka: {bootstrapServers: 'localhost:9092'}",
                 Map.of("SMSOTP_STREAM_CODEHMACKEY", KEY));
@@ -53,12 +64,13 @@ class MainTest {
     }
 
     @Test
-    void acceptsAllThreeFromTheEnvironment() {
+    void acceptsAllFourFromTheEnvironment() {
         SmsOtpConfig config = ConfigLoader.parse("{}", Map.of("KAFKA_BOOTSTRAP_SERVERS", "localhost:9092",
-                "SMSOTP_STREAM_CODEHMACKEY", KEY, "SMSOTP_SMSENCRYPTIONKEY", KEY));
+                "SMSOTP_STREAM_CODEHMACKEY", KEY, "SMSOTP_SMSENCRYPTIONKEY", KEY, "SMSOTP_CODEENCRYPTIONKEY", KEY));
 
         assertThat(Main.requireRunnable(config).kafka().bootstrapServers()).isEqualTo("localhost:9092");
         assertThat(config.smsCipher()).isNotNull();
+        assertThat(config.codeCipher()).isNotNull();
     }
 
     @Test

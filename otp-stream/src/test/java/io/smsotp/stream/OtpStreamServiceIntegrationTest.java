@@ -15,6 +15,7 @@ import io.smsotp.events.SmsCipher;
 import io.smsotp.events.SmsRequest;
 import io.smsotp.events.Topics;
 import io.smsotp.stream.limit.LimitTopics;
+import io.smsotp.testsupport.RawTopics;
 import io.smsotp.testsupport.TestKafka;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
@@ -76,7 +77,7 @@ class OtpStreamServiceIntegrationTest {
         config = SmsOtpConfig.defaults().withStream(stream).withKafka(new KafkaSettings(servers, 3, (short) 1))
                 .withRateLimits(new RateLimitSettings(new RateLimitSettings.Limit(PER_NUMBER, Duration.ofMinutes(10)),
                         null))
-                .withSmsEncryptionKey(TopologyFixture.randomKey());
+                .withSmsEncryptionKey(TopologyFixture.randomKey()).withCodeEncryptionKey(TopologyFixture.randomKey());
         cipher = config.smsCipher();
         // otp-stream makes its own send-limit topics at start, with the partitions of otp.commands
         service = new OtpStreamService(config);
@@ -125,11 +126,11 @@ class OtpStreamServiceIntegrationTest {
         assertThat(dead.value()).isEqualTo(garbage);
 
         String wrong = code.charAt(0) == '9' ? "0" + code.substring(1) : (char) (code.charAt(0) + 1) + code.substring(1);
-        send(new OtpCommand.VerifyCode(id, "demo", wrong, "r-wrong", "it"));
+        send(verifyCode(id, wrong, "r-wrong"));
         OtpEvent.CodeChecked wrongCheck = (OtpEvent.CodeChecked) awaitEvent(id, "r-wrong");
-        send(new OtpCommand.VerifyCode(id, "demo", code, "r-right", "it"));
+        send(verifyCode(id, code, "r-right"));
         OtpEvent.CodeChecked rightCheck = (OtpEvent.CodeChecked) awaitEvent(id, "r-right");
-        send(new OtpCommand.VerifyCode(id, "demo", code, "r-again", "it"));
+        send(verifyCode(id, code, "r-again"));
         OtpEvent.CodeChecked againCheck = (OtpEvent.CodeChecked) awaitEvent(id, "r-again");
 
         assertThat(wrongCheck.valid()).isFalse();
@@ -174,12 +175,13 @@ class OtpStreamServiceIntegrationTest {
     }
 
     @Test
-    void noCodeSentIsInPlaintextInAnyChangelogOrOnTheSmsAndLimitTopics() throws Exception {
+    void noCodeSentOrTypedIsInPlaintextOnAnyTopicChangelogOrDeadLetter() throws Exception {
         // 10 digits and 8 of the alphanumeric alphabet: neither turns up by chance in the bytes
         OtpPolicy digits = new OtpPolicy(10, Duration.ofMinutes(5), 5, Duration.ZERO, 2);
         OtpPolicy alphanumeric = new OtpPolicy(8, Duration.ofMinutes(5), 5, Duration.ZERO, 2, true,
                 "{code} is your {app} code ({minutes} min)", 100);
         Set<String> codes = new HashSet<>();
+        Set<String> typed = new HashSet<>();
         Set<String> ids = new HashSet<>();
         List<String> numbers = new ArrayList<>();
         int n = 0;
@@ -193,29 +195,54 @@ class OtpStreamServiceIntegrationTest {
             assertThat(awaitEvent(id, "c" + n)).isInstanceOf(OtpEvent.ChallengeCreated.class);
             String first = TopologyFixture.codeOf(awaitSms(id));
             codes.add(first);
-            send(new OtpCommand.VerifyCode(id, "demo", "WRONG000", "w" + n, "it"));
-            awaitEvent(id, "w" + n);
+            String wrong = randomWrongCode(policy);
+            typed.add(wrong);
+            send(verifyCode(id, wrong, "w" + n));
+            assertThat(((OtpEvent.CodeChecked) awaitEvent(id, "w" + n)).valid()).isFalse();
             send(new OtpCommand.ResendCode(id, "demo", "198.51.100." + n, "r" + n, "it"));
             assertThat(((OtpEvent.CodeResent) awaitEvent(id, "r" + n)).sent()).isTrue();
             String second = awaitRecord(Topics.SMS_OUTBOUND.name(), r -> id.equals(r.key())
                     && !TopologyFixture.codeOf(open(r)).equals(first)).map(this::open).map(TopologyFixture::codeOf)
                     .orElseThrow();
             codes.add(second);
-            send(new OtpCommand.VerifyCode(id, "demo", second, "v" + n, "it"));
+            // the first code, typed after the resend replaced it: a wrong code that was once right
+            send(verifyCode(id, first, "o" + n));
+            assertThat(((OtpEvent.CodeChecked) awaitEvent(id, "o" + n)).valid()).isFalse();
+            send(verifyCode(id, second, "v" + n));
             assertThat(((OtpEvent.CodeChecked) awaitEvent(id, "v" + n)).valid()).isTrue();
+            typed.add(second);
         }
         assertThat(codes).hasSize(8);
+        // a verify damaged on its way (its JSON cut short): otp-stream dead-letters it as it came
+        String damagedId = UUID.randomUUID().toString();
+        String damagedCode = randomWrongCode(digits);
+        typed.add(damagedCode);
+        byte[] whole = Topics.COMMANDS.valueSerde().serializer().serialize(Topics.COMMANDS.name(),
+                verifyCode(damagedId, damagedCode, "d"));
+        producer.send(new ProducerRecord<>(Topics.COMMANDS.name(), damagedId,
+                java.util.Arrays.copyOf(whole, whole.length - 1)));
+        producer.flush();
+        assertThat(awaitRecord(Topics.DEAD_LETTER.name(), r -> damagedId.equals(r.key()))).isPresent();
 
         List<String> topics = new ArrayList<>(changelogsOfTheApp());
         assertThat(topics).hasSize(4);
-        topics.addAll(List.of(Topics.SMS_OUTBOUND.name(), LimitTopics.SEND_PERMITS.name(),
-                LimitTopics.SEND_DECISIONS.name(), Topics.EVENTS.name()));
+        Topics.ALL.forEach(t -> topics.add(t.name()));
+        topics.addAll(List.of(LimitTopics.SEND_PERMITS.name(), LimitTopics.SEND_DECISIONS.name()));
         List<ConsumerRecord<byte[], byte[]>> atRest = RawTopics.readAll(servers, topics);
 
-        assertThat(atRest).hasSizeGreaterThan(40);
+        assertThat(atRest).hasSizeGreaterThan(60);
+        assertThat(atRest).as("our verifies on otp.commands")
+                .filteredOn(r -> r.topic().equals(Topics.COMMANDS.name()) && ids.contains(text(r.key())))
+                .hasSizeGreaterThanOrEqualTo(12);
+        assertThat(atRest).as("the damaged verify in the dead letters")
+                .filteredOn(r -> r.topic().equals(Topics.DEAD_LETTER.name()) && damagedId.equals(text(r.key())))
+                .hasSize(1);
         for (ConsumerRecord<byte[], byte[]> r : atRest) {
             String bytes = text(r.key()) + "|" + text(r.value()) + "|" + headers(r);
             for (String code : codes) {
+                assertThat(bytes).as("a record of %s", r.topic()).doesNotContain(code);
+            }
+            for (String code : typed) {
                 assertThat(bytes).as("a record of %s", r.topic()).doesNotContain(code);
             }
         }
@@ -233,6 +260,21 @@ class OtpStreamServiceIntegrationTest {
                         && ids.contains(text(r.key()))).hasSize(8)
                 .allSatisfy(r -> assertThat(Topics.SMS_OUTBOUND.valueSerde().deserializer()
                         .deserialize(r.topic(), r.value()).text()).startsWith("gcm1:"));
+    }
+
+    /** A verify as auth-service publishes it: the typed code sealed to its challenge. */
+    private OtpCommand.VerifyCode verifyCode(String challengeId, String code, String requestId) {
+        return config.codeCipher().seal(new OtpCommand.VerifyCode(challengeId, "demo", code, requestId, "it"));
+    }
+
+    /** A code of the policy's shape that no challenge here was sent (10 digits or 8 symbols: no chance hits). */
+    private static String randomWrongCode(OtpPolicy policy) {
+        String alphabet = policy.alphanumeric() ? "23456789ABCDEFGHJKMNPQRSTUVWXYZ" : "0123456789";
+        StringBuilder sb = new StringBuilder();
+        for (int i = 0; i < policy.length(); i++) {
+            sb.append(alphabet.charAt(ThreadLocalRandom.current().nextInt(alphabet.length())));
+        }
+        return sb.toString();
     }
 
     private List<String> changelogsOfTheApp() throws Exception {

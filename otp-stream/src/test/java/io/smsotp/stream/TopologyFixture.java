@@ -4,6 +4,7 @@ import io.smsotp.config.KafkaSettings;
 import io.smsotp.config.RateLimitSettings;
 import io.smsotp.config.SmsOtpConfig;
 import io.smsotp.config.StreamSettings;
+import io.smsotp.events.CodeCipher;
 import io.smsotp.events.Delivery;
 import io.smsotp.events.OtpCommand;
 import io.smsotp.events.OtpEvent;
@@ -52,6 +53,8 @@ final class TopologyFixture implements AutoCloseable {
     final SmsOtpConfig config;
     /** The key otp-stream seals SMS texts with, as sms-dispatcher holds it. */
     final SmsCipher cipher;
+    /** The key auth-service seals typed codes with, as otp-stream holds it. */
+    final CodeCipher codeCipher;
     private final TestInputTopic<String, OtpCommand> commands;
     private final TestInputTopic<String, SendDecision> decisions;
     private final TestInputTopic<String, LimitMessage> permits;
@@ -76,8 +79,9 @@ final class TopologyFixture implements AutoCloseable {
         settings = new StreamSettings("otp-stream-test", randomKey(), null, sweepInterval, stateDir.toString(), null);
         KafkaSettings kafka = KafkaSettings.defaults().withBootstrapServers("test:9092");
         config = SmsOtpConfig.defaults().withStream(settings).withKafka(kafka).withRateLimits(rateLimits)
-                .withSmsEncryptionKey(randomKey());
+                .withSmsEncryptionKey(randomKey()).withCodeEncryptionKey(randomKey());
         cipher = config.smsCipher();
+        codeCipher = config.codeCipher();
         Properties props = StreamsProperties.of(settings, kafka);
         props.put(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, processingGuarantee);
         driver = new TopologyTestDriver(OtpTopology.buildTopology(config), props, START);
@@ -141,12 +145,18 @@ final class TopologyFixture implements AutoCloseable {
         return codeOf(cipher.open(sms.readValue()));
     }
 
+    /** A verify as auth-service sends it: the typed code sealed to its challenge. */
     void verify(String id, String code, String requestId) {
-        commands.pipeInput(id, new OtpCommand.VerifyCode(id, APP, code, requestId, "auth-2"));
+        pipeVerify(codeCipher.seal(new OtpCommand.VerifyCode(id, APP, code, requestId, "auth-2")));
     }
 
     void verifyAs(String appId, String id, String code) {
-        commands.pipeInput(id, new OtpCommand.VerifyCode(id, appId, code, "req-other", "auth-2"));
+        pipeVerify(codeCipher.seal(new OtpCommand.VerifyCode(id, appId, code, "req-other", "auth-2")));
+    }
+
+    /** A verify exactly as given: sealed or not, under whatever key, for whichever challenge. */
+    void pipeVerify(OtpCommand.VerifyCode command) {
+        commands.pipeInput(command.challengeId(), command);
     }
 
     void status(String id, String requestId) {

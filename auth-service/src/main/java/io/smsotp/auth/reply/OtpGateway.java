@@ -4,6 +4,7 @@ import io.smsotp.auth.challenge.ChallengeCommands;
 import io.smsotp.auth.challenge.CommandsUnavailableException;
 import io.smsotp.config.AuthSettings;
 import io.smsotp.config.SmsOtpConfig;
+import io.smsotp.events.CodeCipher;
 import io.smsotp.events.OtpCommand;
 import io.smsotp.events.OtpEvent;
 import io.smsotp.events.OtpPolicy;
@@ -48,6 +49,9 @@ import org.slf4j.LoggerFactory;
  * <p>The listener uses no consumer group: every auth-service instance must see every reply, since
  * the reply to its command lands on the challenge's partition, wherever that is. It starts at
  * the end of the topic; older outcomes belong to requests that no longer wait.
+ *
+ * <p>A verify's typed code is sealed ({@link CodeCipher}, bound to its challenge) before it is
+ * published: only otp-stream, holding the same {@code codeEncryptionKey}, can read it.
  */
 public final class OtpGateway implements ChallengeCommands {
 
@@ -68,38 +72,52 @@ public final class OtpGateway implements ChallengeCommands {
     });
 
     private final int maxPending;
+    private final CodeCipher codeCipher;
     private volatile boolean running;
     private KafkaProducer<String, OtpCommand> producer;
     private Thread listener;
     private KafkaConsumer<String, byte[]> consumer;
 
     /** A gateway on the pipeline's own topics. */
-    public OtpGateway(String bootstrapServers, Duration replyTimeout) {
-        this(bootstrapServers, replyTimeout, Topics.COMMANDS, Topics.EVENTS);
+    public OtpGateway(String bootstrapServers, Duration replyTimeout, CodeCipher codeCipher) {
+        this(bootstrapServers, replyTimeout, codeCipher, Topics.COMMANDS, Topics.EVENTS);
     }
 
     /** A gateway on the given topics (tests use topics of their own). */
-    public OtpGateway(String bootstrapServers, Duration replyTimeout, Topic<String, OtpCommand> commandsTopic,
-                      Topic<String, OtpEvent> eventsTopic) {
-        this(bootstrapServers, replyTimeout, AuthSettings.defaults().maxPending(), commandsTopic, eventsTopic);
+    public OtpGateway(String bootstrapServers, Duration replyTimeout, CodeCipher codeCipher,
+                      Topic<String, OtpCommand> commandsTopic, Topic<String, OtpEvent> eventsTopic) {
+        this(bootstrapServers, replyTimeout, AuthSettings.defaults().maxPending(), codeCipher, commandsTopic,
+                eventsTopic);
     }
 
     /**
      * @param maxPending requests allowed to wait for a reply at once; more fail as unavailable at once
+     * @param codeCipher seals each typed code for otp-stream
      */
-    public OtpGateway(String bootstrapServers, Duration replyTimeout, int maxPending,
+    public OtpGateway(String bootstrapServers, Duration replyTimeout, int maxPending, CodeCipher codeCipher,
                       Topic<String, OtpCommand> commandsTopic, Topic<String, OtpEvent> eventsTopic) {
         this.maxPending = maxPending;
+        this.codeCipher = Objects.requireNonNull(codeCipher, "codeCipher");
         this.bootstrapServers = Objects.requireNonNull(bootstrapServers, "bootstrapServers");
         this.replyTimeout = Objects.requireNonNull(replyTimeout, "replyTimeout");
         this.commandsTopic = Objects.requireNonNull(commandsTopic, "commandsTopic");
         this.eventsTopic = Objects.requireNonNull(eventsTopic, "eventsTopic");
     }
 
-    /** The gateway configured by {@code kafka.bootstrapServers} and {@code auth.replyTimeout}. */
+    /**
+     * The gateway configured by {@code kafka.bootstrapServers}, {@code auth.replyTimeout},
+     * {@code auth.maxPending} and {@code codeEncryptionKey}.
+     *
+     * @throws IllegalArgumentException without {@code codeEncryptionKey}
+     */
     public static OtpGateway fromConfig(SmsOtpConfig config) {
+        CodeCipher codeCipher = config.codeCipher();
+        if (codeCipher == null) {
+            throw new IllegalArgumentException("codeEncryptionKey is required: it seals each typed code on its way "
+                    + "to otp-stream, which holds the same key");
+        }
         return new OtpGateway(config.kafka().bootstrapServers(), config.auth().replyTimeout(),
-                config.auth().maxPending(), Topics.COMMANDS, Topics.EVENTS);
+                config.auth().maxPending(), codeCipher, Topics.COMMANDS, Topics.EVENTS);
     }
 
     /** The reply-to id this instance puts on its commands. */
@@ -167,7 +185,7 @@ public final class OtpGateway implements ChallengeCommands {
 
     @Override
     public CompletionStage<OtpEvent> verify(String challengeId, String appId, String code) {
-        return send(new OtpCommand.VerifyCode(challengeId, appId, code, newRequestId(), instanceId));
+        return send(codeCipher.seal(new OtpCommand.VerifyCode(challengeId, appId, code, newRequestId(), instanceId)));
     }
 
     @Override

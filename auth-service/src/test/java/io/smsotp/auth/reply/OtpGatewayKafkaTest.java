@@ -2,6 +2,7 @@ package io.smsotp.auth.reply;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.smsotp.auth.ApiPaths;
@@ -13,17 +14,20 @@ import io.smsotp.config.AuthSettings;
 import io.smsotp.config.SmsOtpConfig;
 import io.smsotp.events.ChallengeStatus;
 import io.smsotp.events.ChallengeView;
+import io.smsotp.events.CodeCipher;
 import io.smsotp.events.Delivery;
 import io.smsotp.events.OtpCommand;
 import io.smsotp.events.OtpEvent;
 import io.smsotp.events.OtpPolicy;
 import io.smsotp.events.Topic;
 import io.smsotp.events.Topics;
+import io.smsotp.testsupport.RawTopics;
 import io.smsotp.testsupport.TestKafka;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
@@ -56,6 +60,9 @@ class OtpGatewayKafkaTest {
 
     private static final Duration REPLY_TIMEOUT = Duration.ofMillis(800);
     private static final OtpPolicy POLICY = OtpPolicy.DEFAULT;
+    private static final CodeCipher CODE_CIPHER = new CodeCipher(new byte[] {
+            1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16, 17, 18, 19, 20, 21, 22, 23, 24, 25, 26, 27, 28, 29,
+            30, 31, 32});
 
     private Topic<String, OtpCommand> commands;
     private Topic<String, OtpEvent> events;
@@ -70,7 +77,7 @@ class OtpGatewayKafkaTest {
         events = new Topic<>(Topics.EVENTS.name() + "-" + suffix, Topics.EVENTS.keySerde(), Topics.EVENTS.valueSerde());
         TestKafka.createTopics(List.of(commands, events), 3);
         responder = new Responder();
-        gateway = new OtpGateway(TestKafka.bootstrapServers(), REPLY_TIMEOUT, commands, events);
+        gateway = new OtpGateway(TestKafka.bootstrapServers(), REPLY_TIMEOUT, CODE_CIPHER, commands, events);
         gateway.start();
     }
 
@@ -120,6 +127,24 @@ class OtpGatewayKafkaTest {
     }
 
     @Test
+    void publishesTheTypedCodeSealedToItsChallengeAndNeverInClear() {
+        // only what goes out matters here: a silent challenge gets no reply
+        gateway.verify("silent-s-00000000000001", "demo", "8675309123");
+        await().atMost(Duration.ofSeconds(30)).until(() -> !responder.seen().isEmpty());
+
+        List<ConsumerRecord<byte[], byte[]>> onTopic = RawTopics.readAll(TestKafka.bootstrapServers(),
+                List.of(commands.name()));
+        assertThat(onTopic).hasSize(1);
+        assertThat(new String(onTopic.get(0).value(), StandardCharsets.UTF_8)).doesNotContain("8675309123");
+        OtpCommand.VerifyCode sent = (OtpCommand.VerifyCode) responder.seen().get(0).value();
+        assertThat(sent.code()).startsWith(CodeCipher.PREFIX);
+        assertThat(CODE_CIPHER.open(sent)).isEqualTo("8675309123");
+        OtpCommand.VerifyCode replayed = new OtpCommand.VerifyCode("silent-s-00000000000002", "demo", sent.code(),
+                "r", "i");
+        assertThatThrownBy(() -> CODE_CIPHER.open(replayed)).hasMessageContaining("another challenge");
+    }
+
+    @Test
     void skipsAnUnreadableEventAndKeepsAnswering() {
         responder.publishGarbage("challenge-d-0000000000001");
 
@@ -140,7 +165,8 @@ class OtpGatewayKafkaTest {
 
     @Test
     void failsAtOnceWhenTooManyRequestsAlreadyWait() {
-        OtpGateway small = new OtpGateway(TestKafka.bootstrapServers(), Duration.ofSeconds(30), 1, commands, events);
+        OtpGateway small = new OtpGateway(TestKafka.bootstrapServers(), Duration.ofSeconds(30), 1, CODE_CIPHER, commands,
+                events);
         small.start();
         try {
             var first = small.status("silent-0000000000000002", "demo").toCompletableFuture();

@@ -1,6 +1,7 @@
 package io.smsotp.stream.challenge;
 
 import io.smsotp.config.SmsOtpConfig;
+import io.smsotp.events.CodeCipher;
 import io.smsotp.events.ChallengeStatus;
 import io.smsotp.events.Delivery;
 import io.smsotp.events.OtpCommand;
@@ -66,6 +67,7 @@ public final class ChallengeProcessor implements Processor<String, Object, Strin
     private final byte[] hmacKey;
     private final Duration sweepInterval;
     private final SmsCipher cipher;
+    private final CodeCipher codeCipher;
     private final SmsOtpConfig config;
     private final CodeGenerator codes = new CodeGenerator();
 
@@ -75,9 +77,10 @@ public final class ChallengeProcessor implements Processor<String, Object, Strin
     private CodeHasher hasher;
     private SendLimits limits;
 
-    private ChallengeProcessor(byte[] hmacKey, SmsCipher cipher, SmsOtpConfig config) {
+    private ChallengeProcessor(byte[] hmacKey, SmsCipher cipher, CodeCipher codeCipher, SmsOtpConfig config) {
         this.hmacKey = hmacKey;
         this.cipher = cipher;
+        this.codeCipher = codeCipher;
         this.config = config;
         this.sweepInterval = config.stream().expirySweepInterval();
     }
@@ -85,7 +88,8 @@ public final class ChallengeProcessor implements Processor<String, Object, Strin
     /**
      * The supplier that also declares the two stores, so the topology connects them by itself.
      *
-     * @throws IllegalArgumentException without {@code stream.codeHmacKey} or {@code smsEncryptionKey}
+     * @throws IllegalArgumentException without {@code stream.codeHmacKey}, {@code smsEncryptionKey} or
+     *     {@code codeEncryptionKey}
      */
     public static ProcessorSupplier<String, Object, String, Object> supplier(SmsOtpConfig config) {
         byte[] key = config.stream().codeHmacKeyBytes();
@@ -97,10 +101,15 @@ public final class ChallengeProcessor implements Processor<String, Object, Strin
             throw new IllegalArgumentException("smsEncryptionKey is required: it seals the SMS text (which holds the "
                     + "code) on its way through Kafka");
         }
+        CodeCipher codeCipher = config.codeCipher();
+        if (codeCipher == null) {
+            throw new IllegalArgumentException("codeEncryptionKey is required: it opens the code a user typed, which "
+                    + "auth-service seals on its way through Kafka");
+        }
         return new ProcessorSupplier<>() {
             @Override
             public Processor<String, Object, String, Object> get() {
-                return new ChallengeProcessor(key, cipher, config);
+                return new ChallengeProcessor(key, cipher, codeCipher, config);
             }
 
             @Override
@@ -331,6 +340,17 @@ public final class ChallengeProcessor implements Processor<String, Object, Strin
     }
 
     private void verify(OtpCommand.VerifyCode cmd, Instant now) {
+        String code;
+        try {
+            code = codeCipher.open(cmd);
+        } catch (IllegalArgumentException e) {
+            // not typed for this challenge under our key (a replay, a change, a key mismatch, or
+            // plaintext): bad input, so it costs no attempt and changes nothing. The message never
+            // holds the code.
+            LOG.warn("rejected a VerifyCode for challenge {}: {}", cmd.challengeId(), e.getMessage());
+            reply(cmd, INVALID, e.getMessage());
+            return;
+        }
         ChallengeRecord challenge = findFor(cmd, now);
         if (challenge == null) {
             return;
@@ -341,7 +361,7 @@ public final class ChallengeProcessor implements Processor<String, Object, Strin
                     challenge.view()), now);
             return;
         }
-        boolean valid = hasher.matches(challenge.id(), typed(challenge, cmd.code()), challenge.codeHash());
+        boolean valid = hasher.matches(challenge.id(), typed(challenge, code), challenge.codeHash());
         ChallengeRecord after = valid ? challenge.withStatus(ChallengeStatus.APPROVED) : challenge.withWrongAttempt();
         challenges.put(after.id(), after);
         emit(new OtpEvent.CodeChecked(cmd.challengeId(), cmd.requestId(), cmd.replyTo(), valid, !valid, after.view()),

@@ -1,4 +1,4 @@
-package io.smsotp.stream;
+package io.smsotp.testsupport;
 
 import static org.awaitility.Awaitility.await;
 
@@ -14,12 +14,13 @@ import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 
 /** Reads topics as they are at rest: every record's raw bytes, aborted transactions included. */
-final class RawTopics {
+public final class RawTopics {
 
     private RawTopics() {
     }
 
-    static List<ConsumerRecord<byte[], byte[]>> readAll(String servers, Collection<String> topics) {
+    /** Every record now on {@code topics}, from the beginning of each partition to its current end. */
+    public static List<ConsumerRecord<byte[], byte[]>> readAll(String servers, Collection<String> topics) {
         try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(Map.of(
                 ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, servers,
                 // what a disk or a backup holds, not just what committed
