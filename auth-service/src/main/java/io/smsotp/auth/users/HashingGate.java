@@ -37,6 +37,11 @@ public final class HashingGate {
         this.queue = queue;
     }
 
+    /** Checks waiting for their turn now. */
+    int waiting() {
+        return waiting.get();
+    }
+
     /** Runs {@code check} when a slot is free; {@link Busy} when the queue is full or the wait too long. */
     public <T> T run(Supplier<T> check) {
         Objects.requireNonNull(check, "check");

@@ -127,4 +127,84 @@ class LockoutsTest {
         lockouts.bindChallenge("ch-3", Lockouts.apiAccount("shop", "u2"), T0.plusSeconds(7200), T0.plusSeconds(300 + 3601));
         assertThat(lockouts.accountOf("ch-1")).isEmpty();
     }
+
+    @ParameterizedTest
+    @MethodSource("databases")
+    void parallelChargesAreAllCountedAndOnlyMaxFailuresAreEverChecked(String database) throws Exception {
+        Lockouts lockouts = open(database);
+        String bob = Lockouts.loginAccount("bob");
+        ExecutorService pool = Executors.newFixedThreadPool(8);
+        List<Future<Lockouts.Charge>> charges = new ArrayList<>();
+        try {
+            for (int i = 0; i < 25; i++) {
+                charges.add(pool.submit(() -> lockouts.charge(bob, Lockouts.Kind.CODE, T0)));
+            }
+            int counted = 0;
+            int last = 0;
+            for (Future<Lockouts.Charge> f : charges) {
+                if (f.get() instanceof Lockouts.Charge.Counted c) {
+                    counted++;
+                    last += c.last() ? 1 : 0;
+                }
+            }
+            assertThat(counted).as("attempts let through to be checked").isEqualTo(10);
+            assertThat(last).isEqualTo(1);
+        } finally {
+            pool.shutdownNow();
+        }
+        assertThat(lockouts.charge(bob, Lockouts.Kind.CODE, T0.plusSeconds(1)))
+                .as("the eleventh locked the account").isInstanceOf(Lockouts.Charge.Locked.class);
+    }
+
+    @ParameterizedTest
+    @MethodSource("databases")
+    void aRightPasswordEndsOnlyThePasswordRunAndARightCodeEndsBoth(String database) {
+        Lockouts lockouts = open(database);
+        String carol = Lockouts.loginAccount("carol");
+        for (int i = 0; i < 9; i++) {
+            Lockouts.Charge.Counted code = (Lockouts.Charge.Counted) lockouts.charge(carol, Lockouts.Kind.CODE, T0);
+            assertThat(lockouts.failed(code, T0)).isEmpty();
+        }
+        Lockouts.Charge.Counted pw = (Lockouts.Charge.Counted) lockouts.charge(carol, Lockouts.Kind.PASSWORD, T0);
+        lockouts.succeeded(pw);
+
+        // a known password does not wipe the guessed codes: the tenth wrong code still locks
+        Lockouts.Charge.Counted tenth = (Lockouts.Charge.Counted) lockouts.charge(carol, Lockouts.Kind.CODE, T0);
+        assertThat(tenth.last()).isTrue();
+        assertThat(lockouts.failed(tenth, T0)).contains(T0.plus(Duration.ofMinutes(5)));
+
+        Lockouts.Charge.Counted right = (Lockouts.Charge.Counted) lockouts.charge(carol, Lockouts.Kind.CODE,
+                T0.plus(Duration.ofMinutes(6)));
+        lockouts.succeeded(right);
+        Lockouts.Charge.Counted next = (Lockouts.Charge.Counted) lockouts.charge(carol, Lockouts.Kind.PASSWORD,
+                T0.plus(Duration.ofMinutes(6)));
+        assertThat(next.last()).isFalse();
+    }
+
+    @ParameterizedTest
+    @MethodSource("databases")
+    void anAttemptThatWasNeverCheckedIsRefunded(String database) {
+        Lockouts lockouts = open(database);
+        String dan = Lockouts.loginAccount("dan");
+        for (int i = 0; i < 20; i++) {
+            lockouts.refund((Lockouts.Charge.Counted) lockouts.charge(dan, Lockouts.Kind.CODE, T0));
+        }
+        assertThat(lockouts.charge(dan, Lockouts.Kind.CODE, T0)).isInstanceOf(Lockouts.Charge.Counted.class);
+    }
+
+    @ParameterizedTest
+    @MethodSource("databases")
+    void failedPasswordsFromOneAddressAreRefusedUntilTheWindowEnds(String database) {
+        open(database);
+        PasswordThrottle throttle = new PasswordThrottle(store.dataSource(), new AuthSettings.Throttle(3,
+                Duration.ofMinutes(10)));
+        for (int i = 0; i < 3; i++) {
+            assertThat(throttle.charge("198.51.100.1", T0)).isEmpty();
+        }
+        assertThat(throttle.charge("198.51.100.1", T0.plusSeconds(1))).contains(T0.plus(Duration.ofMinutes(10)));
+        assertThat(throttle.charge("198.51.100.2", T0)).as("another address").isEmpty();
+        assertThat(throttle.charge("198.51.100.1", T0.plus(Duration.ofMinutes(10)))).as("a new window").isEmpty();
+        throttle.refund("198.51.100.1");
+        assertThat(throttle.charge(null, T0)).as("no address, nothing to count").isEmpty();
+    }
 }

@@ -172,6 +172,57 @@ class LoginFlowHttpTest {
         assertThat(writer.created()).isEmpty();
     }
 
+    @Test
+    void aPageAnsweredOnceIsRefusedWhenPostedAgain() throws Exception {
+        Page start = browser.open(authorizeUri(CONFIDENTIAL_CLIENT, PORTAL_CALLBACK, "s"));
+        Page wrong = browser.submit(start, ApiPaths.LOGIN_PASSWORD, Map.of("username", "alice", "password", "nope"));
+        assertThat(wrong.status()).isEqualTo(401);
+
+        Page again = browser.submit(start, ApiPaths.LOGIN_PASSWORD, Map.of("username", "alice",
+                "password", "correct horse battery"));
+
+        assertThat(again.status()).isEqualTo(400);
+        assertThat(again.body()).contains("This page is out of date");
+        assertThat(writer.created()).as("the replayed page reached no step").isEmpty();
+        assertThat(browser.submit(wrong, ApiPaths.LOGIN_PASSWORD, Map.of("username", "alice",
+                "password", "correct horse battery")).status()).as("the page it answered with works").isEqualTo(200);
+    }
+
+    @Test
+    void passwordChecksPastTheirQueueAnswer503WithRetryAfterAndNeverFail() throws Exception {
+        service.stop();
+        service = AuthService.withLogin(config.withAuth(config.auth()
+                .withPasswordHashing(new AuthSettings.PasswordHashing(1, 0))), writer).start();
+        base = service.issuer();
+        java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(16);
+        java.util.concurrent.CountDownLatch go = new java.util.concurrent.CountDownLatch(1);
+        List<java.util.concurrent.Future<Page>> answers = new java.util.ArrayList<>();
+        try {
+            for (int i = 0; i < 16; i++) {
+                Browser b = new Browser();
+                Page start = b.open(authorizeUri(CONFIDENTIAL_CLIENT, PORTAL_CALLBACK, "s" + i));
+                answers.add(pool.submit(() -> {
+                    go.await();
+                    return b.submit(start, ApiPaths.LOGIN_PASSWORD, Map.of("username", "alice",
+                            "password", "correct horse battery"));
+                }));
+            }
+            go.countDown();
+            List<Integer> statuses = new java.util.ArrayList<>();
+            for (java.util.concurrent.Future<Page> f : answers) {
+                Page p = f.get();
+                statuses.add(p.status());
+                if (p.status() == 503) {
+                    assertThat(p.headers().firstValue("Retry-After")).isPresent();
+                    assertThat(p.notice()).startsWith("Too many sign-ins are being checked just now.");
+                }
+            }
+            assertThat(statuses).containsOnly(200, 503).contains(200, 503);
+        } finally {
+            pool.shutdownNow();
+        }
+    }
+
     // ---- step 2 ------------------------------------------------------------------------------
 
     @Test
