@@ -65,13 +65,15 @@ abstract class UserStoreContract {
         try (Connection c = connect(settings, dataDir);
              ResultSet rs = c.createStatement().executeQuery(
                      "SELECT version, success FROM flyway_schema_history WHERE version IS NOT NULL ORDER BY installed_rank")) {
-            // V1 users, V2 the OIDC provider's codes and tokens, V3 account lockout
-            for (String version : new String[] {"1", "2", "3"}) {
-                assertThat(rs.next()).isTrue();
-                assertThat(rs.getString(1)).isEqualTo(version);
-                assertThat(rs.getBoolean(2)).isTrue();
+            // V1 users, V2 the OIDC provider's codes and tokens, V3 account lockout, ..., V5 login security
+            List<String> applied = new java.util.ArrayList<>();
+            while (rs.next()) {
+                assertThat(rs.getBoolean(2)).as("migration %s", rs.getString(1)).isTrue();
+                applied.add(rs.getString(1));
             }
-            assertThat(rs.next()).as("each migration applied once").isFalse();
+            assertThat(applied).as("each migration applied once, in order").startsWith("1", "2", "3")
+                    .contains("5").doesNotHaveDuplicates().isSortedAccordingTo(
+                            java.util.Comparator.comparingInt(Integer::parseInt));
         }
     }
 
@@ -309,5 +311,40 @@ abstract class UserStoreContract {
             }
         }
         return out;
+    }
+
+    @Test
+    void aCapturedNumberIsMarkedAuditedAndOnlyForCapturingAppsUntilTheOperatorConfirmsIt() {
+        store.upsert(user("nina", "correct horse", null, null, null));
+        java.time.Instant now = java.time.Instant.parse("2026-11-30T10:00:00Z");
+
+        store.captureMobile("nina", "+15551230001", "shop", now);
+
+        User nina = store.find("nina").orElseThrow();
+        assertThat(nina.mobileCapturedBy()).isEqualTo("shop");
+        assertThat(nina.mobileNumberFor(true)).contains("+15551230001");
+        assertThat(nina.mobileNumberFor(false)).as("an app without capture").isEmpty();
+        assertThat(store.audit(10)).singleElement().satisfies(e -> {
+            assertThat(e.action()).isEqualTo("mobile.captured");
+            assertThat(e.subject()).isEqualTo("nina");
+            assertThat(e.detail()).contains("app=shop").doesNotContain("15551230001");
+            assertThat(e.at()).isEqualTo(now);
+        });
+
+        store.confirmMobile("nina", "operator", now.plusSeconds(60));
+        assertThat(store.find("nina").orElseThrow().mobileNumberFor(false)).contains("+15551230001");
+        assertThat(store.audit(10)).extracting(AuditEntry::action).containsExactly("mobile.confirmed", "mobile.captured");
+    }
+
+    @Test
+    void theOperatorsNumberFromTheConfigReplacesACapturedOneAndNumbersAreCounted() {
+        store.upsert(user("omar", "correct horse", null, null, null));
+        store.captureMobile("omar", "+15551230002", "shop", java.time.Instant.now());
+        store.upsert(user("omar", "correct horse", "+15551230003", null, null));
+        store.upsert(user("otto", "correct horse", "+15551230003", null, null));
+
+        assertThat(store.find("omar").orElseThrow().mobileCapturedBy()).isNull();
+        assertThat(store.countWithMobile("+15551230003")).isEqualTo(2);
+        assertThat(store.countWithMobile("+15551230002")).isZero();
     }
 }
