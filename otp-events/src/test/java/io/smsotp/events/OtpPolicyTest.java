@@ -74,4 +74,17 @@ class OtpPolicyTest {
         assertThat(of(7, null, null, null, null, false, null, null).entropyBits()).isGreaterThan(20);
         assertThat(of(6, null, null, null, null, true, null, null).entropyBits()).isCloseTo(29.72, org.assertj.core.data.Offset.offset(0.01));
     }
+
+    @Test
+    void everyLengthGivesTheEntropyTheSecurityPageLists() {
+        // docs/security.md lists these figures: n × log2(10) for digits, n × log2(31) for the alphanumeric alphabet
+        double[] digits = {13.29, 16.61, 19.93, 23.25, 26.58, 29.90, 33.22};
+        double[] alnum = {19.82, 24.77, 29.72, 34.68, 39.63, 44.59, 49.54};
+        for (int length = 4; length <= 10; length++) {
+            assertThat(of(length, null, null, null, null, false, null, null).entropyBits()).as("%d digits", length)
+                    .isCloseTo(digits[length - 4], org.assertj.core.data.Offset.offset(0.01));
+            assertThat(of(length, null, null, null, null, true, null, null).entropyBits()).as("%d symbols", length)
+                    .isCloseTo(alnum[length - 4], org.assertj.core.data.Offset.offset(0.01));
+        }
+    }
 }
