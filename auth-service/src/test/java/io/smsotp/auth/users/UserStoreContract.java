@@ -65,8 +65,8 @@ abstract class UserStoreContract {
         try (Connection c = connect(settings, dataDir);
              ResultSet rs = c.createStatement().executeQuery(
                      "SELECT version, success FROM flyway_schema_history WHERE version IS NOT NULL ORDER BY installed_rank")) {
-            // V1 users, V2 the OIDC provider's codes and tokens, V3 account lockout
-            for (String version : new String[] {"1", "2", "3"}) {
+            // V1 users, V2 the OIDC provider's codes and tokens, V3 account lockout, V4 the granted OIDC scope
+            for (String version : new String[] {"1", "2", "3", "4"}) {
                 assertThat(rs.next()).isTrue();
                 assertThat(rs.getString(1)).isEqualTo(version);
                 assertThat(rs.getBoolean(2)).isTrue();
