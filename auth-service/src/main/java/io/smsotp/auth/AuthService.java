@@ -93,9 +93,11 @@ public final class AuthService {
         URI issuer = URI.create(config.auth().issuer() != null ? config.auth().issuer() : "http://localhost:" + port);
         Path dataDir = Path.of(config.auth().dataDir()).toAbsolutePath();
         try {
-            Files.createDirectories(dataDir);
+            // keys and the H2 database: nobody's but this service's, also in a data dir made before
+            SecretFiles.ownerOnlyDirectory(dataDir);
+            SecretFiles.ownerOnlyTree(dataDir);
         } catch (IOException e) {
-            throw new UncheckedIOException("cannot create auth.dataDir " + dataDir, e);
+            throw new UncheckedIOException("cannot create auth.dataDir " + dataDir + " owner-only", e);
         }
         this.users = UserStore.open(config.database(), dataDir);
         try {

@@ -10,12 +10,23 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.LinkOption;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.attribute.PosixFilePermission;
 import java.nio.file.attribute.PosixFilePermissions;
+import java.util.List;
+import java.util.Set;
+import java.util.stream.Stream;
 
-/** Key files in the data dir: made once, whole, readable by the owner only. */
+/**
+ * The data dir and the key files in it: the dir is its owner's only (0700), and so is every file
+ * (0600); key files are made once and whole.
+ */
 public final class SecretFiles {
 
     private static final SecureRandom RANDOM = new SecureRandom();
+    private static final Set<PosixFilePermission> OWNER_ONLY_FILE = PosixFilePermissions.fromString("rw-------");
+    private static final Set<PosixFilePermission> OWNER_ONLY_DIR = PosixFilePermissions.fromString("rwx------");
 
     private SecretFiles() {
     }
@@ -28,7 +39,7 @@ public final class SecretFiles {
         Objects.requireNonNull(dataDir, "dataDir");
         Path file = dataDir.resolve(fileName);
         try {
-            Files.createDirectories(dataDir);
+            ownerOnlyDirectory(dataDir);
             if (!Files.exists(file)) {
                 createOnce(file, content.get());
             }
@@ -88,8 +99,42 @@ public final class SecretFiles {
 
     /** Makes {@code file} readable and writable by its owner only, where the file system has POSIX permissions. */
     public static void ownerOnly(Path file) throws IOException {
+        setMode(file, OWNER_ONLY_FILE);
+    }
+
+    /**
+     * Makes {@code dir} (and any missing parent) and gives it mode 0700, also when it existed with
+     * another: whatever is made in it later, with the process umask, is out of other users' reach.
+     */
+    public static void ownerOnlyDirectory(Path dir) throws IOException {
+        Files.createDirectories(dir);
+        setMode(dir, OWNER_ONLY_DIR);
+    }
+
+    /**
+     * Gives every folder under {@code root}, itself included, mode 0700 and every file 0600: for
+     * files that others made with the process umask (the H2 database) and data dirs of earlier versions.
+     */
+    public static void ownerOnlyTree(Path root) throws IOException {
+        if (!Files.isDirectory(root)) {
+            return;
+        }
+        List<Path> all;
+        try (Stream<Path> walk = Files.walk(root)) {
+            all = walk.toList();
+        }
+        for (Path p : all) {
+            try {
+                setMode(p, Files.isDirectory(p, LinkOption.NOFOLLOW_LINKS) ? OWNER_ONLY_DIR : OWNER_ONLY_FILE);
+            } catch (NoSuchFileException e) {
+                // a temporary file the database deleted meanwhile
+            }
+        }
+    }
+
+    private static void setMode(Path path, Set<PosixFilePermission> mode) throws IOException {
         try {
-            Files.setPosixFilePermissions(file, PosixFilePermissions.fromString("rw-------"));
+            Files.setPosixFilePermissions(path, mode);
         } catch (UnsupportedOperationException e) {
             // not a POSIX file system (Windows): the data dir's own permissions must do
         }

@@ -25,8 +25,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The whole product in one JVM: a real KRaft broker (unless the config names a cluster), the
- * three services, and a fake SMS gateway. The launcher's main, the end-to-end tests and the
- * benchmark all start it the same way.
+ * three services, and a fake SMS gateway when no provider is configured (or when asked for). The
+ * launcher's main, the end-to-end tests and the benchmark all start it the same way.
  */
 public final class EmbeddedDefault implements AutoCloseable {
 
@@ -79,10 +79,25 @@ public final class EmbeddedDefault implements AutoCloseable {
      */
     public static EmbeddedDefault start(SmsOtpConfig given, Path dataDir, Consumer<ReceivedSms> smsListener,
                                         int demoAppPort) {
+        return start(given, dataDir, smsListener, demoAppPort, false);
+    }
+
+    /**
+     * As {@link #start(SmsOtpConfig, Path, Consumer, int)}. The fake gateway starts, and becomes the
+     * provider, only when {@code given} configures no provider; with providers it starts only when
+     * {@code fakeGateway} asks for it, and then serves its inbox beside them without being one
+     * (a configured provider may name its URL): a real SMS never falls over to a fake one.
+     */
+    public static EmbeddedDefault start(SmsOtpConfig given, Path dataDir, Consumer<ReceivedSms> smsListener,
+                                        int demoAppPort, boolean fakeGateway) {
         Objects.requireNonNull(given, "config");
         Objects.requireNonNull(dataDir, "dataDir");
-        FakeSmsGateway gateway = new FakeSmsGateway(given.gateway().host(), given.gateway().port(), smsListener)
-                .failingFor(given.gateway().failNumbers());
+        Objects.requireNonNull(smsListener, "smsListener");
+        // with real providers, an open port that shows codes to any local process is only a risk
+        FakeSmsGateway gateway = given.providers().isEmpty() || fakeGateway
+                ? new FakeSmsGateway(given.gateway().host(), given.gateway().port(), smsListener)
+                        .failingFor(given.gateway().failNumbers())
+                : null;
         EmbeddedDefault system = new EmbeddedDefault(gateway);
         try {
             system.startAll(given, dataDir.toAbsolutePath(), demoAppPort);
@@ -95,8 +110,10 @@ public final class EmbeddedDefault implements AutoCloseable {
 
     private void startAll(SmsOtpConfig given, Path dataDir, int demoAppPort) {
         LauncherSecrets secrets = LauncherSecrets.in(dataDir);
-        gateway.start();
-        started.add(gateway::stop);
+        if (gateway != null) {
+            gateway.start();
+            started.add(gateway::stop);
+        }
 
         SmsOtpConfig cfg = given;
         if (cfg.providers().isEmpty()) {
@@ -181,6 +198,7 @@ public final class EmbeddedDefault implements AutoCloseable {
         return config;
     }
 
+    /** The fake SMS gateway, or null when it did not start (providers configured, not asked for). */
     public FakeSmsGateway gateway() {
         return gateway;
     }

@@ -8,8 +8,8 @@ import java.nio.file.Path;
 import java.util.concurrent.CountDownLatch;
 
 /**
- * {@code java -jar smsotp.jar [--config FILE] [--data-dir DIR]}: the embedded default. Stops
- * cleanly on Ctrl-C.
+ * {@code java -jar smsotp.jar [--config FILE] [--data-dir DIR] [--fake-gateway]}: the embedded
+ * default. Stops cleanly on Ctrl-C.
  */
 public final class Launcher {
 
@@ -20,12 +20,14 @@ public final class Launcher {
         Path configFile = null;
         Path dataDir = Path.of("data");
         int demoAppPort = EmbeddedDefault.DEMO_APP_PORT;
+        boolean fakeGateway = false;
         for (int i = 0; i < args.length; i++) {
             switch (args[i]) {
                 case "--config" -> configFile = Path.of(value(args, ++i, "--config"));
                 case "--data-dir" -> dataDir = Path.of(value(args, ++i, "--data-dir"));
                 case "--demo-app-port" -> demoAppPort = port(value(args, ++i, "--demo-app-port"));
                 case "--no-demo-app" -> demoAppPort = -1;
+                case "--fake-gateway" -> fakeGateway = true;
                 case "--help", "-h" -> {
                     usage(System.out);
                     return;
@@ -40,7 +42,7 @@ public final class Launcher {
             fail("invalid configuration: " + e.getMessage());
             return;
         }
-        EmbeddedDefault system = EmbeddedDefault.start(config, dataDir, sms -> { }, demoAppPort);
+        EmbeddedDefault system = EmbeddedDefault.start(config, dataDir, sms -> { }, demoAppPort, fakeGateway);
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             System.out.println("smsotp: stopping...");
@@ -55,7 +57,12 @@ public final class Launcher {
         out.println();
         out.println("smsotp is running (Ctrl-C stops it)");
         out.println("  2FA API        " + system.authUrl() + "/api/v1/challenges");
-        out.println("  SMS inbox      " + system.gateway().inboxUrl());
+        String inbox = system.gateway() == null ? null : system.gateway().inboxUrl();
+        if (inbox != null) {
+            out.println("  SMS inbox      " + inbox);
+        } else {
+            out.println("  SMS            sent by the configured providers (no fake gateway; --fake-gateway starts it)");
+        }
         out.println("  Kafka          " + system.bootstrapServers()
                 + (system.embeddedBroker() ? " (embedded KRaft broker)" : " (external)"));
         out.println("  Data dir       " + dataDir.toAbsolutePath());
@@ -69,8 +76,8 @@ public final class Launcher {
             out.println("Log in from a browser: open " + system.demoAppUrl() + " and press Log in, then use");
             out.println("  username       " + user.username());
             out.println("  password       " + user.password());
-            out.println("  mobile         " + user.mobile() + "   (the code arrives in the SMS inbox: "
-                    + system.gateway().inboxUrl() + ")");
+            out.println("  mobile         " + user.mobile() + (inbox != null
+                    ? "   (the code arrives in the SMS inbox: " + inbox + ")" : "   (the code goes to the configured providers)"));
             out.println("  backup codes   " + user.backupCodes() + "   (each works once, instead of the SMS code)");
         }
         if (system.generatedApiKey() != null) {
@@ -81,7 +88,7 @@ public final class Launcher {
             out.println("  curl -s -X POST " + system.authUrl() + "/api/v1/challenges \\");
             out.println("       -H 'Authorization: Bearer " + system.generatedApiKey() + "' \\");
             out.println("       -H 'Content-Type: application/json' -d '{\"to\":\"+15551234567\"}'");
-            out.println("  then read the code at " + system.gateway().inboxUrl() + " and verify it:");
+            out.println("  then read the code " + (inbox != null ? "at " + inbox : "on that phone") + " and verify it:");
             out.println("  curl -s -X POST " + system.authUrl() + "/api/v1/challenges/<id>/verify \\");
             out.println("       -H 'Authorization: Bearer " + system.generatedApiKey() + "' \\");
             out.println("       -H 'Content-Type: application/json' -d '{\"code\":\"<code>\"}'");
@@ -110,11 +117,13 @@ public final class Launcher {
     }
 
     private static void usage(PrintStream out) {
-        out.println("usage: java -jar smsotp.jar [--config FILE] [--data-dir DIR] [--demo-app-port N | --no-demo-app]");
+        out.println("usage: java -jar smsotp.jar [--config FILE] [--data-dir DIR] [--demo-app-port N | --no-demo-app]"
+                + " [--fake-gateway]");
         out.println("  --config FILE    YAML configuration (every value also settable as SMSOTP_... env var)");
         out.println("  --data-dir DIR   where the broker, state stores and generated secrets live (default ./data)");
         out.println("  --demo-app-port N  port of Pickup Dispatch, the demo OIDC application (default 8070; 0: any)");
         out.println("  --no-demo-app    do not start the demo application");
+        out.println("  --fake-gateway   start the fake SMS gateway and its inbox even though providers are configured");
     }
 
     private static void fail(String message) {

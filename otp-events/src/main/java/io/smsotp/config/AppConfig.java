@@ -23,11 +23,13 @@ import java.util.List;
  * @param captureMobile whether a user without a mobile number is asked for one (default false)
  * @param allowedCountryCodes the country calling codes (e.g. 1, 44) whose numbers may get codes;
  *     null or empty: all
+ * @param requirePkce whether an authorization request must carry a PKCE S256 {@code code_challenge}
+ *     (default true); only a confidential client may turn it off
  */
 public record AppConfig(String id, String name, String apiKey, OtpPolicy otp, List<String> redirectUris,
                         String clientSecret, List<List<String>> steps, String subjectClaim, Boolean allowUserDisable,
                         Boolean smsOtpMandatory, Boolean backupCodes, Boolean captureMobile,
-                        List<Integer> allowedCountryCodes) {
+                        List<Integer> allowedCountryCodes, Boolean requirePkce) {
 
     public static final String STEP_BASIC = "basic";
     public static final String STEP_SMS_OTP = "smsOTP";
@@ -75,6 +77,20 @@ public record AppConfig(String id, String name, String apiKey, OtpPolicy otp, Li
                 throw new IllegalArgumentException("allowedCountryCodes must hold country calling codes 1..999, held " + cc);
             }
         }
+        requirePkce = Settings.orDefault(requirePkce, true);
+        if (!requirePkce && clientSecret == null) {
+            // without a secret, PKCE is the only proof that the redeemer is the one who asked
+            throw new IllegalArgumentException("requirePkce: false needs a clientSecret: a public client must use PKCE");
+        }
+    }
+
+    /** An app that requires PKCE (the default). */
+    public AppConfig(String id, String name, String apiKey, OtpPolicy otp, List<String> redirectUris,
+                     String clientSecret, List<List<String>> steps, String subjectClaim, Boolean allowUserDisable,
+                     Boolean smsOtpMandatory, Boolean backupCodes, Boolean captureMobile,
+                     List<Integer> allowedCountryCodes) {
+        this(id, name, apiKey, otp, redirectUris, clientSecret, steps, subjectClaim, allowUserDisable,
+                smsOtpMandatory, backupCodes, captureMobile, allowedCountryCodes, null);
     }
 
     /** An app with every country allowed. */
@@ -82,7 +98,7 @@ public record AppConfig(String id, String name, String apiKey, OtpPolicy otp, Li
                      String clientSecret, List<List<String>> steps, String subjectClaim, Boolean allowUserDisable,
                      Boolean smsOtpMandatory, Boolean backupCodes, Boolean captureMobile) {
         this(id, name, apiKey, otp, redirectUris, clientSecret, steps, subjectClaim, allowUserDisable,
-                smsOtpMandatory, backupCodes, captureMobile, null);
+                smsOtpMandatory, backupCodes, captureMobile, null, null);
     }
 
     /** Whether numbers of country calling code {@code countryCode} may get codes from this app. */
@@ -92,7 +108,7 @@ public record AppConfig(String id, String name, String apiKey, OtpPolicy otp, Li
 
     /** An app of the 2FA API only, with the defaults for everything the login uses. */
     public AppConfig(String id, String name, String apiKey, OtpPolicy otp) {
-        this(id, name, apiKey, otp, null, null, null, null, null, null, null, null, null);
+        this(id, name, apiKey, otp, null, null, null, null, null, null, null, null, null, null);
     }
 
     /** Whether the login asks for an SMS code after the password. */
@@ -135,6 +151,6 @@ public record AppConfig(String id, String name, String apiKey, OtpPolicy otp, Li
                 + (clientSecret == null ? "none" : "***") + ", steps=" + steps + ", subjectClaim=" + subjectClaim
                 + ", allowUserDisable=" + allowUserDisable + ", smsOtpMandatory=" + smsOtpMandatory
                 + ", backupCodes=" + backupCodes + ", captureMobile=" + captureMobile
-                + ", allowedCountryCodes=" + allowedCountryCodes + "]";
+                + ", allowedCountryCodes=" + allowedCountryCodes + ", requirePkce=" + requirePkce + "]";
     }
 }

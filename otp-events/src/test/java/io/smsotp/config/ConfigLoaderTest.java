@@ -255,6 +255,31 @@ class ConfigLoaderTest {
     }
 
     @Test
+    void everyClientRequiresPkceUnlessAConfidentialOneOptsOut() {
+        SmsOtpConfig config = ConfigLoader.parse("""
+                apps:
+                  - {id: spa, redirectUris: ["https://spa.example/cb"]}
+                  - {id: web, redirectUris: ["https://web.example/cb"], clientSecret: "a-client-secret-of-some-length"}
+                  - {id: legacy, redirectUris: ["https://old.example/cb"], clientSecret: "a-client-secret-of-some-length",
+                     requirePkce: false}
+                """, Map.of());
+
+        assertThat(config.apps()).extracting(AppConfig::requirePkce).containsExactly(true, true, false);
+        assertThat(ConfigLoader.parse("", Map.of("SMSOTP_APPS_0_ID", "legacy", "SMSOTP_APPS_0_REDIRECTURIS", "['https://o.example/cb']",
+                "SMSOTP_APPS_0_CLIENTSECRET", "a-client-secret-of-some-length", "SMSOTP_APPS_0_REQUIREPKCE", "false"))
+                .apps().get(0).requirePkce()).isFalse();
+    }
+
+    @Test
+    void aPublicClientCannotOptOutOfPkce() {
+        assertThatThrownBy(() -> ConfigLoader.parse("apps: [{id: spa, redirectUris: ['https://spa.example/cb'], requirePkce: false}]",
+                Map.of())).isInstanceOf(ConfigException.class).hasMessageContaining("apps[0]")
+                .hasMessageContaining("requirePkce").hasMessageContaining("clientSecret");
+        assertThatThrownBy(() -> ConfigLoader.parse("apps: [{id: a, redirectUris: ['https://a.example/cb'], requirePkce: maybe}]",
+                Map.of())).isInstanceOf(ConfigException.class).hasMessageContaining("requirePkce");
+    }
+
+    @Test
     void appsWithoutAnApiKeyDoNotCollide() {
         SmsOtpConfig config = ConfigLoader.parse("""
                 apps:

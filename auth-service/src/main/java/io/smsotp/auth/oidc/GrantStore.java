@@ -18,18 +18,21 @@ import java.util.Optional;
 import javax.sql.DataSource;
 
 /**
- * Authorization codes and access tokens in the database (tables of {@code V2__oidc.sql}), keyed
+ * Authorization codes and access tokens in the database (tables of {@code V2__oidc.sql}, with the
+ * granted scope of {@code V4__oidc_scope.sql}), keyed
  * by their SHA-256 so that a copy of the database redeems nothing.
  */
 final class GrantStore {
 
-    /** What a code was issued for, as stored. */
+    /** What a code was issued for, as stored; {@code scope} is the granted scope, space-separated. */
     record CodeGrant(String clientId, String redirectUri, String codeChallenge, String nonce, String subject,
-                     String username, String mobile, List<String> amr, Instant authTime, Instant expiresAt) {
+                     String username, String mobile, List<String> amr, Instant authTime, Instant expiresAt,
+                     String scope) {
     }
 
-    /** Whom an access token speaks for, as stored. */
-    record TokenGrant(String clientId, String subject, String username, String mobile, Instant expiresAt) {
+    /** Whom an access token speaks for and what it may see, as stored. */
+    record TokenGrant(String clientId, String subject, String username, String mobile, Instant expiresAt,
+                      String scope, boolean phoneVerified) {
     }
 
     private final DataSource db;
@@ -43,10 +46,11 @@ final class GrantStore {
             // expired rows go on the way in: no sweeper thread, and the table stays the size of a minute's logins
             Jdbc.execute(c, "DELETE FROM oidc_codes WHERE expires_at < ?", now.toEpochMilli());
             Jdbc.execute(c, "INSERT INTO oidc_codes (code_hash, client_id, redirect_uri, code_challenge, nonce, subject,"
-                            + " username, mobile, amr, auth_time, expires_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                            + " username, mobile, amr, auth_time, expires_at, scope)"
+                            + " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                     sha256(code), g.clientId(), g.redirectUri(), g.codeChallenge(), g.nonce(), g.subject(),
                     g.username(), g.mobile(), String.join(" ", g.amr()), g.authTime().toEpochMilli(),
-                    g.expiresAt().toEpochMilli());
+                    g.expiresAt().toEpochMilli(), g.scope());
             return null;
         });
     }
@@ -57,7 +61,7 @@ final class GrantStore {
         return run(c -> {
             CodeGrant grant;
             try (PreparedStatement ps = c.prepareStatement("SELECT client_id, redirect_uri, code_challenge, nonce, subject,"
-                    + " username, mobile, amr, auth_time, expires_at FROM oidc_codes WHERE code_hash = ?")) {
+                    + " username, mobile, amr, auth_time, expires_at, scope FROM oidc_codes WHERE code_hash = ?")) {
                 ps.setString(1, hash);
                 try (ResultSet rs = ps.executeQuery()) {
                     if (!rs.next()) {
@@ -65,7 +69,7 @@ final class GrantStore {
                     }
                     grant = new CodeGrant(rs.getString(1), rs.getString(2), rs.getString(3), rs.getString(4),
                             rs.getString(5), rs.getString(6), rs.getString(7), Arrays.asList(rs.getString(8).split(" ")),
-                            Instant.ofEpochMilli(rs.getLong(9)), Instant.ofEpochMilli(rs.getLong(10)));
+                            Instant.ofEpochMilli(rs.getLong(9)), Instant.ofEpochMilli(rs.getLong(10)), rs.getString(11));
                 }
             }
             // of two concurrent redemptions, the database lets exactly one delete the row
@@ -77,22 +81,22 @@ final class GrantStore {
     void saveToken(String token, TokenGrant g, Instant now) {
         run(c -> {
             Jdbc.execute(c, "DELETE FROM oidc_access_tokens WHERE expires_at < ?", now.toEpochMilli());
-            Jdbc.execute(c, "INSERT INTO oidc_access_tokens (token_hash, client_id, subject, username, mobile, expires_at)"
-                            + " VALUES (?, ?, ?, ?, ?, ?)", sha256(token), g.clientId(), g.subject(), g.username(),
-                    g.mobile(), g.expiresAt().toEpochMilli());
+            Jdbc.execute(c, "INSERT INTO oidc_access_tokens (token_hash, client_id, subject, username, mobile, expires_at,"
+                            + " scope, phone_verified) VALUES (?, ?, ?, ?, ?, ?, ?, ?)", sha256(token), g.clientId(),
+                    g.subject(), g.username(), g.mobile(), g.expiresAt().toEpochMilli(), g.scope(), g.phoneVerified());
             return null;
         });
     }
 
     Optional<TokenGrant> findToken(String token) {
         return run(c -> {
-            try (PreparedStatement ps = c.prepareStatement("SELECT client_id, subject, username, mobile, expires_at"
-                    + " FROM oidc_access_tokens WHERE token_hash = ?")) {
+            try (PreparedStatement ps = c.prepareStatement("SELECT client_id, subject, username, mobile, expires_at,"
+                    + " scope, phone_verified FROM oidc_access_tokens WHERE token_hash = ?")) {
                 ps.setString(1, sha256(token));
                 try (ResultSet rs = ps.executeQuery()) {
                     return rs.next()
                             ? Optional.of(new TokenGrant(rs.getString(1), rs.getString(2), rs.getString(3),
-                            rs.getString(4), Instant.ofEpochMilli(rs.getLong(5))))
+                            rs.getString(4), Instant.ofEpochMilli(rs.getLong(5)), rs.getString(6), rs.getBoolean(7)))
                             : Optional.empty();
                 }
             }

@@ -129,9 +129,9 @@ public final class OidcProvider {
         m.setCodeChallengeMethods(List.of(CodeChallengeMethod.S256));
         m.setTokenEndpointAuthMethods(List.of(ClientAuthenticationMethod.CLIENT_SECRET_BASIC,
                 ClientAuthenticationMethod.CLIENT_SECRET_POST, ClientAuthenticationMethod.NONE));
-        m.setScopes(new Scope(OIDCScopeValue.OPENID));
-        m.setClaims(List.of("iss", "sub", "aud", "exp", "iat", "auth_time", "nonce", "amr", "preferred_username",
-                "phone_number"));
+        m.setScopes(new Scope(ScopeClaims.SUPPORTED.toArray(Scope.Value[]::new)));
+        m.setClaims(List.of("iss", "sub", "aud", "exp", "iat", "auth_time", "nonce", "amr",
+                ScopeClaims.PREFERRED_USERNAME, ScopeClaims.PHONE_NUMBER, ScopeClaims.PHONE_NUMBER_VERIFIED));
         return m;
     }
 
@@ -166,8 +166,8 @@ public final class OidcProvider {
             ErrorObject error = e.getErrorObject() != null ? e.getErrorObject() : OAuth2Error.INVALID_REQUEST;
             return new AuthorizationError(error.setDescription(e.getMessage()), redirectUri, state);
         }
-        return new ValidatedRequest(client, redirectUri, request.getScope(), state, request.getNonce(),
-                request.getCodeChallenge());
+        return new ValidatedRequest(client, redirectUri, ScopeClaims.granted(request.getScope()), state,
+                request.getNonce(), request.getCodeChallenge());
     }
 
     /** What makes a request with a known client and redirect URI unacceptable, or null. */
@@ -202,8 +202,10 @@ public final class OidcProvider {
         String challenge = single(params, "code_challenge");
         String method = single(params, "code_challenge_method");
         if (challenge == null) {
-            if (client.publicClient()) {
-                return OAuth2Error.INVALID_REQUEST.setDescription("a public client must use PKCE: code_challenge is required");
+            if (client.requirePkce()) {
+                // RFC 7636 section 4.4.1; RFC 9700 section 2.1.1 asks PKCE of confidential clients too
+                return OAuth2Error.INVALID_REQUEST.setDescription(
+                        "code_challenge is required: this client must use PKCE with code_challenge_method=S256");
             }
             if (method != null) {
                 return OAuth2Error.INVALID_REQUEST.setDescription("code_challenge_method without code_challenge");
@@ -229,10 +231,12 @@ public final class OidcProvider {
         String subject = subjectFor(request.client(), user.username(), user.mobile());
         Instant now = clock.instant();
         AuthorizationCode code = new AuthorizationCode(RANDOM_BYTES);
+        // granted again here: a login context sealed before an upgrade may carry the scope as asked
+        Scope scope = ScopeClaims.granted(request.scope());
         grants.saveCode(code.getValue(), new GrantStore.CodeGrant(request.client().id(), request.redirectUri().toString(),
                 request.codeChallenge() == null ? null : request.codeChallenge().getValue(),
                 request.nonce() == null ? null : request.nonce().getValue(), subject, user.username(), user.mobile(),
-                user.amr(), user.authTime(), now.plus(CODE_LIFETIME)), now);
+                user.amr(), user.authTime(), now.plus(CODE_LIFETIME), scope.toString()), now);
         URI location = new AuthenticationSuccessResponse(request.redirectUri(), code, null, null, request.state(), null,
                 ResponseMode.QUERY).toURI();
         return new IssuedCode(code, location);
@@ -288,11 +292,9 @@ public final class OidcProvider {
         if (grant.isEmpty() || !clock.instant().isBefore(grant.get().expiresAt())) {
             return new UserInfoErrorResponse(BearerTokenError.INVALID_TOKEN);
         }
-        UserInfo info = new UserInfo(new Subject(grant.get().subject()));
-        info.setPreferredUsername(grant.get().username());
-        if (grant.get().mobile() != null) {
-            info.setPhoneNumber(grant.get().mobile());
-        }
+        GrantStore.TokenGrant g = grant.get();
+        UserInfo info = new UserInfo(new Subject(g.subject()));
+        ScopeClaims.claims(Scope.parse(g.scope()), g.username(), g.mobile(), g.phoneVerified()).forEach(info::setClaim);
         return new UserInfoSuccessResponse(info);
     }
 
@@ -336,10 +338,12 @@ public final class OidcProvider {
     }
 
     private TokenResponse tokensFor(GrantStore.CodeGrant stored, AppConfig client, Instant now) {
-        BearerAccessToken access = new BearerAccessToken(RANDOM_BYTES, ACCESS_TOKEN_LIFETIME.toSeconds(),
-                new Scope(OIDCScopeValue.OPENID));
+        Scope scope = Scope.parse(stored.scope());
+        // phone_number_verified: this login's SMS code went to the number and came back
+        boolean phoneVerified = stored.mobile() != null && stored.amr().contains(AuthenticatedUser.AMR_SMS);
+        BearerAccessToken access = new BearerAccessToken(RANDOM_BYTES, ACCESS_TOKEN_LIFETIME.toSeconds(), scope);
         grants.saveToken(access.getValue(), new GrantStore.TokenGrant(client.id(), stored.subject(), stored.username(),
-                stored.mobile(), now.plus(ACCESS_TOKEN_LIFETIME)), now);
+                stored.mobile(), now.plus(ACCESS_TOKEN_LIFETIME), scope.toString(), phoneVerified), now);
         IDTokenClaimsSet claims = new IDTokenClaimsSet(issuer, new Subject(stored.subject()),
                 List.of(new Audience(client.id())), Date.from(now.plus(ID_TOKEN_LIFETIME)), Date.from(now));
         claims.setAuthenticationTime(Date.from(stored.authTime()));
@@ -347,6 +351,7 @@ public final class OidcProvider {
             claims.setNonce(new Nonce(stored.nonce()));
         }
         claims.setAMR(stored.amr().stream().map(AMR::new).toList());
+        ScopeClaims.claims(scope, stored.username(), stored.mobile(), phoneVerified).forEach(claims::setClaim);
         try {
             SignedJWT idToken = SignedJWT.parse(keys.sign(claims.toJWTClaimsSet()));
             return new OIDCTokenResponse(new OIDCTokens(idToken, access, null));

@@ -14,7 +14,8 @@ import java.util.Objects;
  *
  * @param state echoed back to the client, or null when it sent none
  * @param nonce put in the ID token, or null when the client sent none
- * @param codeChallenge the PKCE S256 challenge, or null (only a confidential client may omit it)
+ * @param scope the granted scope: the values asked for that the provider supports
+ * @param codeChallenge the PKCE S256 challenge, or null (only a client with {@code requirePkce: false} may omit it)
  */
 public record ValidatedRequest(AppConfig client, URI redirectUri, Scope scope, State state, Nonce nonce,
                                CodeChallenge codeChallenge) implements AuthorizationValidation {

@@ -5,7 +5,13 @@ import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
 import io.smsotp.config.DatabaseSettings;
 import io.smsotp.config.UserConfig;
+import io.smsotp.auth.SecretFiles;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.FileAlreadyExistsException;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Instant;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -31,6 +37,7 @@ public final class UserStore implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(UserStore.class);
     static final String H2_FILE = "users";
+    private static final String H2_SUFFIX = ".mv.db";
     private static final Pattern USERNAME = Pattern.compile("[^\\s\\p{Cntrl}]{1,128}");
     private static final String KEY_CHECK = "backup_code_key_check";
 
@@ -40,8 +47,12 @@ public final class UserStore implements AutoCloseable {
     /** Verified against for an unknown user, so that path costs one Argon2id run like a known user's. */
     private final String dummyHash;
 
-    private UserStore(HikariDataSource pool, BackupCodes codes) {
+    /** The data dir holding the H2 database, or null when the store is elsewhere (PostgreSQL). */
+    private final Path h2Dir;
+
+    private UserStore(HikariDataSource pool, BackupCodes codes, Path h2Dir) {
         this.pool = pool;
+        this.h2Dir = h2Dir;
         this.codes = codes;
         this.dummyHash = hasher.hash("no such user".toCharArray());
     }
@@ -50,11 +61,16 @@ public final class UserStore implements AutoCloseable {
     public static UserStore open(DatabaseSettings settings, Path dataDir) {
         Objects.requireNonNull(settings, "settings");
         Objects.requireNonNull(dataDir, "dataDir");
+        Path h2Dir = settings.embedded() ? dataDir.toAbsolutePath() : null;
+        if (h2Dir != null) {
+            prepareOwnerOnly(h2Dir);
+        }
         HikariConfig hc = new HikariConfig();
         hc.setPoolName("user-store");
-        // PostgreSQL mode keeps H2 close to production; lower-case names make unquoted SQL portable
+        // PostgreSQL mode keeps H2 close to production; lower-case names make unquoted SQL portable;
+        // no trace file: H2 would make it with the process umask, and errors reach us as SQLExceptions
         hc.setJdbcUrl(settings.embedded()
-                ? "jdbc:h2:file:" + dataDir.toAbsolutePath().resolve(H2_FILE) + ";MODE=PostgreSQL;DATABASE_TO_LOWER=TRUE"
+                ? "jdbc:h2:file:" + h2Dir.resolve(H2_FILE) + ";MODE=PostgreSQL;DATABASE_TO_LOWER=TRUE;TRACE_LEVEL_FILE=0"
                 : settings.jdbcUrl());
         hc.setUsername(settings.embedded() ? "sa" : settings.username());
         hc.setPassword(settings.embedded() ? "" : settings.password());
@@ -66,7 +82,11 @@ public final class UserStore implements AutoCloseable {
             Flyway.configure().dataSource(pool).locations("classpath:db/migration").load().migrate();
             BackupCodes codes = new BackupCodes(StoreKey.loadOrCreate(dataDir));
             checkKey(pool, codes, dataDir);
-            return new UserStore(pool, codes);
+            if (h2Dir != null) {
+                // whatever else H2 made while opening and migrating
+                ownerOnlyTree(h2Dir);
+            }
+            return new UserStore(pool, codes, h2Dir);
         } catch (RuntimeException e) {
             pool.close();
             throw e;
@@ -253,6 +273,43 @@ public final class UserStore implements AutoCloseable {
     @Override
     public void close() {
         pool.close();
+        if (h2Dir != null) {
+            try {
+                // files H2 wrote last, e.g. while compacting at close
+                SecretFiles.ownerOnlyTree(h2Dir);
+            } catch (IOException e) {
+                LOG.warn("cannot make {} owner-only: {}", h2Dir, e.toString());
+            }
+        }
+    }
+
+    /**
+     * The data dir 0700, so that no file H2 makes there (with the process umask) is in reach of
+     * other users even for a moment, and the database file made 0600 before H2 opens it.
+     */
+    private static void prepareOwnerOnly(Path dir) {
+        Path file = dir.resolve(H2_FILE + H2_SUFFIX);
+        try {
+            SecretFiles.ownerOnlyDirectory(dir);
+            if (!Files.exists(file)) {
+                Files.createFile(file, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
+            }
+            SecretFiles.ownerOnly(file);
+        } catch (FileAlreadyExistsException e) {
+            // another instance made it meanwhile: its mode is set below by the sweep
+        } catch (UnsupportedOperationException e) {
+            // not a POSIX file system (Windows): the data dir's own permissions must do
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot prepare " + file + " owner-only", e);
+        }
+    }
+
+    private static void ownerOnlyTree(Path dir) {
+        try {
+            SecretFiles.ownerOnlyTree(dir);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot make " + dir + " owner-only", e);
+        }
     }
 
     @Override

@@ -4,6 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.nimbusds.oauth2.sdk.pkce.CodeChallenge;
+import com.nimbusds.oauth2.sdk.pkce.CodeChallengeMethod;
+import com.nimbusds.oauth2.sdk.pkce.CodeVerifier;
 import io.smsotp.auth.ApiPaths;
 import io.smsotp.auth.AuthService;
 import io.smsotp.auth.InMemoryWriter;
@@ -171,8 +174,11 @@ class LockoutHttpTest {
     }
 
     private String openLogin() throws Exception {
+        // PKCE as every client must send it; these logins never reach the token endpoint
+        String challenge = CodeChallenge.compute(CodeChallengeMethod.S256, new CodeVerifier()).getValue();
         String authorize = base + "/oauth2/authorize?response_type=code&scope=openid&client_id=shop&state=s&redirect_uri="
-                + URLEncoder.encode(CALLBACK.toString(), StandardCharsets.UTF_8);
+                + URLEncoder.encode(CALLBACK.toString(), StandardCharsets.UTF_8)
+                + "&code_challenge=" + challenge + "&code_challenge_method=S256";
         return http.send(HttpRequest.newBuilder(URI.create(authorize)).build(), HttpResponse.BodyHandlers.ofString()).body();
     }
 

@@ -26,7 +26,7 @@ import java.time.ZoneId;
 import java.time.ZoneOffset;
 import java.util.List;
 
-/** A provider on a real H2 user store in a temp dir, with three apps and a clock the test moves. */
+/** A provider on a real H2 user store in a temp dir, with four apps and a clock the test moves. */
 final class OidcFixture implements AutoCloseable {
 
     static final URI ISSUER = URI.create("https://login.example");
@@ -37,6 +37,10 @@ final class OidcFixture implements AutoCloseable {
             null, null, null, null, null);
     static final AppConfig WEB = new AppConfig("web", "Web", null, null, List.of(WEB_CB.toString()), WEB_SECRET, null,
             AppConfig.SUBJECT_MOBILE, null, null, null, null);
+    static final URI LEGACY_CB = URI.create("https://legacy.example/cb");
+    /** A confidential client that opted out of PKCE. */
+    static final AppConfig LEGACY = new AppConfig("legacy", "Legacy", null, null, List.of(LEGACY_CB.toString()),
+            WEB_SECRET, null, null, null, null, null, null, null, false);
     static final AppConfig API_ONLY = new AppConfig("api", null, "api-key-0123456789abcdef", null);
     // near the real time: nimbus's IDTokenValidator checks exp and iat against the system clock
     static final Instant AUTH_TIME = Instant.now().truncatedTo(java.time.temporal.ChronoUnit.SECONDS).minusSeconds(5);
@@ -51,7 +55,7 @@ final class OidcFixture implements AutoCloseable {
     OidcFixture(java.nio.file.Path dataDir) {
         store = UserStore.open(DatabaseSettings.defaults(), dataDir);
         keys = SigningKeys.loadOrCreate(dataDir);
-        provider = new OidcProvider(ISSUER, List.of(SPA, WEB, API_ONLY), keys, store.dataSource(), clock);
+        provider = new OidcProvider(ISSUER, List.of(SPA, WEB, LEGACY, API_ONLY), keys, store.dataSource(), clock);
     }
 
     /** A client's side of one login: what it sent and remembers. */
@@ -66,8 +70,13 @@ final class OidcFixture implements AutoCloseable {
     }
 
     static Login login(String clientId, URI redirect, boolean pkce) {
+        return login(clientId, redirect, pkce, "openid");
+    }
+
+    /** A login asking for {@code scope}, space-separated as on the wire ({@code "openid phone"}). */
+    static Login login(String clientId, URI redirect, boolean pkce, String scope) {
         CodeVerifier verifier = pkce ? new CodeVerifier() : null;
-        AuthenticationRequest.Builder b = new AuthenticationRequest.Builder(ResponseType.CODE, new Scope("openid"),
+        AuthenticationRequest.Builder b = new AuthenticationRequest.Builder(ResponseType.CODE, Scope.parse(scope),
                 new ClientID(clientId), redirect).state(new State()).nonce(new Nonce())
                 .endpointURI(URI.create(ISSUER + OidcProvider.AUTHORIZE_PATH));
         if (pkce) {

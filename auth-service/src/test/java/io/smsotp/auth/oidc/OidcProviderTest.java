@@ -29,6 +29,7 @@ import com.nimbusds.openid.connect.sdk.OIDCTokenResponseParser;
 import com.nimbusds.openid.connect.sdk.UserInfoResponse;
 import com.nimbusds.openid.connect.sdk.claims.AMR;
 import com.nimbusds.openid.connect.sdk.claims.IDTokenClaimsSet;
+import com.nimbusds.openid.connect.sdk.claims.UserInfo;
 import com.nimbusds.openid.connect.sdk.op.OIDCProviderMetadata;
 import com.nimbusds.openid.connect.sdk.validators.IDTokenValidator;
 import java.net.URI;
@@ -79,8 +80,9 @@ class OidcProviderTest {
         assertThat(m.getCodeChallengeMethods()).extracting(Object::toString).containsExactly("S256");
         assertThat(m.getTokenEndpointAuthMethods()).extracting(Object::toString)
                 .containsExactly("client_secret_basic", "client_secret_post", "none");
-        assertThat(m.getScopes().toStringList()).containsExactly("openid");
-        assertThat(m.getClaims()).contains("sub", "auth_time", "nonce", "amr");
+        assertThat(m.getScopes().toStringList()).containsExactly("openid", "profile", "phone");
+        assertThat(m.getClaims()).containsExactlyInAnyOrder("iss", "sub", "aud", "exp", "iat", "auth_time", "nonce", "amr",
+                "preferred_username", "phone_number", "phone_number_verified");
     }
 
     @Test
@@ -100,11 +102,12 @@ class OidcProviderTest {
 
     @Test
     void confidentialClientAuthenticatesWithBasicAndGetsTheMobileAsSubject() throws Exception {
-        OidcFixture.Login login = OidcFixture.login("web", WEB_CB, false);
+        OidcFixture.Login login = OidcFixture.login("web", WEB_CB, true);
         AuthorizationCode code = fx.authorize(login, ALICE);
 
         OIDCTokenResponse tokens = success(fx.token(new TokenRequest(endpoint(),
-                new ClientSecretBasic(new ClientID("web"), new Secret(WEB_SECRET)), new AuthorizationCodeGrant(code, WEB_CB))));
+                new ClientSecretBasic(new ClientID("web"), new Secret(WEB_SECRET)),
+                new AuthorizationCodeGrant(code, WEB_CB, login.verifier()))));
 
         IDTokenClaimsSet id = validate(tokens.getOIDCTokens().getIDToken(), "web", login);
         assertThat(id.getSubject().getValue()).isEqualTo("+15551234567");
@@ -125,7 +128,7 @@ class OidcProviderTest {
 
     @Test
     void userinfoAnswersForTheAccessTokenUntilItExpires() throws Exception {
-        OidcFixture.Login login = OidcFixture.login("spa", SPA_CB, true);
+        OidcFixture.Login login = OidcFixture.login("spa", SPA_CB, true, "openid phone");
         OIDCTokenResponse tokens = success(fx.token(new TokenRequest(endpoint(), new ClientID("spa"),
                 new AuthorizationCodeGrant(fx.authorize(login, ALICE), SPA_CB, login.verifier()))));
         String bearer = tokens.getOIDCTokens().getBearerAccessToken().toAuthorizationHeader();
@@ -189,19 +192,19 @@ class OidcProviderTest {
 
     @Test
     void aDifferentRedirectUriAtTheTokenEndpointIsRefused() throws Exception {
-        OidcFixture.Login login = OidcFixture.login("web", WEB_CB, false);
+        OidcFixture.Login login = OidcFixture.login("web", WEB_CB, true);
         assertThat(error(fx.token(new TokenRequest(endpoint(), new ClientSecretBasic(new ClientID("web"),
                 new Secret(WEB_SECRET)), new AuthorizationCodeGrant(fx.authorize(login, ALICE),
-                URI.create("https://web.example/other"))))).getCode()).isEqualTo("invalid_grant");
+                URI.create("https://web.example/other"), login.verifier())))).getCode()).isEqualTo("invalid_grant");
     }
 
     @Test
     void aWrongSecretOrNoneIsInvalidClient() throws Exception {
-        OidcFixture.Login login = OidcFixture.login("web", WEB_CB, false);
+        OidcFixture.Login login = OidcFixture.login("web", WEB_CB, true);
         AuthorizationCode code = fx.authorize(login, ALICE);
 
         HTTPResponse wrong = fx.token(new TokenRequest(endpoint(), new ClientSecretBasic(new ClientID("web"),
-                new Secret("web-secret-0123456780")), new AuthorizationCodeGrant(code, WEB_CB)));
+                new Secret("web-secret-0123456780")), new AuthorizationCodeGrant(code, WEB_CB, login.verifier())));
         assertThat(wrong.getStatusCode()).isEqualTo(401);
         assertThat(error(wrong).getCode()).isEqualTo("invalid_client");
         // a confidential client may not pass as a public one
@@ -212,7 +215,7 @@ class OidcProviderTest {
                 new Secret(WEB_SECRET)), new AuthorizationCodeGrant(code, SPA_CB)))).getCode()).isEqualTo("invalid_client");
         // and the code was not spent by failed client authentication
         success(fx.token(new TokenRequest(endpoint(), new ClientSecretBasic(new ClientID("web"), new Secret(WEB_SECRET)),
-                new AuthorizationCodeGrant(code, WEB_CB))));
+                new AuthorizationCodeGrant(code, WEB_CB, login.verifier()))));
     }
 
     @Test
@@ -272,7 +275,7 @@ class OidcProviderTest {
     @Test
     void refusesToIssueAMobileSubjectForAUserWithoutOne() {
         ValidatedRequest valid = (ValidatedRequest) fx.provider.validateAuthorizationRequest(
-                OidcFixture.login("web", WEB_CB, false).request().toParameters());
+                OidcFixture.login("web", WEB_CB, true).request().toParameters());
         AuthenticatedUser noMobile = new AuthenticatedUser("bob", null, List.of("pwd"), AUTH_TIME);
 
         assertThatThrownBy(() -> fx.provider.issueCode(valid, noMobile)).isInstanceOf(IllegalArgumentException.class)
@@ -297,6 +300,112 @@ class OidcProviderTest {
         assertThat(JWKSet.parse(fx.provider.jwks()).getKeyByKeyId(kid).isPrivate()).isFalse();
     }
 
+
+    // --- claims by scope (OIDC Core 5.4) -------------------------------------------------------
+
+    @Test
+    void scopeOpenidAloneGivesTheSubjectAndNoPhoneNumberAtUserinfoOrInTheIdToken() throws Exception {
+        OidcFixture.Login login = OidcFixture.login("spa", SPA_CB, true, "openid");
+        OIDCTokenResponse tokens = redeem(login);
+
+        assertThat(userinfo(tokens).toJSONObject()).containsOnlyKeys("sub").containsEntry("sub", "alice");
+        assertThat(validate(tokens.getOIDCTokens().getIDToken(), "spa", login).toJSONObject())
+                .doesNotContainKeys("phone_number", "phone_number_verified", "preferred_username");
+        assertThat(tokens.getOIDCTokens().getAccessToken().getScope().toStringList()).containsExactly("openid");
+    }
+
+    @Test
+    void scopePhoneGivesThePhoneNumberVerifiedByThisLoginsSmsCodeAtUserinfoAndInTheIdToken() throws Exception {
+        OidcFixture.Login login = OidcFixture.login("spa", SPA_CB, true, "openid phone");
+        OIDCTokenResponse tokens = redeem(login);
+
+        UserInfo info = userinfo(tokens);
+        assertThat(info.getPhoneNumber()).isEqualTo("+15551234567");
+        assertThat(info.getPhoneNumberVerified()).isTrue();
+        assertThat(info.getPreferredUsername()).as("profile was not asked for").isNull();
+        IDTokenClaimsSet id = validate(tokens.getOIDCTokens().getIDToken(), "spa", login);
+        assertThat(id.toJSONObject()).containsEntry("phone_number", "+15551234567")
+                .containsEntry("phone_number_verified", true);
+        assertThat(tokens.getOIDCTokens().getAccessToken().getScope().toStringList()).containsExactly("openid", "phone");
+    }
+
+    @Test
+    void aPhoneNumberNotProvenByAnSmsCodeInThisLoginIsNotClaimedVerified() throws Exception {
+        AuthenticatedUser withBackupCode = new AuthenticatedUser("alice", "+15551234567",
+                List.of(AuthenticatedUser.AMR_PASSWORD, AuthenticatedUser.AMR_BACKUP_CODE), AUTH_TIME);
+        OidcFixture.Login login = OidcFixture.login("spa", SPA_CB, true, "openid phone");
+        OIDCTokenResponse tokens = success(fx.token(new TokenRequest(endpoint(), new ClientID("spa"),
+                new AuthorizationCodeGrant(fx.authorize(login, withBackupCode), SPA_CB, login.verifier()))));
+
+        assertThat(userinfo(tokens).getPhoneNumber()).isEqualTo("+15551234567");
+        assertThat(userinfo(tokens).getPhoneNumberVerified()).isFalse();
+    }
+
+    @Test
+    void scopeProfileGivesThePreferredUsernameAndUnknownScopeValuesAreIgnored() throws Exception {
+        OidcFixture.Login login = OidcFixture.login("spa", SPA_CB, true, "openid profile email offline_access");
+        OIDCTokenResponse tokens = redeem(login);
+
+        assertThat(userinfo(tokens).toJSONObject()).containsOnlyKeys("sub", "preferred_username")
+                .containsEntry("preferred_username", "alice");
+        // RFC 6749 section 5.1: the scope granted differs from the one asked for, so the answer names it
+        assertThat(tokens.getOIDCTokens().getAccessToken().getScope().toStringList()).containsExactly("openid", "profile");
+    }
+
+    // --- PKCE for every client unless it opts out ----------------------------------------------
+
+    @Test
+    void aConfidentialClientThatSendsNoCodeChallengeIsSentBackWithInvalidRequest() throws Exception {
+        Map<String, List<String>> noPkce = new LinkedHashMap<>(OidcFixture.login("web", WEB_CB, false).request().toParameters());
+
+        AuthorizationValidation v = fx.provider.validateAuthorizationRequest(noPkce);
+
+        assertThat(v).isInstanceOf(AuthorizationError.class);
+        var parsed = com.nimbusds.openid.connect.sdk.AuthenticationResponseParser
+                .parse(((AuthorizationError) v).redirectLocation()).toErrorResponse();
+        assertThat(parsed.getRedirectionURI()).isEqualTo(WEB_CB);
+        assertThat(parsed.getErrorObject().getCode()).isEqualTo("invalid_request");
+        assertThat(parsed.getErrorObject().getDescription()).contains("code_challenge");
+        assertThat(parsed.getState().getValue()).isEqualTo(noPkce.get("state").get(0));
+    }
+
+    @Test
+    void aConfidentialClientIsRefusedPlainPkce() throws Exception {
+        Map<String, List<String>> plain = new LinkedHashMap<>(OidcFixture.login("web", WEB_CB, true).request().toParameters());
+        plain.put("code_challenge_method", List.of("plain"));
+        plain.put("code_challenge", List.of(new CodeVerifier().getValue()));
+
+        AuthorizationValidation v = fx.provider.validateAuthorizationRequest(plain);
+
+        assertThat(v).isInstanceOf(AuthorizationError.class);
+        assertThat(((AuthorizationError) v).redirectable()).isTrue();
+        assertThat(((AuthorizationError) v).error().getCode()).isEqualTo("invalid_request");
+    }
+
+    @Test
+    void aConfidentialClientThatSentACodeChallengeMustSendTheVerifierWithItsSecret() throws Exception {
+        OidcFixture.Login login = OidcFixture.login("web", WEB_CB, true);
+        AuthorizationCode code = fx.authorize(login, ALICE);
+
+        HTTPResponse noVerifier = fx.token(new TokenRequest(endpoint(), new ClientSecretBasic(new ClientID("web"),
+                new Secret(WEB_SECRET)), new AuthorizationCodeGrant(code, WEB_CB)));
+
+        assertThat(error(noVerifier).getCode()).isEqualTo("invalid_grant");
+        assertThat(error(noVerifier).getDescription()).contains("code_verifier");
+    }
+
+    @Test
+    void anAppThatOptedOutOfPkceMayLeaveItOutButAChallengeItSendsIsStillChecked() throws Exception {
+        OidcFixture.Login without = OidcFixture.login("legacy", OidcFixture.LEGACY_CB, false);
+        success(fx.token(new TokenRequest(endpoint(), new ClientSecretBasic(new ClientID("legacy"), new Secret(WEB_SECRET)),
+                new AuthorizationCodeGrant(fx.authorize(without, ALICE), OidcFixture.LEGACY_CB))));
+
+        OidcFixture.Login with = OidcFixture.login("legacy", OidcFixture.LEGACY_CB, true);
+        HTTPResponse noVerifier = fx.token(new TokenRequest(endpoint(), new ClientSecretBasic(new ClientID("legacy"),
+                new Secret(WEB_SECRET)), new AuthorizationCodeGrant(fx.authorize(with, ALICE), OidcFixture.LEGACY_CB)));
+        assertThat(error(noVerifier).getCode()).isEqualTo("invalid_grant");
+    }
+
     // --- helpers -------------------------------------------------------------------------------
 
     private IDTokenClaimsSet validate(JWT idToken, String clientId, OidcFixture.Login login) throws Exception {
@@ -306,6 +415,18 @@ class OidcProviderTest {
         IDTokenClaimsSet claims = validator.validate(idToken, login.nonce());
         assertThat(claims.getNonce()).isEqualTo(login.nonce());
         return claims;
+    }
+
+    private OIDCTokenResponse redeem(OidcFixture.Login login) throws Exception {
+        return success(fx.token(new TokenRequest(endpoint(), new ClientID("spa"),
+                new AuthorizationCodeGrant(fx.authorize(login, ALICE), SPA_CB, login.verifier()))));
+    }
+
+    private UserInfo userinfo(OIDCTokenResponse tokens) throws Exception {
+        UserInfoResponse info = UserInfoResponse.parse(fx.provider.userinfo(
+                tokens.getOIDCTokens().getBearerAccessToken().toAuthorizationHeader()).toHTTPResponse());
+        assertThat(info.indicatesSuccess()).isTrue();
+        return info.toSuccessResponse().getUserInfo();
     }
 
     private static OIDCTokenResponse success(HTTPResponse http) throws Exception {

@@ -84,10 +84,10 @@ class OidcRoutesHttpTest {
 
     @Test
     void aBadSecretIs401WithAChallengeAndAJsonError() throws Exception {
-        OidcFixture.Login login = OidcFixture.login("web", WEB_CB, false);
+        OidcFixture.Login login = OidcFixture.login("web", WEB_CB, true);
         HTTPResponse http = new TokenRequest(URI.create(base + OidcProvider.TOKEN_PATH),
                 new ClientSecretBasic(new ClientID("web"), new Secret("not-the-secret-at-all")),
-                new AuthorizationCodeGrant(fx.authorize(login, ALICE), WEB_CB)).toHTTPRequest().send();
+                new AuthorizationCodeGrant(fx.authorize(login, ALICE), WEB_CB, login.verifier())).toHTTPRequest().send();
 
         assertThat(http.getStatusCode()).isEqualTo(401);
         assertThat(http.getHeaderValue("WWW-Authenticate")).startsWith("Basic");

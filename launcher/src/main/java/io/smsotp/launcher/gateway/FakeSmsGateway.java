@@ -5,7 +5,10 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.javalin.Javalin;
 import io.javalin.http.BadRequestResponse;
 import io.javalin.http.Context;
+import io.javalin.http.HttpResponseException;
 import io.javalin.http.HttpStatus;
+import java.net.InetAddress;
+import java.net.UnknownHostException;
 import java.time.Instant;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
@@ -14,17 +17,29 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.function.Consumer;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /**
  * A local stand-in for an SMS provider: a real HTTP server that accepts {@code POST /send} with
  * JSON {@code {"to","text","id"}}, answers 202 like Clickatell or Plivo, and shows what it received
  * on an inbox page ({@code /}) and as JSON ({@code GET /messages?to=+15551234567}).
+ *
+ * <p>It answers only requests whose {@code Host} is {@code localhost} or a loopback address
+ * (127.0.0.0/8, {@code [::1]}), any port: a web page that rebinds its own name to 127.0.0.1
+ * (DNS rebinding) gets 421 Misdirected Request, and so cannot read the inbox's codes or post to it.
+ * 421 rather than 403: the server is not the authority for the name asked for (RFC 9110 section
+ * 15.5.20), which is the truth; 403 would say the resource is there and the caller lacks a right.
  */
 public final class FakeSmsGateway {
 
     public static final String SEND_PATH = "/send";
     public static final String MESSAGES_PATH = "/messages";
     public static final String INBOX_PATH = "/";
+    static final int MISDIRECTED_REQUEST = 421;
+    private static final Pattern IPV4_LOOPBACK =
+            Pattern.compile("127\\.([0-9]{1,3})\\.([0-9]{1,3})\\.([0-9]{1,3})");
+    private static final Pattern PORT = Pattern.compile("(:[0-9]{1,5})?");
     /** The inbox keeps the newest messages only, so a long benchmark cannot fill the heap. */
     static final int KEEP = 1000;
 
@@ -58,6 +73,7 @@ public final class FakeSmsGateway {
     public synchronized FakeSmsGateway start() {
         app = Javalin.create(cfg -> {
             cfg.startup.showJavalinBanner = false;
+            cfg.routes.before(FakeSmsGateway::requireLoopbackHost);
             cfg.routes.post(SEND_PATH, this::receive);
             cfg.routes.get(MESSAGES_PATH, this::messages);
             cfg.routes.get(INBOX_PATH, this::inboxPage);
@@ -155,6 +171,50 @@ public final class FakeSmsGateway {
                 """ + (rows.length() == 0 ? "<tr><td colspan=3>No messages yet.</td></tr>" : rows) + """
                 </table></body></html>
                 """);
+    }
+
+    private static void requireLoopbackHost(Context ctx) {
+        if (!loopbackHost(ctx.header("Host"))) {
+            throw new HttpResponseException(MISDIRECTED_REQUEST,
+                    "this fake SMS gateway answers only for localhost and loopback addresses");
+        }
+    }
+
+    /**
+     * Whether a Host header names this machine's loopback: {@code localhost}, 127.0.0.0/8 in
+     * dotted-quad form or an IPv6 loopback literal, each with or without a port. Never a name
+     * lookup: only literals are read as addresses.
+     */
+    static boolean loopbackHost(String host) {
+        if (host == null) {
+            return false;
+        }
+        String name;
+        String rest;
+        boolean loopback;
+        if (host.startsWith("[")) {
+            int end = host.indexOf(']');
+            name = end < 0 ? "" : host.substring(1, end);
+            rest = end < 0 ? "" : host.substring(end + 1);
+            loopback = name.contains(":") && name.matches("[0-9A-Fa-f:.]+") && ipv6Loopback(name);
+        } else {
+            int colon = host.indexOf(':');
+            name = colon < 0 ? host : host.substring(0, colon);
+            rest = colon < 0 ? "" : host.substring(colon);
+            Matcher m = IPV4_LOOPBACK.matcher(name);
+            loopback = "localhost".equalsIgnoreCase(name) || m.matches() && Integer.parseInt(m.group(1)) <= 255
+                    && Integer.parseInt(m.group(2)) <= 255 && Integer.parseInt(m.group(3)) <= 255;
+        }
+        return loopback && PORT.matcher(rest).matches();
+    }
+
+    private static boolean ipv6Loopback(String literal) {
+        try {
+            // a literal with ':' is parsed, never looked up
+            return InetAddress.getByName(literal).isLoopbackAddress();
+        } catch (UnknownHostException e) {
+            return false;
+        }
     }
 
     private static String escape(String s) {
