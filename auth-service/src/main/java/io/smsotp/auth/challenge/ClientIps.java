@@ -9,13 +9,10 @@ import java.net.UnknownHostException;
 import java.util.ArrayList;
 import java.util.Enumeration;
 import java.util.List;
-import java.util.regex.Pattern;
 
 /** The end user's IP address, for the per-IP send limit: checked literal addresses only, never a name to look up. */
 public final class ClientIps {
 
-    private static final Pattern IPV4 = Pattern.compile("(25[0-5]|2[0-4][0-9]|1[0-9]{2}|[1-9]?[0-9])(\\.(25[0-5]|2[0-4][0-9]|1[0-9]{2}|[1-9]?[0-9])){3}");
-    private static final Pattern IPV6 = Pattern.compile("[0-9A-Fa-f:.]{2,45}");
 
     private ClientIps() {
     }
@@ -81,20 +78,12 @@ public final class ClientIps {
 
     /** {@code raw} as the one canonical text of its address, or null when it is not a literal IP address. */
     static String normalize(String raw) {
-        if (raw == null) {
-            return null;
-        }
-        String s = raw.strip();
-        if (s.startsWith("[") && s.endsWith("]")) {
-            s = s.substring(1, s.length() - 1);
-        }
-        boolean v4 = IPV4.matcher(s).matches();
-        // a colon makes it an IPv6 literal, which InetAddress parses without any lookup
-        if (!v4 && !(s.contains(":") && IPV6.matcher(s).matches())) {
+        byte[] address = IpRange.address(raw);
+        if (address == null) {
             return null;
         }
         try {
-            return InetAddress.getByName(s).getHostAddress();
+            return InetAddress.getByAddress(address).getHostAddress();
         } catch (UnknownHostException e) {
             return null;
         }

@@ -439,19 +439,16 @@ public final class UserStore implements AutoCloseable {
 
 
     private void inTransaction(Work work) {
-        try (Connection c = pool.getConnection()) {
-            c.setAutoCommit(false);
-            try {
+        try {
+            Jdbc.inTransaction(pool, "user store transaction", c -> {
                 work.run(c);
-                c.commit();
-            } catch (SQLException | RuntimeException e) {
-                c.rollback();
-                throw e;
-            } finally {
-                c.setAutoCommit(true);
+                return null;
+            });
+        } catch (IllegalStateException e) {
+            if (e.getCause() instanceof SQLException) {
+                throw new UserStoreException("user store: transaction failed", e.getCause());
             }
-        } catch (SQLException e) {
-            throw new UserStoreException("user store: transaction failed", e);
+            throw e;
         }
     }
 }
