@@ -164,7 +164,9 @@ public final class OidcProvider {
             request = AuthenticationRequest.parse(params);
         } catch (ParseException e) {
             ErrorObject error = e.getErrorObject() != null ? e.getErrorObject() : OAuth2Error.INVALID_REQUEST;
-            return new AuthorizationError(error.setDescription(e.getMessage()), redirectUri, state);
+            // the parser's message may quote the request, whose characters a description may not hold
+            return new AuthorizationError(error.setDescription(ErrorObject.removeIllegalChars(e.getMessage())),
+                    redirectUri, state);
         }
         return new ValidatedRequest(client, redirectUri, request.getScope(), state, request.getNonce(),
                 request.getCodeChallenge());
@@ -175,7 +177,9 @@ public final class OidcProvider {
         for (Map.Entry<String, List<String>> e : params.entrySet()) {
             if (e.getValue() != null && e.getValue().size() > 1) {
                 // RFC 6749 section 3.1: a parameter must not be sent twice
-                return OAuth2Error.INVALID_REQUEST.setDescription(e.getKey() + " is repeated");
+                // the name is the client's text: a character RFC 6749 forbids in a description would throw
+                return OAuth2Error.INVALID_REQUEST.setDescription(
+                        ErrorObject.removeIllegalChars(e.getKey() + " is repeated"));
             }
         }
         if (!"code".equals(single(params, "response_type"))) {
