@@ -154,7 +154,8 @@ public final class OidcProvider {
         }
         URI redirectUri = URI.create(redirect);
         String rawState = single(params, "state");
-        State state = rawState == null || rawState.isEmpty() ? null : new State(rawState);
+        // nimbus takes no blank state: one of spaces only is as good as none
+        State state = rawState == null || rawState.isBlank() ? null : new State(rawState);
         ErrorObject refused = refusal(params, client);
         if (refused != null) {
             return new AuthorizationError(refused, redirectUri, state);

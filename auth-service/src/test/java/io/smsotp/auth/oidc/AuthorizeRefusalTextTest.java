@@ -43,4 +43,20 @@ class AuthorizeRefusalTextTest {
             assertThat(error.redirectLocation().toString()).startsWith(OidcFixture.WEB_CB + "?");
         });
     }
+
+    @Test
+    void redirectsAnErrorForARequestWhoseStateIsBlankWithoutState() {
+        // nimbus threw IllegalArgumentException for a state of whitespace only
+        Map<String, List<String>> params = Map.of("client_id", List.of("web"),
+                "redirect_uri", List.of(OidcFixture.WEB_CB.toString()), "response_type", List.of("token"),
+                "scope", List.of("openid"), "state", List.of(" \n"));
+
+        AuthorizationValidation result = fx.provider.validateAuthorizationRequest(params);
+
+        assertThat(result).isInstanceOfSatisfying(AuthorizationError.class, error -> {
+            assertThat(error.state()).isNull();
+            assertThat(error.error().getCode()).isEqualTo("unsupported_response_type");
+            assertThat(error.redirectLocation().getQuery()).doesNotContain("state");
+        });
+    }
 }
