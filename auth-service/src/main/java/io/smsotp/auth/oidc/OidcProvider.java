@@ -168,6 +168,10 @@ public final class OidcProvider {
             // the parser's message may quote the request, whose characters a description may not hold
             return new AuthorizationError(error.setDescription(ErrorObject.removeIllegalChars(e.getMessage())),
                     redirectUri, state);
+        } catch (IllegalArgumentException e) {
+            // nimbus itself throws this for some bad values (a prompt with a quote) as it words the error
+            return new AuthorizationError(OAuth2Error.INVALID_REQUEST.setDescription("a parameter is malformed"),
+                    redirectUri, state);
         }
         return new ValidatedRequest(client, redirectUri, request.getScope(), state, request.getNonce(),
                 request.getCodeChallenge());

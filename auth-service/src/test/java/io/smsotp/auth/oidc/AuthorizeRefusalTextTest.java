@@ -59,4 +59,19 @@ class AuthorizeRefusalTextTest {
             assertThat(error.redirectLocation().getQuery()).doesNotContain("state");
         });
     }
+
+    @Test
+    void redirectsAPromptWithAQuoteAsInvalidRequest() {
+        // nimbus's own parser threw IllegalArgumentException while it worded this error
+        Map<String, List<String>> params = Map.of("client_id", List.of("web"),
+                "redirect_uri", List.of(OidcFixture.WEB_CB.toString()), "response_type", List.of("code"),
+                "scope", List.of("openid"), "prompt", List.of("log\"in"));
+
+        AuthorizationValidation result = fx.provider.validateAuthorizationRequest(params);
+
+        assertThat(result).isInstanceOfSatisfying(AuthorizationError.class, error -> {
+            assertThat(error.redirectUri()).isEqualTo(OidcFixture.WEB_CB);
+            assertThat(error.error().getCode()).isEqualTo("invalid_request");
+        });
+    }
 }
