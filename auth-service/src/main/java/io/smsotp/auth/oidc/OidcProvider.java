@@ -201,7 +201,7 @@ public final class OidcProvider {
             return OAuth2Error.REQUEST_URI_NOT_SUPPORTED;
         }
         String scope = single(params, "scope");
-        if (scope == null || !Scope.parse(scope).contains(OIDCScopeValue.OPENID)) {
+        if (scope == null || !includesOpenid(scope)) {
             return OAuth2Error.INVALID_SCOPE.setDescription("scope must include openid");
         }
         String nonce = single(params, "nonce");
@@ -381,6 +381,15 @@ public final class OidcProvider {
 
     private URI endpoint(String path) {
         return URI.create(issuer.getValue() + path);
+    }
+
+    private static boolean includesOpenid(String scope) {
+        try {
+            return Scope.parse(scope).contains(OIDCScopeValue.OPENID);
+        } catch (IllegalArgumentException e) {
+            // a token of control characters only, which nimbus cannot hold as a scope value
+            return false;
+        }
     }
 
     private static String single(Map<String, List<String>> params, String name) {

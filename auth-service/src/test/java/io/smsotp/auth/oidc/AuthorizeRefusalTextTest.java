@@ -74,4 +74,19 @@ class AuthorizeRefusalTextTest {
             assertThat(error.error().getCode()).isEqualTo("invalid_request");
         });
     }
+
+    @Test
+    void redirectsAScopeWithAControlCharacterTokenAsInvalidScope() {
+        // nimbus's Scope.parse threw IllegalArgumentException for the vertical tab token
+        Map<String, List<String>> params = Map.of("client_id", List.of("web"),
+                "redirect_uri", List.of(OidcFixture.WEB_CB.toString()), "response_type", List.of("code"),
+                "scope", List.of("openid \u000b"));
+
+        AuthorizationValidation result = fx.provider.validateAuthorizationRequest(params);
+
+        assertThat(result).isInstanceOfSatisfying(AuthorizationError.class, error -> {
+            assertThat(error.redirectUri()).isEqualTo(OidcFixture.WEB_CB);
+            assertThat(error.error().getCode()).isEqualTo("invalid_scope");
+        });
+    }
 }
