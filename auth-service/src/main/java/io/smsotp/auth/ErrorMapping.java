@@ -8,6 +8,7 @@ import io.javalin.http.HttpStatus;
 import io.smsotp.auth.challenge.CommandsUnavailableException;
 import io.smsotp.auth.http.ApiException;
 import io.smsotp.auth.login.LoginErrors;
+import java.io.CharConversionException;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.CancellationException;
@@ -29,6 +30,9 @@ final class ErrorMapping {
         routes.exception(ApiException.class, (e, ctx) -> answer(ctx, e));
         // Jackson's message may quote the body, and the body may hold a code: never echo it
         routes.exception(JsonProcessingException.class, (e, ctx) ->
+                answer(ctx, ApiException.badRequest("malformed_json", "the body is not valid JSON")));
+        // bytes Jackson takes for UTF-32 (or another encoding) that do not decode: not JSON either
+        routes.exception(CharConversionException.class, (e, ctx) ->
                 answer(ctx, ApiException.badRequest("malformed_json", "the body is not valid JSON")));
         routes.exception(CommandsUnavailableException.class, (e, ctx) -> {
             LOG.warn("{} {}: {}", ctx.method(), ctx.path(), e.getMessage());

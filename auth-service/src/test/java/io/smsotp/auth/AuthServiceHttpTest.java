@@ -146,6 +146,24 @@ class AuthServiceHttpTest {
     }
 
     @Test
+    void rejectsBytesThatDecodeAsNoTextWith400() throws Exception {
+        // found by ChallengeBodiesFuzzTest: leading zero bytes make Jackson read UTF-32, and a
+        // character above U+10FFFF threw CharConversionException, which was answered 500
+        byte[] body = new byte[84];
+        body[76] = (byte) 0xef;
+        body[77] = (byte) 0xbc;
+        body[78] = (byte) 0x98;
+        HttpResponse<String> response = http.send(HttpRequest.newBuilder(
+                        URI.create("http://127.0.0.1:" + service.port() + ApiPaths.CHALLENGES))
+                .header("Authorization", "Bearer " + DEMO_KEY).header("Content-Type", "application/json")
+                .POST(BodyPublishers.ofByteArray(body)).build(), BodyHandlers.ofString());
+
+        assertThat(response.statusCode()).isEqualTo(400);
+        assertThat(ApiJson.MAPPER.readTree(response.body()).get("error").asText()).isEqualTo("malformed_json");
+        assertThat(writer.received()).isEmpty();
+    }
+
+    @Test
     void rejectsBodyOver16KiBWith413() throws Exception {
         String body = "{\"to\": \"+15551234567\", \"pad\": \"" + "x".repeat(17 * 1024) + "\"}";
 

@@ -78,8 +78,9 @@ public final class ConfigLoader {
         try {
             return YAML.readTree(file.toFile());
         } catch (JsonProcessingException e) {
+            // some errors (nesting too deep, too many aliases) come without a location
             throw new ConfigException(file + " is not valid YAML: " + e.getOriginalMessage()
-                    + " at line " + e.getLocation().getLineNr());
+                    + (e.getLocation() == null ? "" : " at line " + e.getLocation().getLineNr()));
         } catch (IOException e) {
             throw new ConfigException("cannot read " + file + ": " + e.getMessage(), e);
         }

@@ -119,6 +119,26 @@ class ConfigLoaderTest {
     }
 
     @Test
+    void refusesAFileNestedTooDeepOrFullOfAliasesWithoutBlowingUp(@TempDir Path dir) throws Exception {
+        // found by ConfigLoaderFuzzTest: these errors have no location, and reading it threw an NPE
+        Path deep = dir.resolve("deep.yml");
+        Files.writeString(deep, "apps: " + "[".repeat(5000) + "]".repeat(5000));
+        Path aliases = dir.resolve("aliases.yml");
+        StringBuilder bomb = new StringBuilder("a0: &a0 [x, x]\n");
+        for (int i = 1; i < 60; i++) {
+            bomb.append("a").append(i).append(": &a").append(i).append(" [*a").append(i - 1).append(", *a")
+                    .append(i - 1).append("]\n");
+        }
+        Files.writeString(aliases, bomb);
+
+        assertThatThrownBy(() -> ConfigLoader.load(deep, Map.of()))
+                .isInstanceOf(ConfigException.class).hasMessageContaining("deep.yml");
+        // 2^60 nodes if aliases were expanded: refused at once for its unknown keys instead
+        assertThatThrownBy(() -> ConfigLoader.load(aliases, Map.of()))
+                .isInstanceOf(ConfigException.class).hasMessageContaining("unknown key 'a0'");
+    }
+
+    @Test
     void secretsStayOutOfToString() {
         SmsOtpConfig config = ConfigLoader.parse(ISSUE_EXAMPLE
                 + "stream: {codeHmacKey: 'MDEyMzQ1Njc4OTAxMjM0NTY3ODkwMTIzNDU2Nzg5MDE='}\n", Map.of());

@@ -19,6 +19,7 @@ import java.util.Date;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.regex.Pattern;
 
 /**
  * Turns a {@link LoginContext} into a token the browser carries (a compact JWE, {@code dir} +
@@ -31,6 +32,10 @@ public final class LoginContextSealer {
 
     // far above a real context (well under 2 KiB); a bigger one is refused before any parsing
     static final int MAX_TOKEN_LENGTH = 8192;
+
+    // the parser trims the token first, so a token with a space or a control character around it
+    // would open as well: only the five base64url parts are a token
+    private static final Pattern COMPACT_JWE = Pattern.compile("[A-Za-z0-9_-]*(?:\\.[A-Za-z0-9_-]*){4}");
 
     private static final JWEHeader HEADER = new JWEHeader.Builder(JWEAlgorithm.DIR, EncryptionMethod.A256GCM)
             .type(TYPE).build();
@@ -64,7 +69,8 @@ public final class LoginContextSealer {
      */
     public Optional<LoginContext> open(String token, String browserBinding, Instant now) {
         Objects.requireNonNull(now, "now");
-        if (token == null || browserBinding == null || token.length() > MAX_TOKEN_LENGTH) {
+        if (token == null || browserBinding == null || token.length() > MAX_TOKEN_LENGTH
+                || !COMPACT_JWE.matcher(token).matches()) {
             return Optional.empty();
         }
         LoginContext context;

@@ -154,7 +154,8 @@ public final class OidcProvider {
         }
         URI redirectUri = URI.create(redirect);
         String rawState = single(params, "state");
-        State state = rawState == null || rawState.isEmpty() ? null : new State(rawState);
+        // nimbus takes no blank state: one of spaces only is as good as none
+        State state = rawState == null || rawState.isBlank() ? null : new State(rawState);
         ErrorObject refused = refusal(params, client);
         if (refused != null) {
             return new AuthorizationError(refused, redirectUri, state);
@@ -164,7 +165,13 @@ public final class OidcProvider {
             request = AuthenticationRequest.parse(params);
         } catch (ParseException e) {
             ErrorObject error = e.getErrorObject() != null ? e.getErrorObject() : OAuth2Error.INVALID_REQUEST;
-            return new AuthorizationError(error.setDescription(e.getMessage()), redirectUri, state);
+            // the parser's message may quote the request, whose characters a description may not hold
+            return new AuthorizationError(error.setDescription(ErrorObject.removeIllegalChars(e.getMessage())),
+                    redirectUri, state);
+        } catch (IllegalArgumentException e) {
+            // nimbus itself throws this for some bad values (a prompt with a quote) as it words the error
+            return new AuthorizationError(OAuth2Error.INVALID_REQUEST.setDescription("a parameter is malformed"),
+                    redirectUri, state);
         }
         return new ValidatedRequest(client, redirectUri, ScopeClaims.granted(request.getScope()), state,
                 request.getNonce(), request.getCodeChallenge());
@@ -175,7 +182,9 @@ public final class OidcProvider {
         for (Map.Entry<String, List<String>> e : params.entrySet()) {
             if (e.getValue() != null && e.getValue().size() > 1) {
                 // RFC 6749 section 3.1: a parameter must not be sent twice
-                return OAuth2Error.INVALID_REQUEST.setDescription(e.getKey() + " is repeated");
+                // the name is the client's text: a character RFC 6749 forbids in a description would throw
+                return OAuth2Error.INVALID_REQUEST.setDescription(
+                        ErrorObject.removeIllegalChars(e.getKey() + " is repeated"));
             }
         }
         if (!"code".equals(single(params, "response_type"))) {
@@ -192,7 +201,7 @@ public final class OidcProvider {
             return OAuth2Error.REQUEST_URI_NOT_SUPPORTED;
         }
         String scope = single(params, "scope");
-        if (scope == null || !Scope.parse(scope).contains(OIDCScopeValue.OPENID)) {
+        if (scope == null || !includesOpenid(scope)) {
             return OAuth2Error.INVALID_SCOPE.setDescription("scope must include openid");
         }
         String nonce = single(params, "nonce");
@@ -377,6 +386,15 @@ public final class OidcProvider {
 
     private URI endpoint(String path) {
         return URI.create(issuer.getValue() + path);
+    }
+
+    private static boolean includesOpenid(String scope) {
+        try {
+            return Scope.parse(scope).contains(OIDCScopeValue.OPENID);
+        } catch (IllegalArgumentException e) {
+            // a token of control characters only, which nimbus cannot hold as a scope value
+            return false;
+        }
     }
 
     private static String single(Map<String, List<String>> params, String name) {

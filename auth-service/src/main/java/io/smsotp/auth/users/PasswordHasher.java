@@ -23,6 +23,13 @@ public final class PasswordHasher {
     public static final int MEMORY_KIB = 19 * 1024;
     public static final int ITERATIONS = 2;
     public static final int LANES = 1;
+    /**
+     * The most one verification may take, in KiB of memory and in KiB x passes: RFC 9106's second
+     * recommended setting (64 MiB, 3 passes), above every OWASP setting. More would let one hash in
+     * the config file take the heap of the embedded default (512 MiB) or seconds of CPU per login.
+     */
+    public static final int MAX_MEMORY_KIB = 64 * 1024;
+    public static final long MAX_WORK_KIB = 3L * MAX_MEMORY_KIB;
     private static final int SALT_BYTES = 16;
     private static final int HASH_BYTES = 32;
 
@@ -71,9 +78,11 @@ public final class PasswordHasher {
                     + " (m=19456,t=2,p=1 or equivalent), was m=" + memory + ",t=" + iterations + ",p=" + lanes);
         }
         // a hash from config is verified on every login: bound the work one check can take
-        if (memory > 1024 * 1024 || iterations > 16 || lanes > 16 || memory < 8 * lanes) {
-            throw new IllegalArgumentException("passwordHash parameters are out of range (m <= 1048576 KiB, t <= 16, p <= 16),"
-                    + " was m=" + memory + ",t=" + iterations + ",p=" + lanes);
+        if (memory > MAX_MEMORY_KIB || (long) memory * iterations > MAX_WORK_KIB || iterations > 16 || lanes > 16
+                || memory < 8 * lanes) {
+            throw new IllegalArgumentException("passwordHash parameters are out of range (m <= " + MAX_MEMORY_KIB
+                    + " KiB, m*t <= " + MAX_WORK_KIB + ", t <= 16, p <= 16), was m=" + memory + ",t=" + iterations
+                    + ",p=" + lanes);
         }
         byte[] salt = B64D.decode(m.group(4));
         byte[] hash = B64D.decode(m.group(5));

@@ -108,6 +108,14 @@ class LoginContextSealerTest {
         assertThat(opened).as("positions whose change still opened").isEmpty();
     }
 
+    @ParameterizedTest
+    @ValueSource(strings = {"\u0000", " ", "\t", "\n", "\u001f"})
+    void refusesATokenWithAnythingAroundIt(String around) {
+        // found by LoginContextSealerFuzzTest: the JOSE parser trims, so these opened
+        assertThat(sealer.open(around + token, context.binding(), NOW)).isEmpty();
+        assertThat(sealer.open(token + around, context.binding(), NOW)).isEmpty();
+    }
+
     @Test
     void refusesATruncatedToken() {
         assertThat(sealer.open(token.substring(0, token.length() - 1), context.binding(), NOW)).isEmpty();

@@ -47,4 +47,19 @@ class PasswordHasherTest {
         assertThatThrownBy(() -> PasswordHasher.requireValid(phc.replace("v=19", "v=16")))
                 .isInstanceOf(IllegalArgumentException.class);
     }
+
+    @Test
+    void refusesHashesWhoseVerificationWouldTakeGigabytesOrSecondsOfWork() {
+        String phc = hasher.hash("pw".toCharArray());
+
+        // found by PasswordHasherFuzzTest: m=1048576 (1 GiB) ran a 512 MiB heap out of memory on one login
+        for (String costly : new String[] {"m=1048576,t=16,p=16", "m=262144,t=2,p=1", "m=65537,t=1,p=1",
+                "m=65536,t=4,p=1", "m=19456,t=11,p=1"}) {
+            assertThatThrownBy(() -> PasswordHasher.requireValid(phc.replace("m=19456,t=2,p=1", costly)))
+                    .as(costly).isInstanceOf(IllegalArgumentException.class).hasMessageContaining("out of range");
+        }
+        // RFC 9106's second recommended setting is the most one check may cost
+        String rfcSecond = phc.replace("m=19456,t=2,p=1", "m=65536,t=3,p=4");
+        assertThat(hasher.verify("pw".toCharArray(), rfcSecond)).isFalse();
+    }
 }
