@@ -16,11 +16,14 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.testcontainers.DockerClientFactory;
 import org.testcontainers.kafka.KafkaContainer;
+import org.testcontainers.utility.DockerImageName;
 
 /**
  * The one Kafka broker of a test JVM, shared by all its tests. Chosen once, in this order: the
  * cluster named by {@code KAFKA_BOOTSTRAP_SERVERS}; a Testcontainers Kafka where a Docker engine
- * answers; otherwise a real KRaft broker started in this JVM. No test skips for lack of Docker.
+ * answers <em>and the image is already on that engine</em> ({@code SMSOTP_TEST_KAFKA_IMAGE} names a
+ * locally built one; tests never pull, since an engine without a registry would retry a pull for
+ * minutes); otherwise a real KRaft broker started in this JVM. No test skips for lack of Docker.
  */
 public final class TestKafka {
 
@@ -58,14 +61,27 @@ public final class TestKafka {
             LOG.warn("tests use the external Kafka at {}", external);
             return external;
         }
-        if (dockerAvailable()) {
-            KafkaContainer container = new KafkaContainer(KAFKA_IMAGE);
+        String image = System.getenv().getOrDefault("SMSOTP_TEST_KAFKA_IMAGE", KAFKA_IMAGE);
+        if (dockerAvailable() && imageOnEngine(image)) {
+            KafkaContainer container = new KafkaContainer(DockerImageName.parse(image)
+                    .asCompatibleSubstituteFor("apache/kafka"));
             container.start();
             Runtime.getRuntime().addShutdownHook(new Thread(container::stop, "test-kafka-container-stop"));
             LOG.warn("tests use Testcontainers Kafka at {}", container.getBootstrapServers());
             return container.getBootstrapServers();
         }
         return startEmbedded();
+    }
+
+    /** Whether the engine holds {@code image} already: only then is a container quick and certain to start. */
+    private static boolean imageOnEngine(String image) {
+        try {
+            DockerClientFactory.instance().client().inspectImageCmd(image).exec();
+            return true;
+        } catch (RuntimeException e) {
+            LOG.warn("a Docker engine runs but has no image {} (tests do not pull): using the embedded broker", image);
+            return false;
+        }
     }
 
     private static boolean dockerAvailable() {
