@@ -33,16 +33,9 @@ import io.smsotp.config.AppConfig;
 import io.smsotp.config.AuthSettings;
 import io.smsotp.config.SmsOtpConfig;
 import io.smsotp.config.UserConfig;
-import io.smsotp.events.OtpCommand;
 import io.smsotp.testsupport.FormBrowser;
 import io.smsotp.testsupport.FormBrowser.Page;
-import java.net.CookieManager;
 import java.net.URI;
-import java.net.URLEncoder;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.LinkedHashMap;
@@ -50,7 +43,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import java.util.stream.Collectors;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -59,7 +51,7 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * The hosted login over real HTTP, from the authorization request to the ID token, with an
  * in-memory stand-in for otp-stream (its code is always {@link InMemoryWriter#CODE}).
- * The relying party is nimbus's client side; the browser is an HttpClient with a cookie jar.
+ * The relying party is nimbus's client side; the browser is test-support's FormBrowser (a cookie jar, no script).
  */
 class LoginFlowHttpTest {
 
