@@ -30,6 +30,26 @@ class KafkaClientPropertiesTest {
     }
 
     @Test
+    void readsTheReadmesSaslSslExampleAsWritten() {
+        SmsOtpConfig config = ConfigLoader.parse("""
+                kafka:
+                  bootstrapServers: kafka-1.example.com:9093,kafka-2.example.com:9093
+                  properties:
+                    security.protocol: SASL_SSL
+                    sasl.mechanism: SCRAM-SHA-512
+                    sasl.jaas.config: org.apache.kafka.common.security.scram.ScramLoginModule required username="sms-dispatcher" password="pw-1";
+                    ssl.truststore.location: /etc/smsotp/kafka-truststore.p12
+                    ssl.truststore.type: PKCS12
+                    ssl.truststore.password: "pw-2"
+                """, Map.of());
+
+        assertThat(config.kafka().properties())
+                .containsEntry("sasl.jaas.config", "org.apache.kafka.common.security.scram.ScramLoginModule required "
+                        + "username=\"sms-dispatcher\" password=\"pw-1\";")
+                .containsEntry("ssl.truststore.password", "pw-2").hasSize(6);
+    }
+
+    @Test
     void readsTheDocumentedEnvironmentFormAsYamlMapWithDottedKeys() {
         SmsOtpConfig config = ConfigLoader.parse("kafka: {properties: {client.dns.lookup: use_all_dns_ips}}", Map.of(
                 "SMSOTP_KAFKA_PROPERTIES", "{security.protocol: SASL_SSL, sasl.mechanism: SCRAM-SHA-512, "

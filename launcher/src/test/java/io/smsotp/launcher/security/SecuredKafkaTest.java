@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
 import io.smsotp.auth.reply.OtpGateway;
+import io.smsotp.config.ConfigException;
 import io.smsotp.config.KafkaSettings;
 import io.smsotp.config.SmsOtpConfig;
 import io.smsotp.config.StreamSettings;
@@ -19,6 +20,7 @@ import io.smsotp.events.TopicAdmin;
 import io.smsotp.events.Topics;
 import io.smsotp.kafka.EmbeddedKafkaBroker;
 import io.smsotp.kafka.SaslUsers;
+import io.smsotp.launcher.EmbeddedDefault;
 import io.smsotp.stream.OtpStreamService;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
@@ -167,6 +169,17 @@ class SecuredKafkaTest {
         // PLAINTEXT to the SASL listener: the broker answers nothing but the SASL handshake
         assertThatThrownBy(() -> listTopics(Map.of()))
                 .hasCauseInstanceOf(TimeoutException.class);
+    }
+
+    @Test
+    void launcherRefusesClientPropertiesWithoutTheClusterTheyAreFor() {
+        SmsOtpConfig config = SmsOtpConfig.defaults().withKafka(KafkaSettings.defaults()
+                .withProperties(users.clientProperties(AUTH)));
+
+        assertThatThrownBy(() -> EmbeddedDefault.start(config, dir.resolve("launcher"), sms -> { }))
+                .isInstanceOf(ConfigException.class)
+                .hasMessageContaining("kafka.bootstrapServers")
+                .hasMessageNotContaining(users.passwords().get(AUTH));
     }
 
     private static void listTopics(Map<String, String> clientProperties) throws Exception {
