@@ -57,10 +57,10 @@ public final class ServiceAcls {
                 acls.add(allow(principal, literalTopic(topic.name()), op));
             }
         }
-        // changelogs and repartition topics are named "<applicationId>-...": Streams makes and checks them
+        // changelogs and repartition topics are named "<applicationId>-...": Streams makes them and
+        // describes them at each start (DESCRIBE comes with READ/WRITE; it never reads their configs)
         ResourcePattern internal = new ResourcePattern(ResourceType.TOPIC, applicationId, PatternType.PREFIXED);
-        for (AclOperation op : List.of(AclOperation.CREATE, AclOperation.READ, AclOperation.WRITE,
-                AclOperation.DESCRIBE_CONFIGS)) {
+        for (AclOperation op : List.of(AclOperation.CREATE, AclOperation.READ, AclOperation.WRITE)) {
             acls.add(allow(principal, internal, op));
         }
         acls.add(allow(principal, new ResourcePattern(ResourceType.GROUP, applicationId, PatternType.LITERAL),

@@ -107,12 +107,13 @@ class SecuredKafkaTest {
     @Test
     void eachServiceDoesItsJobWithOnlyItsOwnPrincipalsGrants() throws Exception {
         SmsOtpConfig base = SmsOtpConfig.defaults().withSmsEncryptionKey(key()).withCodeEncryptionKey(key());
+        SmsOtpConfig streamConfig = base.withKafka(kafkaAs(STREAM)).withStream(
+                new StreamSettings(APPLICATION_ID, key(), null, null, dir.resolve("state").toString(), null));
         // as each service's Main does at start: a principal that may not create topics leaves them to the operator
         for (String user : List.of(AUTH, STREAM, DISPATCHER)) {
             TopicAdmin.ensurePipelineTopics(broker.bootstrapServers(), kafkaAs(user));
         }
-        OtpStreamService stream = new OtpStreamService(base.withKafka(kafkaAs(STREAM)).withStream(
-                new StreamSettings(APPLICATION_ID, key(), null, null, dir.resolve("state").toString(), null)));
+        OtpStreamService stream = new OtpStreamService(streamConfig);
         stream.start();
         running.add(stream::stop);
         // no provider: every request is reported failed, which is the dispatcher's report on sms.status
@@ -135,6 +136,15 @@ class SecuredKafkaTest {
             assertThat(state).isInstanceOfSatisfying(OtpEvent.ChallengeState.class,
                     s -> assertThat(s.challenge().delivery()).isEqualTo(Delivery.FAILED));
         });
+
+        // a restart finds its internal and send-limit topics made and goes on with the same grants
+        stream.stop();
+        OtpStreamService restarted = new OtpStreamService(streamConfig);
+        restarted.start();
+        running.add(restarted::stop);
+        OtpEvent after = gateway.status(id, "demo").toCompletableFuture().get(WAIT.toSeconds(), TimeUnit.SECONDS);
+        assertThat(after).isInstanceOfSatisfying(OtpEvent.ChallengeState.class,
+                s -> assertThat(s.challenge().delivery()).isEqualTo(Delivery.FAILED));
     }
 
     @Test
