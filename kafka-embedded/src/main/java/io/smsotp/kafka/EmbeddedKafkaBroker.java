@@ -10,6 +10,9 @@ import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
 import java.util.Objects;
 import java.util.Properties;
 import java.util.concurrent.ExecutorService;
@@ -37,6 +40,7 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
 
     private final Path dataDir;
     private final int port;
+    private final SaslUsers sasl;
     private KafkaRaftServer server;
 
     /**
@@ -44,8 +48,20 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
      * @param port the client port on 127.0.0.1; 0 picks a free one
      */
     public EmbeddedKafkaBroker(Path dataDir, int port) {
+        this(dataDir, port, null);
+    }
+
+    /**
+     * A secured broker: its client listener takes only SASL logins of {@code sasl}'s users, and
+     * the standard KRaft authorizer refuses whatever no ACL allows (the super user excepted). The
+     * controller listener takes only the super user (SASL/PLAIN, since SCRAM cannot log in there).
+     *
+     * @param sasl null for a PLAINTEXT broker open to anyone
+     */
+    public EmbeddedKafkaBroker(Path dataDir, int port, SaslUsers sasl) {
         this.dataDir = Objects.requireNonNull(dataDir, "dataDir").toAbsolutePath();
         this.port = port == 0 ? freePort() : port;
+        this.sasl = sasl;
     }
 
     /** Formats the storage on first use, then starts the broker and returns once it serves. */
@@ -61,7 +77,7 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
             try (OutputStream out = Files.newOutputStream(propsFile)) {
                 props.store(out, "written by smsotp at each start");
             }
-            format(propsFile, clusterId());
+            format(propsFile, clusterId(), scramArguments());
             KafkaRaftServer s = new KafkaRaftServer(KafkaConfig.fromProps(props, false), Time.SYSTEM);
             s.startup();
             server = s;
@@ -70,6 +86,11 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
         } catch (IOException e) {
             throw new UncheckedIOException("cannot start the embedded Kafka broker in " + dataDir, e);
         }
+    }
+
+    /** The users of a secured broker, or null. */
+    public SaslUsers sasl() {
+        return sasl;
     }
 
     public String bootstrapServers() {
@@ -137,7 +158,39 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
         p.put("num.network.threads", "2");
         p.put("num.io.threads", "4");
         p.put("log.segment.bytes", String.valueOf(64 * 1024 * 1024));
+        if (sasl != null) {
+            secure(p, controllerPort);
+        }
         return p;
+    }
+
+    private void secure(Properties p, int controllerPort) {
+        p.put("listeners", "SASL_PLAINTEXT://127.0.0.1:" + port + ",CONTROLLER://127.0.0.1:" + controllerPort);
+        p.put("advertised.listeners", "SASL_PLAINTEXT://127.0.0.1:" + port);
+        p.put("listener.security.protocol.map", "SASL_PLAINTEXT:SASL_PLAINTEXT,CONTROLLER:SASL_PLAINTEXT");
+        p.put("inter.broker.listener.name", "SASL_PLAINTEXT");
+        p.put("sasl.enabled.mechanisms", sasl.mechanism());
+        p.put("sasl.mechanism.inter.broker.protocol", sasl.mechanism());
+        String superPassword = sasl.passwords().get(sasl.superUser());
+        String self = " required username=\"" + sasl.superUser() + "\" password=\"" + superPassword + "\"";
+        String clientMechanism = sasl.mechanism().toLowerCase(Locale.ROOT);
+        if (sasl.scram()) {
+            p.put("listener.name.sasl_plaintext." + clientMechanism + ".sasl.jaas.config",
+                    sasl.loginModule() + self + ";");
+        } else {
+            StringBuilder users = new StringBuilder();
+            sasl.passwords().forEach((u, pw) -> users.append(" user_").append(u).append("=\"").append(pw).append('"'));
+            p.put("listener.name.sasl_plaintext.plain.sasl.jaas.config", sasl.loginModule() + self + users + ";");
+        }
+        // the controller's credentials are not in the metadata it serves, so SCRAM cannot log in there
+        p.put("sasl.mechanism.controller.protocol", "PLAIN");
+        p.put("listener.name.controller.sasl.enabled.mechanisms", "PLAIN");
+        p.put("listener.name.controller.plain.sasl.jaas.config", "org.apache.kafka.common.security.plain.PlainLoginModule"
+                + self + " user_" + sasl.superUser() + "=\"" + superPassword + "\";");
+        p.put("authorizer.class.name", "org.apache.kafka.metadata.authorizer.StandardAuthorizer");
+        p.put("super.users", "User:" + sasl.superUser());
+        // deny by default: a principal may do only what an ACL grants it
+        p.put("allow.everyone.if.no.acl.found", "false");
     }
 
     /** The cluster id is made once per data dir and kept, so the formatted log stays valid across restarts. */
@@ -151,13 +204,27 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
         return id;
     }
 
-    private static void format(Path propsFile, String clusterId) {
+    /** SCRAM credentials live in the metadata log: they are written when the storage is formatted. */
+    private List<String> scramArguments() {
+        List<String> args = new ArrayList<>();
+        if (sasl != null && sasl.scram()) {
+            sasl.passwords().forEach((user, password) -> {
+                args.add("--add-scram");
+                args.add(sasl.mechanism() + "=[name=" + user + ",password=" + password + "]");
+            });
+        }
+        return args;
+    }
+
+    private static void format(Path propsFile, String clusterId, List<String> extra) {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         // execute, not main: main calls System.exit
         int rc;
+        List<String> args = new ArrayList<>(List.of("format", "--cluster-id", clusterId, "--config",
+                propsFile.toString(), "--ignore-formatted"));
+        args.addAll(extra);
         try (PrintStream ps = new PrintStream(out, true, StandardCharsets.UTF_8)) {
-            rc = StorageTool.execute(new String[] {"format", "--cluster-id", clusterId, "--config",
-                    propsFile.toString(), "--ignore-formatted"}, ps);
+            rc = StorageTool.execute(args.toArray(String[]::new), ps);
         } catch (Exception e) {
             throw new IllegalStateException("formatting the Kafka storage failed: " + e.getMessage(), e);
         }

@@ -3,6 +3,7 @@ package io.smsotp.launcher;
 import io.smsotp.auth.AuthService;
 import io.smsotp.config.AppConfig;
 import io.smsotp.config.AuthSettings;
+import io.smsotp.config.ConfigException;
 import io.smsotp.config.UserConfig;
 import io.smsotp.launcher.demo.PickupDispatchApp;
 import java.net.URI;
@@ -93,6 +94,11 @@ public final class EmbeddedDefault implements AutoCloseable {
         Objects.requireNonNull(given, "config");
         Objects.requireNonNull(dataDir, "dataDir");
         Objects.requireNonNull(smsListener, "smsListener");
+        if (given.kafka().bootstrapServers() == null && !given.kafka().properties().isEmpty()) {
+            // TLS or SASL settings meant for a cluster would only fail against the plain in-process broker
+            throw new ConfigException("kafka.properties is set but kafka.bootstrapServers is not: the client "
+                    + "properties are for the cluster it names; the embedded broker takes plain connections");
+        }
         // with real providers, an open port that shows codes to any local process is only a risk
         FakeSmsGateway gateway = given.providers().isEmpty() || fakeGateway
                 ? new FakeSmsGateway(given.gateway().host(), given.gateway().port(), smsListener)

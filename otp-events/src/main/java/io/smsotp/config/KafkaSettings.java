@@ -1,6 +1,7 @@
 package io.smsotp.config;
 
 import java.time.Duration;
+import java.util.Map;
 
 /**
  * Where the brokers are and how the pipeline's topics are made.
@@ -13,9 +14,12 @@ import java.time.Duration;
  * @param commandsRetention how long {@code otp.commands} keeps a command (default one hour), set
  *     when the topic is created: a command is acted on in moments, and a verify holds a typed code
  *     (sealed), so nothing is kept for the broker's default week
+ * @param properties Kafka client properties given to every client of the service (producers,
+ *     consumers, admin clients, Kafka Streams): TLS, SASL and the like. Keys the service must own
+ *     are refused ({@link KafkaClientProperties#validate}); values of secret keys are never shown
  */
 public record KafkaSettings(String bootstrapServers, Integer partitions, Short replicationFactor,
-                            Integer smsPartitions, Duration commandsRetention) {
+                            Integer smsPartitions, Duration commandsRetention, Map<String, String> properties) {
 
     public static final Duration DEFAULT_COMMANDS_RETENTION = Duration.ofHours(1);
 
@@ -31,22 +35,43 @@ public record KafkaSettings(String bootstrapServers, Integer partitions, Short r
             throw new IllegalArgumentException("kafka.commandsRetention must be at least 1 ms, was "
                     + commandsRetention);
         }
+        properties = KafkaClientProperties.validate("kafka.properties", properties);
+    }
+
+    public KafkaSettings(String bootstrapServers, Integer partitions, Short replicationFactor, Integer smsPartitions,
+                         Duration commandsRetention) {
+        this(bootstrapServers, partitions, replicationFactor, smsPartitions, commandsRetention, null);
     }
 
     public KafkaSettings(String bootstrapServers, Integer partitions, Short replicationFactor, Integer smsPartitions) {
-        this(bootstrapServers, partitions, replicationFactor, smsPartitions, null);
+        this(bootstrapServers, partitions, replicationFactor, smsPartitions, null, null);
     }
 
     public KafkaSettings(String bootstrapServers, Integer partitions, Short replicationFactor) {
-        this(bootstrapServers, partitions, replicationFactor, null, null);
+        this(bootstrapServers, partitions, replicationFactor, null, null, null);
     }
 
     public static KafkaSettings defaults() {
-        return new KafkaSettings(null, null, null, null, null);
+        return new KafkaSettings(null, null, null, null, null, null);
     }
 
     /** The same settings pointing at other brokers. */
     public KafkaSettings withBootstrapServers(String servers) {
-        return new KafkaSettings(servers, partitions, replicationFactor, smsPartitions, commandsRetention);
+        return new KafkaSettings(servers, partitions, replicationFactor, smsPartitions, commandsRetention, properties);
+    }
+
+    /** The same settings with other client properties (validated like the configured ones). */
+    public KafkaSettings withProperties(Map<String, String> clientProperties) {
+        return new KafkaSettings(bootstrapServers, partitions, replicationFactor, smsPartitions, commandsRetention,
+                clientProperties);
+    }
+
+    /** Shows the client properties with the values of secret keys masked. */
+    @Override
+    public String toString() {
+        return "KafkaSettings[bootstrapServers=" + bootstrapServers + ", partitions=" + partitions
+                + ", replicationFactor=" + replicationFactor + ", smsPartitions=" + smsPartitions
+                + ", commandsRetention=" + commandsRetention + ", properties="
+                + KafkaClientProperties.redacted(properties) + "]";
     }
 }

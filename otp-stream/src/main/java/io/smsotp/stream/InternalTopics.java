@@ -1,18 +1,17 @@
 package io.smsotp.stream;
 
 import io.smsotp.config.KafkaSettings;
+import io.smsotp.events.TopicAdmin;
 import io.smsotp.events.Topics;
 import io.smsotp.stream.limit.LimitTopics;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.Properties;
 import java.util.Set;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.admin.TopicDescription;
 import org.apache.kafka.common.config.TopicConfig;
@@ -45,10 +44,7 @@ public final class InternalTopics {
      * @throws IllegalStateException when the brokers cannot be reached or the counts differ
      */
     public static void ensure(String bootstrapServers, KafkaSettings kafka) {
-        Properties props = new Properties();
-        props.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
-        props.put(AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, "30000");
-        try (Admin admin = Admin.create(props)) {
+        try (Admin admin = Admin.create(TopicAdmin.adminProperties(bootstrapServers, kafka))) {
             Set<String> existing = admin.listTopics().names().get(30, TimeUnit.SECONDS);
             int partitions = existing.contains(Topics.COMMANDS.name())
                     ? partitions(admin, Topics.COMMANDS.name()) : kafka.partitions();

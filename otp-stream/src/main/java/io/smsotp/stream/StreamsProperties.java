@@ -1,6 +1,7 @@
 package io.smsotp.stream;
 
 import io.smsotp.config.ConfigException;
+import io.smsotp.config.KafkaClientProperties;
 import io.smsotp.config.KafkaSettings;
 import io.smsotp.config.StreamSettings;
 import io.smsotp.events.Topics;
@@ -58,7 +59,9 @@ public final class StreamsProperties {
         // then stalls the stream thread once per commit, so retry after a few milliseconds
         props.put(StreamsConfig.producerPrefix(ProducerConfig.RETRY_BACKOFF_MS_CONFIG), "5");
         props.put(StreamsConfig.producerPrefix(ProducerConfig.RETRY_BACKOFF_MAX_MS_CONFIG), "50");
-        return props;
+        // TLS, SASL and the like from kafka.properties: Streams hands them to its producers,
+        // consumers and admin client (a producer./consumer./admin. prefix aims at one kind)
+        return KafkaClientProperties.applyTo(props, kafka);
     }
 
     /** The configured state dir, or a fresh temporary one (state is then rebuilt from changelogs). */

@@ -2,6 +2,7 @@ package io.smsotp.dispatcher;
 
 import io.smsotp.config.ConfigException;
 import io.smsotp.config.DispatcherSettings;
+import io.smsotp.config.KafkaClientProperties;
 import io.smsotp.config.ProviderConfig;
 import io.smsotp.config.SmsOtpConfig;
 import io.smsotp.events.SmsCipher;
@@ -13,6 +14,7 @@ import io.smsotp.events.Topics;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.UUID;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
@@ -34,6 +36,7 @@ public final class SmsDispatcher {
     private final List<ProviderConfig> providers;
     private final String bootstrapServers;
     private final SmsCipher cipher;
+    private final Map<String, String> clientProperties;
     private final String instanceId = "sms-dispatcher-" + UUID.randomUUID().toString().substring(0, 8);
     private ProviderClient client;
     private SmsSender sender;
@@ -45,6 +48,16 @@ public final class SmsDispatcher {
      */
     public SmsDispatcher(DispatcherSettings settings, List<ProviderConfig> providers, String bootstrapServers,
                          SmsCipher cipher) {
+        this(settings, providers, bootstrapServers, cipher, Map.of());
+    }
+
+    /**
+     * @param providers in failover order; none means every request fails
+     * @param clientProperties {@code kafka.properties}: given to the consumer and the producer of reports and dead letters
+     */
+    public SmsDispatcher(DispatcherSettings settings, List<ProviderConfig> providers, String bootstrapServers,
+                         SmsCipher cipher, Map<String, String> clientProperties) {
+        this.clientProperties = KafkaClientProperties.validate("kafka.properties", clientProperties);
         this.settings = Objects.requireNonNull(settings, "settings");
         if (cipher == null) {
             throw new ConfigException("smsEncryptionKey is required: otp-stream seals each SMS text with it and only"
@@ -60,7 +73,8 @@ public final class SmsDispatcher {
 
     /** The dispatcher part of a whole configuration file. */
     public SmsDispatcher(SmsOtpConfig config) {
-        this(config.dispatcher(), config.providers(), config.kafka().bootstrapServers(), config.smsCipher());
+        this(config.dispatcher(), config.providers(), config.kafka().bootstrapServers(), config.smsCipher(),
+                config.kafka().properties());
     }
 
     /** Connects and starts the loop on its own thread; returns at once. */
@@ -71,10 +85,10 @@ public final class SmsDispatcher {
         client = new ProviderClient(settings.requestTimeout());
         sender = new SmsSender(providers, client, settings, Clock.systemUTC());
         KafkaConsumer<byte[], byte[]> consumer = KafkaClients.consumer(bootstrapServers, settings.groupId(),
-                settings.maxInFlight(), instanceId);
+                settings.maxInFlight(), instanceId, clientProperties);
         KafkaProducer<byte[], byte[]> producer;
         try {
-            producer = KafkaClients.producer(bootstrapServers, instanceId);
+            producer = KafkaClients.producer(bootstrapServers, instanceId, clientProperties);
         } catch (RuntimeException e) {
             consumer.close(Duration.ZERO);
             sender.close();

@@ -3,6 +3,8 @@ package io.smsotp.auth.reply;
 import io.smsotp.auth.challenge.ChallengeCommands;
 import io.smsotp.auth.challenge.CommandsUnavailableException;
 import io.smsotp.config.AuthSettings;
+import io.smsotp.config.KafkaClientProperties;
+import io.smsotp.config.KafkaSettings;
 import io.smsotp.config.SmsOtpConfig;
 import io.smsotp.events.CodeCipher;
 import io.smsotp.events.OtpCommand;
@@ -60,6 +62,7 @@ public final class OtpGateway implements ChallengeCommands {
     private static final Duration POLL = Duration.ofMillis(500);
 
     private final String bootstrapServers;
+    private final KafkaSettings kafka;
     private final Duration replyTimeout;
     private final Topic<String, OtpCommand> commandsTopic;
     private final Topic<String, OtpEvent> eventsTopic;
@@ -96,9 +99,21 @@ public final class OtpGateway implements ChallengeCommands {
      */
     public OtpGateway(String bootstrapServers, Duration replyTimeout, int maxPending, CodeCipher codeCipher,
                       Topic<String, OtpCommand> commandsTopic, Topic<String, OtpEvent> eventsTopic) {
+        this(KafkaSettings.defaults().withBootstrapServers(Objects.requireNonNull(bootstrapServers, "bootstrapServers")),
+                replyTimeout, maxPending, codeCipher, commandsTopic, eventsTopic);
+    }
+
+    /**
+     * @param kafka the brokers, and the client properties ({@code kafka.properties}) of both clients
+     * @param maxPending requests allowed to wait for a reply at once; more fail as unavailable at once
+     * @param codeCipher seals each typed code for otp-stream
+     */
+    public OtpGateway(KafkaSettings kafka, Duration replyTimeout, int maxPending, CodeCipher codeCipher,
+                      Topic<String, OtpCommand> commandsTopic, Topic<String, OtpEvent> eventsTopic) {
         this.maxPending = maxPending;
         this.codeCipher = Objects.requireNonNull(codeCipher, "codeCipher");
-        this.bootstrapServers = Objects.requireNonNull(bootstrapServers, "bootstrapServers");
+        this.kafka = Objects.requireNonNull(kafka, "kafka");
+        this.bootstrapServers = Objects.requireNonNull(kafka.bootstrapServers(), "kafka.bootstrapServers");
         this.replyTimeout = Objects.requireNonNull(replyTimeout, "replyTimeout");
         this.commandsTopic = Objects.requireNonNull(commandsTopic, "commandsTopic");
         this.eventsTopic = Objects.requireNonNull(eventsTopic, "eventsTopic");
@@ -116,7 +131,7 @@ public final class OtpGateway implements ChallengeCommands {
             throw new IllegalArgumentException("codeEncryptionKey is required: it seals each typed code on its way "
                     + "to otp-stream, which holds the same key");
         }
-        return new OtpGateway(config.kafka().bootstrapServers(), config.auth().replyTimeout(),
+        return new OtpGateway(config.kafka(), config.auth().replyTimeout(),
                 config.auth().maxPending(), codeCipher, Topics.COMMANDS, Topics.EVENTS);
     }
 
@@ -309,7 +324,7 @@ public final class OtpGateway implements ChallengeCommands {
         p.put(ProducerConfig.LINGER_MS_CONFIG, 1);
         // a request thread never waits for broker metadata longer than it would for the reply
         p.put(ProducerConfig.MAX_BLOCK_MS_CONFIG, replyTimeout.toMillis());
-        return p;
+        return KafkaClientProperties.applyTo(p, kafka);
     }
 
     private Properties consumerProperties() {
@@ -322,7 +337,7 @@ public final class OtpGateway implements ChallengeCommands {
         p.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
         // a missing events topic is a deployment error to report, not one to paper over
         p.put(ConsumerConfig.ALLOW_AUTO_CREATE_TOPICS_CONFIG, false);
-        return p;
+        return KafkaClientProperties.applyTo(p, kafka);
     }
 
     private static String newRequestId() {

@@ -1,5 +1,7 @@
 package io.smsotp.dispatcher.consumer;
 
+import io.smsotp.config.KafkaClientProperties;
+import java.util.Map;
 import java.util.Properties;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.CooperativeStickyAssignor;
@@ -18,6 +20,12 @@ public final class KafkaClients {
     /** Reads sms.outbound as raw bytes, so that a record that is not JSON can be dead-lettered as it came. */
     public static KafkaConsumer<byte[], byte[]> consumer(String bootstrapServers, String groupId, int maxInFlight,
                                                          String clientId) {
+        return consumer(bootstrapServers, groupId, maxInFlight, clientId, Map.of());
+    }
+
+    /** As above, with {@code kafka.properties} (TLS, SASL...) on top. */
+    public static KafkaConsumer<byte[], byte[]> consumer(String bootstrapServers, String groupId, int maxInFlight,
+                                                         String clientId, Map<String, String> clientProperties) {
         Properties p = new Properties();
         p.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
         p.put(ConsumerConfig.GROUP_ID_CONFIG, groupId);
@@ -39,11 +47,17 @@ public final class KafkaClients {
         p.put(ConsumerConfig.HEARTBEAT_INTERVAL_MS_CONFIG, "3000");
         // a worker joining or leaving moves only the partitions that change hands; the others keep sending
         p.put(ConsumerConfig.PARTITION_ASSIGNMENT_STRATEGY_CONFIG, CooperativeStickyAssignor.class.getName());
-        return new KafkaConsumer<>(p);
+        return new KafkaConsumer<>(KafkaClientProperties.applyTo(p, clientProperties));
     }
 
     /** Writes reports and dead letters; serialisation is done by the loop with the topics' serdes. */
     public static KafkaProducer<byte[], byte[]> producer(String bootstrapServers, String clientId) {
+        return producer(bootstrapServers, clientId, Map.of());
+    }
+
+    /** As above, with {@code kafka.properties} (TLS, SASL...) on top. */
+    public static KafkaProducer<byte[], byte[]> producer(String bootstrapServers, String clientId,
+                                                         Map<String, String> clientProperties) {
         Properties p = new Properties();
         p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
         p.put(ProducerConfig.CLIENT_ID_CONFIG, clientId);
@@ -53,6 +67,6 @@ public final class KafkaClients {
         p.put(ProducerConfig.ACKS_CONFIG, "all");
         // retries must not duplicate or reorder the reports of one challenge
         p.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, "true");
-        return new KafkaProducer<>(p);
+        return new KafkaProducer<>(KafkaClientProperties.applyTo(p, clientProperties));
     }
 }
