@@ -1,6 +1,7 @@
 package io.smsotp.launcher;
 
 import io.smsotp.auth.AuthService;
+import io.smsotp.metrics.ManagementServer;
 import io.smsotp.config.AppConfig;
 import io.smsotp.config.AuthSettings;
 import io.smsotp.config.UserConfig;
@@ -163,6 +164,9 @@ public final class EmbeddedDefault implements AutoCloseable {
             started.add(broker);
             cfg = cfg.withKafka(cfg.kafka().withBootstrapServers(broker.bootstrapServers()));
         }
+        // one JVM: auth-service's port answers health and metrics; the others' own ports stay closed
+        cfg = cfg.withStream(cfg.stream().withManagementPort(ManagementServer.OFF))
+                .withDispatcher(cfg.dispatcher().withManagementPort(ManagementServer.OFF));
         config = cfg;
         TopicAdmin.ensurePipelineTopics(cfg.kafka().bootstrapServers(), cfg.kafka());
 

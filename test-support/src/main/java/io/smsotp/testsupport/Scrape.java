@@ -35,13 +35,14 @@ public final class Scrape {
 
     /**
      * The value of the first sample of {@code name} (e.g. {@code smsotp_challenges_total}) whose
-     * labels contain {@code labelPart} (e.g. {@code outcome="created"}), in a Prometheus text scrape.
+     * labels contain every one of {@code labels} (e.g. {@code outcome="created"}), in a Prometheus text scrape.
      */
-    public static Optional<Double> value(String scrape, String name, String labelPart) {
+    public static Optional<Double> value(String scrape, String name, String... labels) {
         Pattern line = Pattern.compile("^" + Pattern.quote(name) + "\\{([^}]*)\\} (\\S+)$", Pattern.MULTILINE);
         Matcher m = line.matcher(scrape);
         while (m.find()) {
-            if (m.group(1).contains(labelPart)) {
+            String found = m.group(1);
+            if (java.util.Arrays.stream(labels).allMatch(found::contains)) {
                 return Optional.of(Double.parseDouble(m.group(2)));
             }
         }
