@@ -135,10 +135,10 @@ class SmsDispatcherHealthTest {
             assertThat(Scrape.value(body, "smsotp_provider_latency_seconds_count", "provider=\"sink\"",
                     "result=\"sent\"")).contains(1.0);
             assertThat(body).contains("smsotp_provider_latency_seconds_bucket{");
-            assertThat(Scrape.value(body, "smsotp_provider_breaker_state", "provider=\"sink\"", "state=\"CLOSED\""))
-                    .contains(1.0);
-            assertThat(Scrape.value(body, "smsotp_provider_breaker_state", "provider=\"sink\"", "state=\"OPEN\""))
-                    .contains(0.0);
+            assertThat(Scrape.value(body, "resilience4j_circuitbreaker_state", "name=\"provider-sink\"",
+                    "state=\"closed\"")).contains(1.0);
+            assertThat(Scrape.value(body, "resilience4j_circuitbreaker_state", "name=\"provider-sink\"",
+                    "state=\"open\"")).contains(0.0);
             assertThat(body).contains("kafka_consumer_fetch_manager_records_lag_max", "kafka_producer_",
                     "jvm_memory_used_bytes{", "service=\"sms-dispatcher\"");
         });

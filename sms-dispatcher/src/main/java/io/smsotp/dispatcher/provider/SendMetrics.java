@@ -1,8 +1,8 @@
 package io.smsotp.dispatcher.provider;
 
-import io.github.resilience4j.circuitbreaker.CircuitBreaker;
+import io.github.resilience4j.circuitbreaker.CircuitBreakerRegistry;
+import io.github.resilience4j.micrometer.tagged.TaggedCircuitBreakerMetrics;
 import io.micrometer.core.instrument.Counter;
-import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
@@ -15,15 +15,15 @@ import java.util.Objects;
  * The sender's meters, per provider: {@code smsotp_sms_total{provider, outcome=sent|failed|dropped}}
  * (one per send request, by its final outcome and the provider tried last; {@code none} when none
  * was), {@code smsotp_sms_retries_total{provider}} (a try of a provider that is tried again),
- * {@code smsotp_provider_latency_seconds{provider, result}} (each HTTP call, as a histogram) and
- * {@code smsotp_provider_breaker_state{provider, state}} (1 for the breaker's current state).
+ * {@code smsotp_provider_latency_seconds{provider, result}} (each HTTP call, as a histogram), and
+ * resilience4j's meters of each provider's circuit breaker, e.g.
+ * {@code resilience4j_circuitbreaker_state{name="provider-<provider>", state}} (1 for its current state).
  */
 public final class SendMetrics {
 
     public static final String SMS = "smsotp.sms";
     public static final String RETRIES = "smsotp.sms.retries";
     public static final String LATENCY = "smsotp.provider.latency";
-    public static final String BREAKER = "smsotp.provider.breaker.state";
     /** The provider tag of a request that no provider was tried for. */
     public static final String NO_PROVIDER = "none";
 
@@ -38,20 +38,19 @@ public final class SendMetrics {
         return new SendMetrics(new SimpleMeterRegistry());
     }
 
+    /** Meters every circuit breaker made in {@code breakers}: state, calls, failure rate. */
+    void bindBreakers(CircuitBreakerRegistry breakers) {
+        TaggedCircuitBreakerMetrics.ofCircuitBreakerRegistry(breakers).bindTo(registry);
+    }
+
     /** Registers the provider's meters now, so that they are scraped as 0 before its first send. */
-    void register(String provider, CircuitBreaker breaker) {
+    void register(String provider) {
         for (Delivery d : Delivery.values()) {
             if (d != Delivery.QUEUED) {
                 outcome(provider, d);
             }
         }
         retries(provider);
-        for (CircuitBreaker.State state : CircuitBreaker.State.values()) {
-            Gauge.builder(BREAKER, breaker, b -> b.getState() == state ? 1 : 0)
-                    .tags("provider", provider, "state", state.name())
-                    .description("1 for the state the provider's circuit breaker is in, else 0")
-                    .register(registry);
-        }
     }
 
     void completed(DeliveryOutcome outcome) {

@@ -1,5 +1,6 @@
 package io.smsotp.dispatcher.provider;
 
+import io.github.resilience4j.circuitbreaker.CircuitBreakerRegistry;
 import io.smsotp.config.DispatcherSettings;
 import io.smsotp.config.ProviderConfig;
 import io.smsotp.events.Delivery;
@@ -90,8 +91,11 @@ public final class SmsSender implements AutoCloseable {
         timers.setRemoveOnCancelPolicy(true);
         this.scheduler = timers;
         this.slots = new CallSlots(settings.maxInFlight());
-        this.lanes = providers.stream().map(p -> new Lane(p, settings.breaker(), scheduler)).toList();
-        lanes.forEach(l -> metrics.register(l.name(), l.breaker));
+        // this sender's own: two senders in one JVM (the tests, the launcher's workers) keep their breakers apart
+        CircuitBreakerRegistry breakers = CircuitBreakerRegistry.ofDefaults();
+        metrics.bindBreakers(breakers);
+        this.lanes = providers.stream().map(p -> new Lane(p, settings.breaker(), scheduler, breakers)).toList();
+        lanes.forEach(l -> metrics.register(l.name()));
     }
 
     /** Starts delivering {@code request}; returns at once. The outcome never completes exceptionally (but may be cancelled by {@link Sending#abandon()}). */
