@@ -139,6 +139,10 @@ class SmsDispatcherHealthTest {
                     "state=\"closed\"")).contains(1.0);
             assertThat(Scrape.value(body, "resilience4j_circuitbreaker_state", "name=\"provider-sink\"",
                     "state=\"open\"")).contains(0.0);
+            assertThat(Scrape.value(body, "resilience4j_circuitbreaker_calls_seconds_count", "name=\"provider-sink\"",
+                    "kind=\"successful\"")).contains(1.0);
+            assertThat(body).contains("resilience4j_circuitbreaker_failure_rate{",
+                    "resilience4j_circuitbreaker_buffered_calls{", "resilience4j_circuitbreaker_not_permitted_calls_total{");
             assertThat(body).contains("kafka_consumer_fetch_manager_records_lag_max", "kafka_producer_",
                     "jvm_memory_used_bytes{", "service=\"sms-dispatcher\"");
         });
