@@ -12,7 +12,9 @@ import io.smsotp.events.CodeCipher;
 import io.smsotp.events.OtpCommand;
 import io.smsotp.events.OtpEvent;
 import io.smsotp.events.Topic;
+import io.smsotp.events.TopicAdmin;
 import io.smsotp.events.Topics;
+import io.smsotp.kafka.EmbeddedKafkaBroker;
 import io.smsotp.testsupport.Scrape;
 import io.smsotp.testsupport.TestKafka;
 import java.net.URI;
@@ -87,6 +89,30 @@ class AuthServiceHealthTest {
         gateway.stop();
 
         assertThat(Scrape.get(service.port(), ApiPaths.HEALTH_READY).statusCode()).isEqualTo(503);
+    }
+
+    @Test
+    void isNotReadyOnceItsBrokerIsGone() throws Exception {
+        // a broker of this test's own: the shared one must outlive it
+        EmbeddedKafkaBroker broker = new EmbeddedKafkaBroker(dataDir.resolve("kafka"), 0).start();
+        try {
+            TopicAdmin.ensureTopics(broker.bootstrapServers(), List.of(Topics.COMMANDS.name(), Topics.EVENTS.name()),
+                    3, (short) 1, java.util.Map.of());
+            gateway = new OtpGateway(broker.bootstrapServers(), Duration.ofSeconds(2), new CodeCipher(new byte[32]));
+            gateway.start();
+            service = AuthService.withLogin(config(), gateway).start();
+            await().atMost(PATIENCE).until(() -> Scrape.get(service.port(), ApiPaths.HEALTH_READY).statusCode() == 200);
+
+            broker.close();
+
+            await().atMost(PATIENCE).untilAsserted(() -> {
+                HttpResponse<String> ready = Scrape.get(service.port(), ApiPaths.HEALTH_READY);
+                assertThat(ready.statusCode()).isEqualTo(503);
+                assertThat(ready.body()).contains("not connected to Kafka");
+            });
+        } finally {
+            broker.close();
+        }
     }
 
     @Test

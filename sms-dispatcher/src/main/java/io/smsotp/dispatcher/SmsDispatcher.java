@@ -10,6 +10,7 @@ import io.smsotp.dispatcher.consumer.KafkaClients;
 import io.micrometer.core.instrument.binder.kafka.KafkaClientMetrics;
 import io.smsotp.dispatcher.provider.ProviderClient;
 import io.smsotp.dispatcher.provider.SendMetrics;
+import io.smsotp.metrics.KafkaConnections;
 import io.smsotp.metrics.ManagementServer;
 import io.smsotp.metrics.ServiceMetrics;
 import java.util.ArrayList;
@@ -48,6 +49,7 @@ public final class SmsDispatcher {
     private volatile DispatchLoop loop;
     private volatile Thread thread;
     private volatile ManagementServer management;
+    private volatile KafkaConsumer<byte[], byte[]> consumer;
 
     /**
      * @param providers in failover order; none means every request fails
@@ -96,6 +98,7 @@ public final class SmsDispatcher {
         // lag: kafka_consumer_fetch_manager_records_lag_max among the consumer's meters
         metrics.closeWithRegistry(new KafkaClientMetrics(consumer)).bindTo(metrics.registry());
         metrics.closeWithRegistry(new KafkaClientMetrics(producer)).bindTo(metrics.registry());
+        this.consumer = consumer;
         loop = new DispatchLoop(consumer, producer, sender, settings, Clock.systemUTC(), cipher);
         thread = new Thread(loop, instanceId);
         thread.setUncaughtExceptionHandler((t, e) -> LOG.error("dispatch loop ended by {}", e.toString(), e));
@@ -155,6 +158,8 @@ public final class SmsDispatcher {
             problems.add("the dispatch loop is not running");
         } else if (!l.inGroup()) {
             problems.add("not a member of group " + settings.groupId() + " yet");
+        } else if (KafkaConnections.count(consumer.metrics()) == 0) {
+            problems.add("not connected to Kafka at " + bootstrapServers);
         }
         return problems;
     }

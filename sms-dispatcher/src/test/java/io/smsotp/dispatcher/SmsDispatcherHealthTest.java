@@ -9,7 +9,11 @@ import io.smsotp.dispatcher.consumer.DispatchLoopTest;
 import io.smsotp.dispatcher.testing.FakeProvider;
 import io.smsotp.dispatcher.testing.Groups;
 import io.smsotp.events.SmsRequest;
+import io.smsotp.events.TopicAdmin;
 import io.smsotp.events.Topics;
+import io.smsotp.kafka.EmbeddedKafkaBroker;
+import java.nio.file.Path;
+import org.junit.jupiter.api.io.TempDir;
 import io.smsotp.metrics.HealthPaths;
 import io.smsotp.testsupport.Scrape;
 import io.smsotp.testsupport.TestKafka;
@@ -89,6 +93,31 @@ class SmsDispatcherHealthTest {
 
         assertThat(d.problems()).containsExactly("the dispatch loop is not running");
         assertThat(d.managementPort()).isEqualTo(-1);
+    }
+
+    @Test
+    void isNotReadyOnceItsBrokerIsGone(@TempDir Path dir) {
+        // a broker of this test's own: the shared one must outlive it
+        EmbeddedKafkaBroker broker = new EmbeddedKafkaBroker(dir, 0).start();
+        try {
+            TopicAdmin.ensureTopics(broker.bootstrapServers(), Topics.ALL.stream().map(t -> t.name()).toList(), 3,
+                    (short) 1, Map.of());
+            SmsDispatcher d = new SmsDispatcher(new DispatcherSettings(group, Duration.ofSeconds(2), 8, null, null,
+                    null, 0), List.of(), broker.bootstrapServers(), DispatchLoopTest.CIPHER);
+            dispatchers.add(d);
+            d.start();
+            await().atMost(PATIENCE).until(() -> Scrape.get(d.managementPort(), HealthPaths.READY).statusCode() == 200);
+
+            broker.close();
+
+            await().atMost(PATIENCE).untilAsserted(() -> {
+                HttpResponse<String> ready = Scrape.get(d.managementPort(), HealthPaths.READY);
+                assertThat(ready.statusCode()).isEqualTo(503);
+                assertThat(ready.body()).contains("not connected to Kafka");
+            });
+        } finally {
+            broker.close();
+        }
     }
 
     @Test

@@ -12,6 +12,7 @@ import io.smsotp.events.Topic;
 import io.smsotp.events.Topics;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.binder.kafka.KafkaClientMetrics;
+import io.smsotp.metrics.KafkaConnections;
 import io.smsotp.metrics.ServiceMetrics;
 import java.time.Duration;
 import java.util.List;
@@ -216,6 +217,10 @@ public final class OtpGateway implements ChallengeCommands {
         }
         if (assignedPartitions == 0) {
             return List.of("no partition of " + eventsTopic.name() + " assigned");
+        }
+        // running is written after the consumer, so it is visible here; its metrics may be read from any thread
+        if (KafkaConnections.count(consumer.metrics()) == 0) {
+            return List.of("not connected to Kafka at " + bootstrapServers);
         }
         return List.of();
     }
