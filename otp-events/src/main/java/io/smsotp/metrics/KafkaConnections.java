@@ -1,6 +1,8 @@
 package io.smsotp.metrics;
 
 import java.util.Map;
+import java.util.Objects;
+import org.apache.kafka.clients.consumer.Consumer;
 import org.apache.kafka.common.Metric;
 import org.apache.kafka.common.MetricName;
 
@@ -16,6 +18,7 @@ public final class KafkaConnections {
      * connections after {@code connections.max.idle.ms} and would look disconnected.
      */
     public static int count(Map<MetricName, ? extends Metric> clientMetrics) {
+        Objects.requireNonNull(clientMetrics, "clientMetrics");
         double sum = 0;
         for (Map.Entry<MetricName, ? extends Metric> e : clientMetrics.entrySet()) {
             MetricName name = e.getKey();
@@ -25,5 +28,15 @@ public final class KafkaConnections {
             }
         }
         return (int) sum;
+    }
+
+    /** The consumer's open broker connections; 0 when it was closed meanwhile. */
+    public static int count(Consumer<?, ?> consumer) {
+        try {
+            return count(consumer.metrics());
+        } catch (RuntimeException e) {
+            // closed by its own thread in the meantime: no connections
+            return 0;
+        }
     }
 }

@@ -55,7 +55,12 @@ public final class OtpStreamService {
         this.stream = config.stream();
         this.kafka = config.kafka();
         // built now, so a missing key fails the construction rather than a start later on
-        this.topology = OtpTopology.buildTopology(config, new ChallengeMetrics(metrics.registry()));
+        try {
+            this.topology = OtpTopology.buildTopology(config, new ChallengeMetrics(metrics.registry()));
+        } catch (RuntimeException e) {
+            metrics.close();
+            throw e;
+        }
     }
 
     /** Starts and returns once Kafka Streams is RUNNING, within {@link #DEFAULT_START_TIMEOUT}. */

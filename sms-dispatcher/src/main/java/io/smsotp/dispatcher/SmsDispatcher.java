@@ -44,7 +44,7 @@ public final class SmsDispatcher {
     private final String instanceId = "sms-dispatcher-" + UUID.randomUUID().toString().substring(0, 8);
     private ProviderClient client;
     private SmsSender sender;
-    private final ServiceMetrics metrics = new ServiceMetrics("sms-dispatcher");
+    private final ServiceMetrics metrics;
     // volatile: the management thread reads them for readiness while start() and stop() change them
     private volatile DispatchLoop loop;
     private volatile Thread thread;
@@ -67,6 +67,8 @@ public final class SmsDispatcher {
             throw new ConfigException("kafka.bootstrapServers is required (or KAFKA_BOOTSTRAP_SERVERS)");
         }
         this.bootstrapServers = bootstrapServers;
+        // last: made only once the settings were accepted (it binds JVM listeners that close() releases)
+        this.metrics = new ServiceMetrics("sms-dispatcher");
     }
 
     /** The dispatcher part of a whole configuration file. */
@@ -158,7 +160,7 @@ public final class SmsDispatcher {
             problems.add("the dispatch loop is not running");
         } else if (!l.inGroup()) {
             problems.add("not a member of group " + settings.groupId() + " yet");
-        } else if (KafkaConnections.count(consumer.metrics()) == 0) {
+        } else if (KafkaConnections.count(consumer) == 0) {
             problems.add("not connected to Kafka at " + bootstrapServers);
         }
         return problems;

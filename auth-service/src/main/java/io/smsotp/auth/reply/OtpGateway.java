@@ -219,7 +219,7 @@ public final class OtpGateway implements ChallengeCommands {
             return List.of("no partition of " + eventsTopic.name() + " assigned");
         }
         // running is written after the consumer, so it is visible here; its metrics may be read from any thread
-        if (KafkaConnections.count(consumer.metrics()) == 0) {
+        if (KafkaConnections.count(consumer) == 0) {
             return List.of("not connected to Kafka at " + bootstrapServers);
         }
         return List.of();
