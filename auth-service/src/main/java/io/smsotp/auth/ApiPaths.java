@@ -1,5 +1,7 @@
 package io.smsotp.auth;
 
+import io.smsotp.metrics.HealthPaths;
+
 /** Every route of auth-service, in one place. */
 public final class ApiPaths {
 
@@ -66,6 +68,17 @@ public final class ApiPaths {
 
     /** GET: the login pages' script. */
     public static final String LOGIN_JS = LOGIN + "/assets/login.js";
+
+    // ---- health and metrics (no API key: probes and Prometheus call them) ------------------
+
+    /** GET: 200 while the process runs. */
+    public static final String HEALTH_LIVE = HealthPaths.LIVE;
+
+    /** GET: 200 when the gateway reads replies and the user database answers, else 503 with why. */
+    public static final String HEALTH_READY = HealthPaths.READY;
+
+    /** GET: every meter, Prometheus text format. */
+    public static final String METRICS = HealthPaths.METRICS;
 
     private ApiPaths() {
     }

@@ -23,6 +23,14 @@ import io.smsotp.auth.challenge.ChallengeCommands;
 import io.smsotp.auth.http.ApiJson;
 import io.smsotp.auth.reply.OtpGateway;
 import io.smsotp.config.SmsOtpConfig;
+import io.smsotp.auth.health.HttpMetrics;
+import io.smsotp.auth.health.MeteredCommands;
+import io.smsotp.metrics.Readiness;
+import io.smsotp.metrics.ServiceMetrics;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Objects;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -46,6 +54,9 @@ public final class AuthService {
     private final UserStore users;
     private final OidcProvider oidc;
     private final int listenPort;
+    private final ServiceMetrics metrics = new ServiceMetrics("auth-service");
+    /** The gateway whose replies readiness depends on, or null when the commands go elsewhere. */
+    private final OtpGateway gateway;
     private boolean started;
 
     /**
@@ -77,12 +88,17 @@ public final class AuthService {
         this.config = Objects.requireNonNull(config, "config");
         Objects.requireNonNull(commands, "commands");
         this.ownedGateway = ownedGateway;
+        this.gateway = commands instanceof OtpGateway g ? g : null;
+        if (gateway != null) {
+            gateway.bindTo(metrics);
+        }
+        commands = new MeteredCommands(commands, metrics.registry());
         int port = config.auth().port();
         if (!login) {
             this.users = null;
             this.oidc = null;
             this.listenPort = port;
-            this.app = buildApp(config, new ApiKeys(config.apps()), new ChallengeApi(commands), null);
+            this.app = buildApp(config, new ApiKeys(config.apps()), new ChallengeApi(commands), null, this::health);
             return;
         }
         if (config.auth().issuer() == null && port == 0) {
@@ -108,9 +124,10 @@ public final class AuthService {
             LoginRoutes pages = new LoginRoutes(oidc, users, commands, LoginContextKey.loadOrCreate(dataDir), lockouts,
                     config.auth(), Clock.systemUTC());
             this.app = buildApp(config, new ApiKeys(config.apps()), new ChallengeApi(commands, lockouts,
-                    Clock.systemUTC()), pages::register);
+                    Clock.systemUTC()), pages::register, this::health);
         } catch (RuntimeException e) {
             users.close();
+            metrics.close();
             throw e;
         }
     }
@@ -124,7 +141,7 @@ public final class AuthService {
     }
 
     private static Javalin buildApp(SmsOtpConfig config, ApiKeys apiKeys, ChallengeApi challenges,
-                                    Consumer<RoutesConfig> login) {
+                                    Consumer<RoutesConfig> login, Consumer<RoutesConfig> health) {
         long replyTimeoutMs = config.auth().replyTimeout().toMillis();
         return Javalin.create(cfg -> {
             cfg.startup.showJavalinBanner = false;
@@ -136,6 +153,7 @@ public final class AuthService {
             cfg.http.asyncTimeout = replyTimeoutMs * 2;
             cfg.jetty.timeoutStatus = 503;
             cfg.jsonMapper(new JavalinJackson(ApiJson.MAPPER, false));
+            health.accept(cfg.routes);
             cfg.routes.before(ApiPaths.API_ALL, apiKeys::authenticate);
             challenges.register(cfg.routes);
             if (login != null) {
@@ -143,6 +161,45 @@ public final class AuthService {
             }
             ErrorMapping.register(cfg.routes, MAX_BODY_BYTES);
         });
+    }
+
+    /** The health and metrics routes, and the hooks that time every request. */
+    private void health(RoutesConfig routes) {
+        new HttpMetrics(metrics.registry()).register(routes);
+        routes.get(ApiPaths.HEALTH_LIVE, ctx -> ctx.contentType("application/json").result(Readiness.body(List.of())));
+        routes.get(ApiPaths.HEALTH_READY, ctx -> {
+            List<String> problems = problems();
+            ctx.status(problems.isEmpty() ? 200 : 503).contentType("application/json")
+                    .header("Cache-Control", "no-store").result(Readiness.body(problems));
+        });
+        routes.get(ApiPaths.METRICS, ctx -> ctx.contentType(ServiceMetrics.CONTENT_TYPE).result(metrics.scrape()));
+    }
+
+    /**
+     * Why auth-service is not ready: empty while its gateway (when it has one) reads replies from
+     * every partition of the events topic and the user database (when it has one) answers.
+     */
+    public List<String> problems() {
+        List<String> problems = new ArrayList<>();
+        if (gateway != null) {
+            problems.addAll(gateway.problems());
+        }
+        if (users != null) {
+            try (Connection c = users.dataSource().getConnection()) {
+                if (!c.isValid(2)) {
+                    problems.add("the user database does not answer");
+                }
+            } catch (SQLException e) {
+                // the type only: a driver's message can name hosts and users
+                problems.add("the user database does not answer (" + e.getClass().getSimpleName() + ")");
+            }
+        }
+        return problems;
+    }
+
+    /** This service's meters (JVM, HTTP, Kafka clients, replies). */
+    public ServiceMetrics metrics() {
+        return metrics;
     }
 
     /** Starts the gateway (when owned), then listens on {@code auth.host}:{@code auth.port} (0: any free port). */
@@ -185,6 +242,7 @@ public final class AuthService {
         if (users != null) {
             users.close();
         }
+        metrics.close();
     }
 
     /** The user store, or null for a service of the 2FA API only. */

@@ -1,6 +1,7 @@
 package io.smsotp.launcher;
 
 import io.smsotp.auth.AuthService;
+import io.smsotp.metrics.ManagementServer;
 import io.smsotp.config.AppConfig;
 import io.smsotp.config.AuthSettings;
 import io.smsotp.config.ConfigException;
@@ -91,6 +92,16 @@ public final class EmbeddedDefault implements AutoCloseable {
      */
     public static EmbeddedDefault start(SmsOtpConfig given, Path dataDir, Consumer<ReceivedSms> smsListener,
                                         int demoAppPort, boolean fakeGateway) {
+        return start(given, dataDir, smsListener, demoAppPort, fakeGateway, false);
+    }
+
+    /**
+     * As {@link #start(SmsOtpConfig, Path, Consumer, int, boolean)}; otp-stream's and
+     * sms-dispatcher's health and metrics ports ({@code stream.managementPort},
+     * {@code dispatcher.managementPort}) open only when {@code managementPorts} asks for them.
+     */
+    public static EmbeddedDefault start(SmsOtpConfig given, Path dataDir, Consumer<ReceivedSms> smsListener,
+                                        int demoAppPort, boolean fakeGateway, boolean managementPorts) {
         Objects.requireNonNull(given, "config");
         Objects.requireNonNull(dataDir, "dataDir");
         Objects.requireNonNull(smsListener, "smsListener");
@@ -106,7 +117,7 @@ public final class EmbeddedDefault implements AutoCloseable {
                 : null;
         EmbeddedDefault system = new EmbeddedDefault(gateway);
         try {
-            system.startAll(given, dataDir.toAbsolutePath(), demoAppPort);
+            system.startAll(given, dataDir.toAbsolutePath(), demoAppPort, managementPorts);
             return system;
         } catch (RuntimeException | Error e) {
             system.close();
@@ -114,7 +125,7 @@ public final class EmbeddedDefault implements AutoCloseable {
         }
     }
 
-    private void startAll(SmsOtpConfig given, Path dataDir, int demoAppPort) {
+    private void startAll(SmsOtpConfig given, Path dataDir, int demoAppPort, boolean managementPorts) {
         LauncherSecrets secrets = LauncherSecrets.in(dataDir);
         if (gateway != null) {
             gateway.start();
@@ -168,6 +179,11 @@ public final class EmbeddedDefault implements AutoCloseable {
             broker = new EmbeddedKafkaBroker(dataDir.resolve("kafka"), 0).start();
             started.add(broker);
             cfg = cfg.withKafka(cfg.kafka().withBootstrapServers(broker.bootstrapServers()));
+        }
+        if (!managementPorts) {
+            // one JVM: auth-service's port answers health and metrics; the others' own ports stay closed
+            cfg = cfg.withStream(cfg.stream().withManagementPort(ManagementServer.OFF))
+                    .withDispatcher(cfg.dispatcher().withManagementPort(ManagementServer.OFF));
         }
         config = cfg;
         TopicAdmin.ensurePipelineTopics(cfg.kafka().bootstrapServers(), cfg.kafka());

@@ -8,7 +8,7 @@ import java.nio.file.Path;
 import java.util.concurrent.CountDownLatch;
 
 /**
- * {@code java -jar smsotp.jar [--config FILE] [--data-dir DIR] [--fake-gateway]}: the embedded
+ * {@code java -jar smsotp.jar [--config FILE] [--data-dir DIR] [--fake-gateway] [--management-ports]}: the embedded
  * default. Stops cleanly on Ctrl-C.
  */
 public final class Launcher {
@@ -21,6 +21,7 @@ public final class Launcher {
         Path dataDir = Path.of("data");
         int demoAppPort = EmbeddedDefault.DEMO_APP_PORT;
         boolean fakeGateway = false;
+        boolean managementPorts = false;
         for (int i = 0; i < args.length; i++) {
             switch (args[i]) {
                 case "--config" -> configFile = Path.of(value(args, ++i, "--config"));
@@ -28,6 +29,7 @@ public final class Launcher {
                 case "--demo-app-port" -> demoAppPort = port(value(args, ++i, "--demo-app-port"));
                 case "--no-demo-app" -> demoAppPort = -1;
                 case "--fake-gateway" -> fakeGateway = true;
+                case "--management-ports" -> managementPorts = true;
                 case "--help", "-h" -> {
                     usage(System.out);
                     return;
@@ -42,7 +44,8 @@ public final class Launcher {
             fail("invalid configuration: " + e.getMessage());
             return;
         }
-        EmbeddedDefault system = EmbeddedDefault.start(config, dataDir, sms -> { }, demoAppPort, fakeGateway);
+        EmbeddedDefault system = EmbeddedDefault.start(config, dataDir, sms -> { }, demoAppPort, fakeGateway,
+                managementPorts);
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             System.out.println("smsotp: stopping...");
@@ -118,12 +121,14 @@ public final class Launcher {
 
     private static void usage(PrintStream out) {
         out.println("usage: java -jar smsotp.jar [--config FILE] [--data-dir DIR] [--demo-app-port N | --no-demo-app]"
-                + " [--fake-gateway]");
+                + " [--fake-gateway] [--management-ports]");
         out.println("  --config FILE    YAML configuration (every value also settable as SMSOTP_... env var)");
         out.println("  --data-dir DIR   where the broker, state stores and generated secrets live (default ./data)");
         out.println("  --demo-app-port N  port of Pickup Dispatch, the demo OIDC application (default 8070; 0: any)");
         out.println("  --no-demo-app    do not start the demo application");
         out.println("  --fake-gateway   start the fake SMS gateway and its inbox even though providers are configured");
+        out.println("  --management-ports  open otp-stream's and sms-dispatcher's health and metrics ports too"
+                + " (stream.managementPort, default 8081; dispatcher.managementPort, default 8082)");
     }
 
     private static void fail(String message) {

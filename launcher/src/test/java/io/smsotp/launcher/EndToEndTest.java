@@ -31,6 +31,9 @@ import org.apache.kafka.common.config.ConfigResource;
 import org.apache.kafka.common.config.TopicConfig;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import io.smsotp.metrics.HealthPaths;
+import io.smsotp.metrics.ManagementServer;
+import io.smsotp.testsupport.Scrape;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -109,6 +112,19 @@ class EndToEndTest {
         assertThat(again.status()).isEqualTo(409);
         assertThat(again.body().path("valid").asBoolean()).isFalse();
         assertThat(again.body().path("status").asText()).isEqualTo("approved");
+    }
+
+    @Test
+    void answersHealthAndMetricsOnTheAuthPortAndKeepsTheOtherManagementPortsClosed() {
+        int port = system.auth().port();
+        demo.createChallenge(newNumber());
+
+        assertThat(Scrape.get(port, HealthPaths.LIVE).statusCode()).isEqualTo(200);
+        assertThat(Scrape.get(port, HealthPaths.READY).body()).isEqualTo("{\"status\":\"UP\"}");
+        assertThat(Scrape.value(Scrape.get(port, HealthPaths.METRICS).body(), "smsotp_auth_replies_total",
+                "command=\"create\"", "outcome=\"created\"")).hasValueSatisfying(n -> assertThat(n).isPositive());
+        assertThat(system.config().stream().managementPort()).isEqualTo(ManagementServer.OFF);
+        assertThat(system.config().dispatcher().managementPort()).isEqualTo(ManagementServer.OFF);
     }
 
     @Test

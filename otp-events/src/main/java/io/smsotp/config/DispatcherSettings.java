@@ -12,9 +12,14 @@ import java.time.Duration;
  *     it the worker stops reading until some finish
  * @param retry backoff between tries of one provider
  * @param breaker the circuit breaker each provider gets
+ * @param managementPort port of {@code /health/live}, {@code /health/ready} and {@code /metrics}
+ *     (default 8082; 0: any free port; -1: none)
  */
 public record DispatcherSettings(String groupId, Duration requestTimeout, Integer maxInFlight, Integer maxPending,
-                                 Retry retry, Breaker breaker) {
+                                 Retry retry, Breaker breaker, Integer managementPort) {
+
+    /** Default port of sms-dispatcher's health and metrics endpoints. */
+    public static final int DEFAULT_MANAGEMENT_PORT = 8082;
 
     /**
      * Exponential backoff with jitter: try n waits {@code initialBackoff × multiplier^(n-1)}, at most
@@ -72,6 +77,13 @@ public record DispatcherSettings(String groupId, Duration requestTimeout, Intege
         maxPending = Settings.atLeast("dispatcher.maxPending", maxPending, Math.max(1000, maxInFlight), maxInFlight);
         retry = Settings.orDefault(retry, Retry.defaults());
         breaker = Settings.orDefault(breaker, Breaker.defaults());
+        managementPort = Settings.managementPort("dispatcher.managementPort", managementPort, DEFAULT_MANAGEMENT_PORT);
+    }
+
+    /** Settings without a management server (tests, embedding). */
+    public DispatcherSettings(String groupId, Duration requestTimeout, Integer maxInFlight, Integer maxPending,
+                              Retry retry, Breaker breaker) {
+        this(groupId, requestTimeout, maxInFlight, maxPending, retry, breaker, -1);
     }
 
     public DispatcherSettings(String groupId, Duration requestTimeout, Integer maxInFlight) {
@@ -79,6 +91,11 @@ public record DispatcherSettings(String groupId, Duration requestTimeout, Intege
     }
 
     public static DispatcherSettings defaults() {
-        return new DispatcherSettings(null, null, null, null, null, null);
+        return new DispatcherSettings(null, null, null, null, null, null, null);
+    }
+
+    /** The same settings with the management server on {@code port} (0: any free port; -1: none). */
+    public DispatcherSettings withManagementPort(int port) {
+        return new DispatcherSettings(groupId, requestTimeout, maxInFlight, maxPending, retry, breaker, port);
     }
 }

@@ -22,6 +22,15 @@ final class Settings {
         return port;
     }
 
+    /** A management port: 0..65535 (0: any free port), or -1 for no management server. */
+    static int managementPort(String key, Integer value, int fallback) {
+        int port = value == null ? fallback : value;
+        if (port < -1 || port > 65535) {
+            throw new IllegalArgumentException(key + " must be 0..65535, or -1 for none, was " + port);
+        }
+        return port;
+    }
+
     static Duration positive(String key, Duration value, Duration fallback) {
         Duration d = value == null ? fallback : value;
         if (d.isZero() || d.isNegative()) {

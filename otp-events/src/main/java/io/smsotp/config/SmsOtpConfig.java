@@ -70,6 +70,11 @@ public record SmsOtpConfig(KafkaSettings kafka, AuthSettings auth, StreamSetting
                 smsEncryptionKey, codeEncryptionKey);
     }
 
+    public SmsOtpConfig withDispatcher(DispatcherSettings d) {
+        return new SmsOtpConfig(kafka, auth, stream, d, gateway, providers, apps, database, users, rateLimits,
+                smsEncryptionKey, codeEncryptionKey);
+    }
+
     public SmsOtpConfig withProviders(List<ProviderConfig> p) {
         return new SmsOtpConfig(kafka, auth, stream, dispatcher, gateway, p, apps, database, users, rateLimits,
                 smsEncryptionKey, codeEncryptionKey);

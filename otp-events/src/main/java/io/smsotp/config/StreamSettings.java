@@ -13,9 +13,15 @@ import java.time.Duration;
  * @param stateDir Kafka Streams state directory (RocksDB stores)
  * @param threads stream threads; each owns some partitions and commits its own transactions, so
  *     commits (which block a thread for a broker round trip) overlap instead of queueing
+ * @param managementPort port of {@code /health/live}, {@code /health/ready} and {@code /metrics}
+ *     (default 8081; 0: any free port; -1: none)
  */
 public record StreamSettings(String applicationId, String codeHmacKey, Duration commitInterval,
-                             Duration expirySweepInterval, String stateDir, Integer threads) {
+                             Duration expirySweepInterval, String stateDir, Integer threads, Integer managementPort) {
+
+    /** Default port of otp-stream's health and metrics endpoints. */
+    public static final int DEFAULT_MANAGEMENT_PORT = 8081;
+
     public StreamSettings {
         applicationId = Settings.orDefault(applicationId, "smsotp-otp-stream");
         Settings.secret("stream.codeHmacKey", codeHmacKey);
@@ -23,10 +29,17 @@ public record StreamSettings(String applicationId, String codeHmacKey, Duration 
         expirySweepInterval = Settings.positive("stream.expirySweepInterval", expirySweepInterval,
                 Duration.ofSeconds(1));
         threads = Settings.atLeast("stream.threads", threads, 1, 1);
+        managementPort = Settings.managementPort("stream.managementPort", managementPort, DEFAULT_MANAGEMENT_PORT);
+    }
+
+    /** Settings without a management server (tests, embedding). */
+    public StreamSettings(String applicationId, String codeHmacKey, Duration commitInterval,
+                          Duration expirySweepInterval, String stateDir, Integer threads) {
+        this(applicationId, codeHmacKey, commitInterval, expirySweepInterval, stateDir, threads, -1);
     }
 
     public static StreamSettings defaults() {
-        return new StreamSettings(null, null, null, null, null, null);
+        return new StreamSettings(null, null, null, null, null, null, null);
     }
 
     /** The HMAC key's bytes, or null when none was configured. */
@@ -35,17 +48,25 @@ public record StreamSettings(String applicationId, String codeHmacKey, Duration 
     }
 
     public StreamSettings withCodeHmacKey(String key) {
-        return new StreamSettings(applicationId, key, commitInterval, expirySweepInterval, stateDir, threads);
+        return new StreamSettings(applicationId, key, commitInterval, expirySweepInterval, stateDir, threads,
+                managementPort);
     }
 
     public StreamSettings withStateDir(String dir) {
-        return new StreamSettings(applicationId, codeHmacKey, commitInterval, expirySweepInterval, dir, threads);
+        return new StreamSettings(applicationId, codeHmacKey, commitInterval, expirySweepInterval, dir, threads,
+                managementPort);
+    }
+
+    /** The same settings with the management server on {@code port} (0: any free port; -1: none). */
+    public StreamSettings withManagementPort(int port) {
+        return new StreamSettings(applicationId, codeHmacKey, commitInterval, expirySweepInterval, stateDir, threads,
+                port);
     }
 
     @Override
     public String toString() {
         return "StreamSettings[applicationId=" + applicationId + ", codeHmacKey=" + (codeHmacKey == null ? "unset" : "***")
                 + ", commitInterval=" + commitInterval + ", expirySweepInterval=" + expirySweepInterval
-                + ", stateDir=" + stateDir + ", threads=" + threads + "]";
+                + ", stateDir=" + stateDir + ", threads=" + threads + ", managementPort=" + managementPort + "]";
     }
 }

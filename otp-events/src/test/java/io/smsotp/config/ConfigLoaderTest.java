@@ -345,4 +345,21 @@ class ConfigLoaderTest {
         assertThatThrownBy(() -> ConfigLoader.parse("auth: {issuer: 'ftp://login.example.com'}", Map.of()))
                 .isInstanceOf(ConfigException.class).hasMessageContaining("auth.issuer");
     }
+
+    @Test
+    void managementPortsDefaultTo8081And8082TakeTheEnvironmentAndRefuseBelowMinusOne() {
+        SmsOtpConfig defaults = ConfigLoader.parse("", Map.of());
+        SmsOtpConfig set = ConfigLoader.parse("stream: {managementPort: 0}", Map.of(
+                "SMSOTP_DISPATCHER_MANAGEMENTPORT", "-1"));
+
+        assertThat(defaults.stream().managementPort()).isEqualTo(8081);
+        assertThat(defaults.dispatcher().managementPort()).isEqualTo(8082);
+        assertThat(set.stream().managementPort()).isZero();
+        assertThat(set.dispatcher().managementPort()).isEqualTo(-1);
+        assertThatThrownBy(() -> ConfigLoader.parse("dispatcher: {managementPort: -2}", Map.of()))
+                .isInstanceOf(ConfigException.class).hasMessageContaining("dispatcher.managementPort")
+                .hasMessageContaining("-2");
+        assertThatThrownBy(() -> ConfigLoader.parse("stream: {managementPort: 70000}", Map.of()))
+                .isInstanceOf(ConfigException.class).hasMessageContaining("stream.managementPort");
+    }
 }

@@ -3,6 +3,11 @@ package io.smsotp.stream;
 import io.smsotp.config.KafkaSettings;
 import io.smsotp.config.SmsOtpConfig;
 import io.smsotp.config.StreamSettings;
+import io.micrometer.core.instrument.binder.kafka.KafkaStreamsMetrics;
+import io.smsotp.metrics.ManagementServer;
+import io.smsotp.metrics.ServiceMetrics;
+import io.smsotp.stream.challenge.ChallengeMetrics;
+import java.util.List;
 import java.time.Duration;
 import java.util.Objects;
 import java.util.Properties;
@@ -17,7 +22,10 @@ import org.apache.kafka.streams.errors.StreamsUncaughtExceptionHandler.StreamThr
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-/** otp-stream as a service: runs {@link OtpTopology} on Kafka Streams. */
+/**
+ * otp-stream as a service: runs {@link OtpTopology} on Kafka Streams, with its health and metrics
+ * on {@code stream.managementPort} (ready while Kafka Streams is RUNNING).
+ */
 public final class OtpStreamService {
 
     /** Long enough for a first start that creates changelogs and restores state. */
@@ -29,7 +37,10 @@ public final class OtpStreamService {
     private final KafkaSettings kafka;
     private final Topology topology;
     private final CompletableFuture<KafkaStreams.State> stopped = new CompletableFuture<>();
-    private KafkaStreams streams;
+    private final ServiceMetrics metrics = new ServiceMetrics("otp-stream");
+    // volatile, not guarded: a probe reads the state while start() holds the lock for a long restore
+    private volatile KafkaStreams streams;
+    private volatile ManagementServer management;
     private boolean started;
 
     /**
@@ -44,7 +55,12 @@ public final class OtpStreamService {
         this.stream = config.stream();
         this.kafka = config.kafka();
         // built now, so a missing key fails the construction rather than a start later on
-        this.topology = OtpTopology.buildTopology(config);
+        try {
+            this.topology = OtpTopology.buildTopology(config, new ChallengeMetrics(metrics.registry()));
+        } catch (RuntimeException e) {
+            metrics.close();
+            throw e;
+        }
     }
 
     /** Starts and returns once Kafka Streams is RUNNING, within {@link #DEFAULT_START_TIMEOUT}. */
@@ -63,6 +79,10 @@ public final class OtpStreamService {
             throw new IllegalStateException("otp-stream was started already; make a new service");
         }
         started = true;
+        if (stream.managementPort() != ManagementServer.OFF) {
+            // before Kafka Streams: a probe during a long restore is answered "not ready", not refused
+            management = ManagementServer.start("otp-stream", stream.managementPort(), metrics, this::problems);
+        }
         CompletableFuture<Void> running = new CompletableFuture<>();
         Properties props = StreamsProperties.of(stream, kafka);
         // the send-limit topics are otp-stream's own, like its changelogs: it makes them itself
@@ -83,6 +103,7 @@ public final class OtpStreamService {
             LOG.error("otp-stream thread failed; replacing it", e);
             return StreamThreadExceptionResponse.REPLACE_THREAD;
         });
+        metrics.closeWithRegistry(new KafkaStreamsMetrics(ks)).bindTo(metrics.registry());
         streams = ks;
         ks.start();
         try {
@@ -104,7 +125,12 @@ public final class OtpStreamService {
 
     /** Closes Kafka Streams, committing what is done, within a bounded time. Safe to call twice. */
     public synchronized void stop() {
+        if (management != null) {
+            management.close();
+            management = null;
+        }
         if (streams == null) {
+            metrics.close();
             return;
         }
         // leave the group on a clean stop: a restarted instance is then assigned its tasks at once
@@ -114,11 +140,33 @@ public final class OtpStreamService {
             LOG.warn("otp-stream did not close within {}", CLOSE_TIMEOUT);
         }
         streams = null;
+        metrics.close();
+    }
+
+    /**
+     * Why otp-stream is not ready: empty only while Kafka Streams is RUNNING. REBALANCING is not
+     * ready: its tasks are moving, and requests routed to it would wait for the move.
+     */
+    public List<String> problems() {
+        KafkaStreams.State state = state();
+        return state == KafkaStreams.State.RUNNING ? List.of() : List.of("Kafka Streams is " + state);
+    }
+
+    /** The port of the health and metrics endpoints, or -1 when they are off or not started. */
+    public int managementPort() {
+        ManagementServer m = management;
+        return m == null ? ManagementServer.OFF : m.port();
+    }
+
+    /** This service's meters (JVM, Kafka Streams, challenges). */
+    public ServiceMetrics metrics() {
+        return metrics;
     }
 
     /** The current Kafka Streams state, or NOT_RUNNING before start and after stop. */
-    public synchronized KafkaStreams.State state() {
-        return streams == null ? KafkaStreams.State.NOT_RUNNING : streams.state();
+    public KafkaStreams.State state() {
+        KafkaStreams ks = streams;
+        return ks == null ? KafkaStreams.State.NOT_RUNNING : ks.state();
     }
 
     /** Blocks until Kafka Streams has stopped (by {@link #stop()} or by failing), and says how. */

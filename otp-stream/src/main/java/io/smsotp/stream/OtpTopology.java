@@ -2,6 +2,7 @@ package io.smsotp.stream;
 
 import io.smsotp.config.SmsOtpConfig;
 import io.smsotp.events.Topics;
+import io.smsotp.stream.challenge.ChallengeMetrics;
 import io.smsotp.stream.challenge.ChallengeProcessor;
 import io.smsotp.stream.limit.LimitTopics;
 import io.smsotp.stream.limit.SendLimiter;
@@ -49,6 +50,11 @@ public final class OtpTopology {
      *     {@code codeEncryptionKey}
      */
     public static Topology buildTopology(SmsOtpConfig config) {
+        return buildTopology(config, ChallengeMetrics.unread());
+    }
+
+    /** The topology, counting the challenges' outcomes into {@code metrics}. */
+    public static Topology buildTopology(SmsOtpConfig config, ChallengeMetrics metrics) {
         Objects.requireNonNull(config, "config");
         Topology topology = new Topology();
         topology.addSource(COMMANDS_SOURCE, Topics.COMMANDS.keySerde().deserializer(),
@@ -57,7 +63,7 @@ public final class OtpTopology {
                 Topics.SMS_STATUS.valueSerde().deserializer(), Topics.SMS_STATUS.name());
         topology.addSource(DECISIONS_SOURCE, LimitTopics.SEND_DECISIONS.keySerde().deserializer(),
                 LimitTopics.SEND_DECISIONS.valueSerde().deserializer(), LimitTopics.SEND_DECISIONS.name());
-        topology.addProcessor(CHALLENGE_PROCESSOR, ChallengeProcessor.supplier(config),
+        topology.addProcessor(CHALLENGE_PROCESSOR, ChallengeProcessor.supplier(config, metrics),
                 COMMANDS_SOURCE, SMS_STATUS_SOURCE, DECISIONS_SOURCE);
         topology.addSink(ChallengeProcessor.EVENTS_SINK, Topics.EVENTS.name(), Topics.EVENTS.keySerde().serializer(),
                 Topics.EVENTS.valueSerde().serializer(), CHALLENGE_PROCESSOR);

@@ -34,6 +34,8 @@ import org.apache.kafka.streams.StreamsConfig;
 import org.apache.kafka.streams.TestInputTopic;
 import org.apache.kafka.streams.TestOutputTopic;
 import org.apache.kafka.streams.TopologyTestDriver;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import io.smsotp.stream.challenge.ChallengeMetrics;
 import org.apache.kafka.streams.state.KeyValueStore;
 
 /**
@@ -49,6 +51,8 @@ final class TopologyFixture implements AutoCloseable {
     private static final Pattern CODE = Pattern.compile("^([0-9A-Z]+) is your ");
 
     final TopologyTestDriver driver;
+    /** What the challenge processor counts (smsotp.challenges by outcome). */
+    final SimpleMeterRegistry meters = new SimpleMeterRegistry();
     final StreamSettings settings;
     final SmsOtpConfig config;
     /** The key otp-stream seals SMS texts with, as sms-dispatcher holds it. */
@@ -84,7 +88,7 @@ final class TopologyFixture implements AutoCloseable {
         codeCipher = config.codeCipher();
         Properties props = StreamsProperties.of(settings, kafka);
         props.put(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, processingGuarantee);
-        driver = new TopologyTestDriver(OtpTopology.buildTopology(config), props, START);
+        driver = new TopologyTestDriver(OtpTopology.buildTopology(config, new ChallengeMetrics(meters)), props, START);
         permits = driver.createInputTopic(LimitTopics.SEND_PERMITS.name(),
                 LimitTopics.SEND_PERMITS.keySerde().serializer(), LimitTopics.SEND_PERMITS.valueSerde().serializer());
         decisions = driver.createInputTopic(LimitTopics.SEND_DECISIONS.name(),

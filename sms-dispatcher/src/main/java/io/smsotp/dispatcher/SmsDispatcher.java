@@ -8,7 +8,13 @@ import io.smsotp.config.SmsOtpConfig;
 import io.smsotp.events.SmsCipher;
 import io.smsotp.dispatcher.consumer.DispatchLoop;
 import io.smsotp.dispatcher.consumer.KafkaClients;
+import io.micrometer.core.instrument.binder.kafka.KafkaClientMetrics;
 import io.smsotp.dispatcher.provider.ProviderClient;
+import io.smsotp.dispatcher.provider.SendMetrics;
+import io.smsotp.metrics.KafkaConnections;
+import io.smsotp.metrics.ManagementServer;
+import io.smsotp.metrics.ServiceMetrics;
+import java.util.ArrayList;
 import io.smsotp.dispatcher.provider.SmsSender;
 import io.smsotp.events.Topics;
 import java.time.Clock;
@@ -26,7 +32,8 @@ import org.slf4j.LoggerFactory;
  * One sms-dispatcher worker: consumes send requests from {@link Topics#SMS_OUTBOUND}, delivers them
  * through the configured providers (retries, failover, circuit breakers, rate limits) and reports
  * each outcome on {@link Topics#SMS_STATUS}; what no provider could send also goes to
- * {@link Topics#DEAD_LETTER}. Workers with the same group id share the partitions.
+ * {@link Topics#DEAD_LETTER}. Workers with the same group id share the partitions. Its health and
+ * metrics are on {@code dispatcher.managementPort}.
  */
 public final class SmsDispatcher {
 
@@ -40,8 +47,12 @@ public final class SmsDispatcher {
     private final String instanceId = "sms-dispatcher-" + UUID.randomUUID().toString().substring(0, 8);
     private ProviderClient client;
     private SmsSender sender;
-    private DispatchLoop loop;
-    private Thread thread;
+    private final ServiceMetrics metrics;
+    // volatile: the management thread reads them for readiness while start() and stop() change them
+    private volatile DispatchLoop loop;
+    private volatile Thread thread;
+    private volatile ManagementServer management;
+    private volatile KafkaConsumer<byte[], byte[]> consumer;
 
     /**
      * @param providers in failover order; none means every request fails
@@ -69,6 +80,8 @@ public final class SmsDispatcher {
             throw new ConfigException("kafka.bootstrapServers is required (or KAFKA_BOOTSTRAP_SERVERS)");
         }
         this.bootstrapServers = bootstrapServers;
+        // last: made only once the settings were accepted (it binds JVM listeners that close() releases)
+        this.metrics = new ServiceMetrics("sms-dispatcher");
     }
 
     /** The dispatcher part of a whole configuration file. */
@@ -82,8 +95,11 @@ public final class SmsDispatcher {
         if (thread != null) {
             throw new IllegalStateException("already started");
         }
+        if (settings.managementPort() != ManagementServer.OFF) {
+            management = ManagementServer.start("sms-dispatcher", settings.managementPort(), metrics, this::problems);
+        }
         client = new ProviderClient(settings.requestTimeout());
-        sender = new SmsSender(providers, client, settings, Clock.systemUTC());
+        sender = new SmsSender(providers, client, settings, Clock.systemUTC(), new SendMetrics(metrics.registry()));
         KafkaConsumer<byte[], byte[]> consumer = KafkaClients.consumer(bootstrapServers, settings.groupId(),
                 settings.maxInFlight(), instanceId, clientProperties);
         KafkaProducer<byte[], byte[]> producer;
@@ -95,6 +111,10 @@ public final class SmsDispatcher {
             client.close();
             throw e;
         }
+        // lag: kafka_consumer_fetch_manager_records_lag_max among the consumer's meters
+        metrics.closeWithRegistry(new KafkaClientMetrics(consumer)).bindTo(metrics.registry());
+        metrics.closeWithRegistry(new KafkaClientMetrics(producer)).bindTo(metrics.registry());
+        this.consumer = consumer;
         loop = new DispatchLoop(consumer, producer, sender, settings, Clock.systemUTC(), cipher);
         thread = new Thread(loop, instanceId);
         thread.setUncaughtExceptionHandler((t, e) -> LOG.error("dispatch loop ended by {}", e.toString(), e));
@@ -117,7 +137,12 @@ public final class SmsDispatcher {
      * once, and before {@link #start()}.
      */
     public synchronized void stop() {
+        if (management != null) {
+            management.close();
+            management = null;
+        }
         if (thread == null) {
+            metrics.close();
             return;
         }
         loop.shutdown();
@@ -133,7 +158,43 @@ public final class SmsDispatcher {
         sender.close();
         client.close();
         thread = null;
+        metrics.close();
         LOG.info("{} stopped", instanceId);
+    }
+
+    /**
+     * Why this worker is not ready: empty while its loop runs and it is a member of the group, with
+     * partitions or without (more workers than partitions leaves some idle by design).
+     */
+    public List<String> problems() {
+        List<String> problems = new ArrayList<>();
+        Thread t = thread;
+        DispatchLoop l = loop;
+        if (t == null || !t.isAlive()) {
+            problems.add("the dispatch loop is not running");
+        } else if (!l.inGroup()) {
+            problems.add("not a member of group " + settings.groupId() + " yet");
+        } else if (KafkaConnections.count(consumer) == 0) {
+            problems.add("not connected to Kafka at " + bootstrapServers);
+        }
+        return problems;
+    }
+
+    /** The partitions of sms.outbound this worker owns now. */
+    public int ownedPartitions() {
+        DispatchLoop l = loop;
+        return l == null ? 0 : l.ownedPartitions();
+    }
+
+    /** The port of the health and metrics endpoints, or -1 when they are off or not started. */
+    public int managementPort() {
+        ManagementServer m = management;
+        return m == null ? ManagementServer.OFF : m.port();
+    }
+
+    /** This worker's meters (JVM, Kafka clients, sends per provider). */
+    public ServiceMetrics metrics() {
+        return metrics;
     }
 
     /** This worker's client id, as the brokers see it. */

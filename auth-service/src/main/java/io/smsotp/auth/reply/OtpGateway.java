@@ -12,6 +12,10 @@ import io.smsotp.events.OtpEvent;
 import io.smsotp.events.OtpPolicy;
 import io.smsotp.events.Topic;
 import io.smsotp.events.Topics;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.binder.kafka.KafkaClientMetrics;
+import io.smsotp.metrics.KafkaConnections;
+import io.smsotp.metrics.ServiceMetrics;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -60,6 +64,8 @@ public final class OtpGateway implements ChallengeCommands {
     private static final Logger LOG = LoggerFactory.getLogger(OtpGateway.class);
     private static final Duration STARTUP_TIMEOUT = Duration.ofSeconds(30);
     private static final Duration POLL = Duration.ofMillis(500);
+    /** Gauge of the requests waiting for a reply: {@code smsotp_auth_pending_replies} in Prometheus. */
+    public static final String PENDING_REPLIES = "smsotp.auth.pending.replies";
 
     private final String bootstrapServers;
     private final KafkaSettings kafka;
@@ -78,8 +84,10 @@ public final class OtpGateway implements ChallengeCommands {
     private final CodeCipher codeCipher;
     private volatile boolean running;
     private KafkaProducer<String, OtpCommand> producer;
-    private Thread listener;
+    private volatile Thread listener;
     private KafkaConsumer<String, byte[]> consumer;
+    private volatile int assignedPartitions;
+    private ServiceMetrics metrics;
 
     /** A gateway on the pipeline's own topics. */
     public OtpGateway(String bootstrapServers, Duration replyTimeout, CodeCipher codeCipher) {
@@ -164,6 +172,8 @@ public final class OtpGateway implements ChallengeCommands {
             consumer.close();
             throw e;
         }
+        assignedPartitions = partitions.size();
+        bindClientMetrics();
         running = true;
         listener = new Thread(this::listen, "otp-gateway-replies");
         listener.setDaemon(true);
@@ -189,6 +199,50 @@ public final class OtpGateway implements ChallengeCommands {
         CommandsUnavailableException stopping = new CommandsUnavailableException("auth-service is stopping");
         waiting.values().forEach(f -> f.completeExceptionally(stopping));
         waiting.clear();
+    }
+
+    /**
+     * Meters this gateway's Kafka producer and consumer into {@code metrics} (now, or when it starts),
+     * and the requests waiting for a reply ({@code smsotp_auth_pending_replies}).
+     */
+    public synchronized void bindTo(ServiceMetrics metrics) {
+        this.metrics = Objects.requireNonNull(metrics, "metrics");
+        Gauge.builder(PENDING_REPLIES, waiting, Map::size)
+                .description("requests waiting for otp-stream's reply").register(metrics.registry());
+        if (running) {
+            bindClientMetrics();
+        }
+    }
+
+    private void bindClientMetrics() {
+        if (metrics != null) {
+            metrics.closeWithRegistry(new KafkaClientMetrics(producer)).bindTo(metrics.registry());
+            metrics.closeWithRegistry(new KafkaClientMetrics(consumer)).bindTo(metrics.registry());
+        }
+    }
+
+    /**
+     * Why replies cannot be read: empty while the listener runs with every partition of the events
+     * topic assigned.
+     */
+    public List<String> problems() {
+        Thread t = listener;
+        if (!running || t == null || !t.isAlive()) {
+            return List.of("not listening for otp-stream's replies on " + eventsTopic.name());
+        }
+        if (assignedPartitions == 0) {
+            return List.of("no partition of " + eventsTopic.name() + " assigned");
+        }
+        // running is written after the consumer, so it is visible here; its metrics may be read from any thread
+        if (KafkaConnections.count(consumer) == 0) {
+            return List.of("not connected to Kafka at " + bootstrapServers);
+        }
+        return List.of();
+    }
+
+    /** Requests waiting for their reply now. */
+    public int pending() {
+        return waiting.size();
     }
 
     @Override

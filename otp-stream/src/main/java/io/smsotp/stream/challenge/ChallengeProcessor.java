@@ -77,7 +77,11 @@ public final class ChallengeProcessor implements Processor<String, Object, Strin
     private CodeHasher hasher;
     private SendLimits limits;
 
-    private ChallengeProcessor(byte[] hmacKey, SmsCipher cipher, CodeCipher codeCipher, SmsOtpConfig config) {
+    private final ChallengeMetrics metrics;
+
+    private ChallengeProcessor(byte[] hmacKey, SmsCipher cipher, CodeCipher codeCipher, SmsOtpConfig config,
+                               ChallengeMetrics metrics) {
+        this.metrics = metrics;
         this.hmacKey = hmacKey;
         this.cipher = cipher;
         this.codeCipher = codeCipher;
@@ -92,6 +96,13 @@ public final class ChallengeProcessor implements Processor<String, Object, Strin
      *     {@code codeEncryptionKey}
      */
     public static ProcessorSupplier<String, Object, String, Object> supplier(SmsOtpConfig config) {
+        return supplier(config, ChallengeMetrics.unread());
+    }
+
+    /** The supplier, counting the challenges' outcomes into {@code metrics}. */
+    public static ProcessorSupplier<String, Object, String, Object> supplier(SmsOtpConfig config,
+                                                                             ChallengeMetrics metrics) {
+        Objects.requireNonNull(metrics, "metrics");
         byte[] key = config.stream().codeHmacKeyBytes();
         if (key == null) {
             throw new IllegalArgumentException("stream.codeHmacKey is required: it keys the hash kept for each code");
@@ -109,7 +120,7 @@ public final class ChallengeProcessor implements Processor<String, Object, Strin
         return new ProcessorSupplier<>() {
             @Override
             public Processor<String, Object, String, Object> get() {
-                return new ChallengeProcessor(key, cipher, codeCipher, config);
+                return new ChallengeProcessor(key, cipher, codeCipher, config, metrics);
             }
 
             @Override
@@ -477,6 +488,7 @@ public final class ChallengeProcessor implements Processor<String, Object, Strin
 
     private void emit(OtpEvent event, Instant now) {
         context.forward(new Record<>(event.challengeId(), event, now.toEpochMilli()), EVENTS_SINK);
+        metrics.onEmitted(event);
     }
 
     /** Wall-clock time as Streams sees it, which TopologyTestDriver can advance in tests. */

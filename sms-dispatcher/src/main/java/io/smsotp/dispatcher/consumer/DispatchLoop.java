@@ -98,6 +98,9 @@ public final class DispatchLoop implements Runnable {
     private boolean paused;
     private long lastCommit = System.nanoTime();
     private volatile boolean running = true;
+    /** A member of the group: an assignment (maybe empty) came and was not lost since. */
+    private volatile boolean inGroup;
+    private volatile int owned;
 
     /**
      * The loop owns both clients from here on and closes them when it ends.
@@ -134,8 +137,23 @@ public final class DispatchLoop implements Runnable {
             // a stop: finish the open calls, commit, leave the rest to the next owner
             handOver(List.copyOf(partitions.keySet()), true);
         } finally {
+            inGroup = false;
+            owned = 0;
             closeClients();
         }
+    }
+
+    /**
+     * Whether this worker is a member of the group now, with the partitions it was given: maybe
+     * none, when the group has more workers than {@code sms.outbound} has partitions. Any thread.
+     */
+    public boolean inGroup() {
+        return inGroup;
+    }
+
+    /** The partitions of {@code sms.outbound} this worker owns now. Any thread. */
+    public int ownedPartitions() {
+        return owned;
     }
 
     /** Ends the loop: open calls are finished and reported, what waits is left to the next owner. Any thread. */
@@ -418,16 +436,21 @@ public final class DispatchLoop implements Runnable {
         @Override
         public void onPartitionsRevoked(Collection<TopicPartition> revoked) {
             handOver(revoked, true);
+            owned = partitions.size();
         }
 
         @Override
         public void onPartitionsLost(Collection<TopicPartition> lost) {
             // another worker owns them already: a commit would be refused, and would be wrong
+            inGroup = false;
             handOver(lost, false);
+            owned = partitions.size();
         }
 
         @Override
         public void onPartitionsAssigned(Collection<TopicPartition> assigned) {
+            // called at the end of every rebalance this member took part in, with nothing new or not
+            inGroup = true;
             if (assigned.isEmpty()) {
                 return;
             }
@@ -435,6 +458,7 @@ public final class DispatchLoop implements Runnable {
             for (TopicPartition tp : assigned) {
                 partitions.put(tp, new PartitionOffsets(tp, committed.get(tp)));
             }
+            owned = partitions.size();
             if (paused) {
                 consumer.pause(assigned);
             }

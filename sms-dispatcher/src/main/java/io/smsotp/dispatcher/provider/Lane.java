@@ -2,6 +2,7 @@ package io.smsotp.dispatcher.provider;
 
 import io.github.resilience4j.circuitbreaker.CircuitBreaker;
 import io.github.resilience4j.circuitbreaker.CircuitBreakerConfig;
+import io.github.resilience4j.circuitbreaker.CircuitBreakerRegistry;
 import io.smsotp.config.DispatcherSettings;
 import io.smsotp.config.ProviderConfig;
 import java.util.Set;
@@ -31,9 +32,11 @@ final class Lane {
     final CircuitBreaker breaker;
     final RateGate gate;
 
-    Lane(ProviderConfig config, DispatcherSettings.Breaker settings, ScheduledExecutorService scheduler) {
+    /** @param breakers where the breaker is made (and its meters see it), one registry per sender */
+    Lane(ProviderConfig config, DispatcherSettings.Breaker settings, ScheduledExecutorService scheduler,
+         CircuitBreakerRegistry breakers) {
         this.config = config;
-        this.breaker = CircuitBreaker.of("provider-" + config.name(), CircuitBreakerConfig.custom()
+        this.breaker = breakers.circuitBreaker(breakerName(config.name()), CircuitBreakerConfig.custom()
                 .slidingWindowType(CircuitBreakerConfig.SlidingWindowType.COUNT_BASED)
                 .slidingWindowSize(settings.windowCalls())
                 .minimumNumberOfCalls(settings.minimumCalls())
@@ -49,6 +52,11 @@ final class Lane {
 
     String name() {
         return config.name();
+    }
+
+    /** The breaker's name, as its meters' {@code name} tag shows it. */
+    static String breakerName(String provider) {
+        return "provider-" + provider;
     }
 
     /** Tells the breaker how a call it permitted went. */

@@ -1,5 +1,6 @@
 package io.smsotp.dispatcher.provider;
 
+import io.github.resilience4j.circuitbreaker.CircuitBreakerRegistry;
 import io.smsotp.config.DispatcherSettings;
 import io.smsotp.config.ProviderConfig;
 import io.smsotp.events.Delivery;
@@ -50,9 +51,16 @@ public final class SmsSender implements AutoCloseable {
     private final Backoff backoff;
     private final CallSlots slots;
     private final ScheduledExecutorService scheduler;
+    private final SendMetrics metrics;
 
     public SmsSender(List<ProviderConfig> providers, ProviderClient client, DispatcherSettings settings, Clock clock) {
-        this(providers, client, settings, clock, new Backoff(settings.retry()));
+        this(providers, client, settings, clock, SendMetrics.unread());
+    }
+
+    /** A sender that meters its sends, retries, calls and breakers into {@code metrics}. */
+    public SmsSender(List<ProviderConfig> providers, ProviderClient client, DispatcherSettings settings, Clock clock,
+                     SendMetrics metrics) {
+        this(providers, client, settings, clock, new Backoff(settings.retry()), metrics);
     }
 
     /** With the default settings: 64 calls open at most, 3 tries per provider, default backoff and breaker. */
@@ -62,7 +70,13 @@ public final class SmsSender implements AutoCloseable {
 
     SmsSender(List<ProviderConfig> providers, ProviderClient client, DispatcherSettings settings, Clock clock,
               Backoff backoff) {
+        this(providers, client, settings, clock, backoff, SendMetrics.unread());
+    }
+
+    SmsSender(List<ProviderConfig> providers, ProviderClient client, DispatcherSettings settings, Clock clock,
+              Backoff backoff, SendMetrics metrics) {
         Objects.requireNonNull(providers, "providers");
+        this.metrics = Objects.requireNonNull(metrics, "metrics");
         Objects.requireNonNull(settings, "settings");
         this.client = Objects.requireNonNull(client, "client");
         this.clock = Objects.requireNonNull(clock, "clock");
@@ -77,13 +91,19 @@ public final class SmsSender implements AutoCloseable {
         timers.setRemoveOnCancelPolicy(true);
         this.scheduler = timers;
         this.slots = new CallSlots(settings.maxInFlight());
-        this.lanes = providers.stream().map(p -> new Lane(p, settings.breaker(), scheduler)).toList();
+        // this sender's own: two senders in one JVM (the tests, the launcher's workers) keep their breakers apart
+        CircuitBreakerRegistry breakers = CircuitBreakerRegistry.ofDefaults();
+        metrics.bindBreakers(breakers);
+        this.lanes = providers.stream().map(p -> new Lane(p, settings.breaker(), scheduler, breakers)).toList();
+        lanes.forEach(l -> metrics.register(l.name()));
     }
 
     /** Starts delivering {@code request}; returns at once. The outcome never completes exceptionally (but may be cancelled by {@link Sending#abandon()}). */
     public Sending deliver(SmsRequest request) {
         Objects.requireNonNull(request, "request");
         Sending s = new Sending(request);
+        // an abandoned request completes cancelled: it has no outcome to count
+        s.outcome().thenAccept(metrics::completed);
         if (lanes.isEmpty()) {
             s.complete(new DeliveryOutcome(Delivery.FAILED, null, null, NO_PROVIDER, List.of()));
             return s;
@@ -153,7 +173,9 @@ public final class SmsSender implements AutoCloseable {
                 attempt = internal(lane, e);
             }
             slots.release();
-            lane.record(attempt, System.nanoTime() - start);
+            long nanos = System.nanoTime() - start;
+            lane.record(attempt, nanos);
+            metrics.called(lane.name(), attempt, nanos);
             afterCall(s, lane, attempt, s.endCall());
         };
         if (c.isDone()) {
@@ -181,6 +203,7 @@ public final class SmsSender implements AutoCloseable {
             Duration wait = backoff.delay(s.tries, attempt.retryAfter());
             Instant expiresAt = s.request.expiresAt();
             if (expiresAt == null || clock.instant().plus(wait).isBefore(expiresAt)) {
+                metrics.retried(lane.name());
                 schedule(() -> step(s), wait);
                 return;
             }
