@@ -5,6 +5,11 @@ import io.smsotp.events.TopicAdmin;
 import io.smsotp.kafka.EmbeddedKafkaBroker;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.net.StandardProtocolFamily;
+import java.net.UnixDomainSocketAddress;
+import java.nio.ByteBuffer;
+import java.nio.channels.SocketChannel;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Collection;
@@ -62,7 +67,7 @@ public final class TestKafka {
             return external;
         }
         String image = System.getenv().getOrDefault("SMSOTP_TEST_KAFKA_IMAGE", KAFKA_IMAGE);
-        if (dockerAvailable() && imageOnEngine(image)) {
+        if (imageOnLocalEngine(image) && dockerAvailable()) {
             KafkaContainer container = new KafkaContainer(DockerImageName.parse(image)
                     .asCompatibleSubstituteFor("apache/kafka"));
             container.start();
@@ -73,13 +78,32 @@ public final class TestKafka {
         return startEmbedded();
     }
 
-    /** Whether the engine holds {@code image} already: only then is a container quick and certain to start. */
-    private static boolean imageOnEngine(String image) {
-        try {
-            DockerClientFactory.instance().client().inspectImageCmd(image).exec();
-            return true;
-        } catch (RuntimeException e) {
+    /**
+     * Whether a Docker engine answers on its local socket and holds {@code image} already: only
+     * then is a container quick and certain to start. Asked of the engine's API directly, because
+     * Testcontainers' own client pulls images of its own (its reaper, its checks) as it starts,
+     * which an engine without a registry retries for minutes.
+     */
+    static boolean imageOnLocalEngine(String image) {
+        String host = System.getenv().getOrDefault("DOCKER_HOST", "unix:///var/run/docker.sock");
+        if (!host.startsWith("unix://") || !Files.exists(Path.of(host.substring("unix://".length())))) {
+            return false;
+        }
+        try (SocketChannel channel = SocketChannel.open(StandardProtocolFamily.UNIX)) {
+            channel.connect(UnixDomainSocketAddress.of(host.substring("unix://".length())));
+            String request = "GET /images/" + image + "/json HTTP/1.0\r\nHost: docker\r\n\r\n";
+            channel.write(ByteBuffer.wrap(request.getBytes(StandardCharsets.US_ASCII)));
+            ByteBuffer answer = ByteBuffer.allocate(64);
+            while (answer.hasRemaining() && channel.read(answer) > 0) {
+                // the status line is all that is needed
+            }
+            String status = new String(answer.array(), 0, answer.position(), StandardCharsets.US_ASCII);
+            if (status.startsWith("HTTP/1.0 200") || status.startsWith("HTTP/1.1 200")) {
+                return true;
+            }
             LOG.warn("a Docker engine runs but has no image {} (tests do not pull): using the embedded broker", image);
+            return false;
+        } catch (IOException | RuntimeException e) {
             return false;
         }
     }
