@@ -29,11 +29,17 @@ import java.util.TreeMap;
  * <p>An environment variable {@code SMSOTP_A_B_0_C} sets {@code a.b[0].c}; names match keys
  * without regard to case ({@code SMSOTP_APPS_0_APIKEY} sets {@code apps[0].apiKey}). A value that
  * starts with {@code [} or <code>{</code> is read as YAML (a list or a map); any other value is
- * text. {@code KAFKA_BOOTSTRAP_SERVERS} sets {@code kafka.bootstrapServers}.
+ * text. {@code KAFKA_BOOTSTRAP_SERVERS} sets {@code kafka.bootstrapServers}. A name ending in
+ * {@code _FILE} reads the value from the file it names ({@code SMSOTP_CODEENCRYPTIONKEY_FILE}), so
+ * secrets can come from mounted files; below {@code kafka.properties} the rest of a name is one
+ * dotted Kafka key ({@code SMSOTP_KAFKA_PROPERTIES_SASL_JAAS_CONFIG_FILE}).
  */
 public final class ConfigLoader {
 
     public static final String ENV_PREFIX = "SMSOTP_";
+
+    /** {@code SMSOTP_X_FILE=/path} sets {@code x} to the content of that file. */
+    public static final String FILE_SUFFIX = "_FILE";
 
     private static final ObjectMapper YAML = JsonMapper.builder(new YAMLFactory())
             .addModule(new JavaTimeModule())
@@ -94,10 +100,49 @@ public final class ConfigLoader {
             objectAt(root, "kafka").put("bootstrapServers", servers);
         }
         for (Map.Entry<String, String> e : sorted.entrySet()) {
-            if (e.getKey().startsWith(ENV_PREFIX) && e.getKey().length() > ENV_PREFIX.length()) {
-                String[] path = e.getKey().substring(ENV_PREFIX.length()).split("_");
-                set(root, path, valueOf(e.getKey(), e.getValue()));
+            String name = e.getKey();
+            if (!name.startsWith(ENV_PREFIX) || name.length() <= ENV_PREFIX.length()) {
+                continue;
             }
+            String rest = name.substring(ENV_PREFIX.length());
+            JsonNode value;
+            if (rest.endsWith(FILE_SUFFIX) && rest.length() > FILE_SUFFIX.length()) {
+                rest = rest.substring(0, rest.length() - FILE_SUFFIX.length());
+                if (sorted.containsKey(ENV_PREFIX + rest)) {
+                    throw new ConfigException("set " + ENV_PREFIX + rest + " or " + name + ", not both");
+                }
+                value = TextNode.valueOf(readSecretFile(name, e.getValue()));
+            } else {
+                value = valueOf(name, e.getValue());
+            }
+            set(root, pathOf(rest), value);
+        }
+    }
+
+    /**
+     * The config path an environment variable names. Below {@code kafka.properties}, whose keys
+     * are Kafka's dotted names, the rest of the name is one key: {@code
+     * SMSOTP_KAFKA_PROPERTIES_SASL_JAAS_CONFIG} sets {@code kafka.properties."sasl.jaas.config"}.
+     */
+    static String[] pathOf(String rest) {
+        String[] path = rest.split("_");
+        if (path.length > 2 && path[0].equalsIgnoreCase("kafka") && path[1].equalsIgnoreCase("properties")) {
+            String key = String.join(".", java.util.Arrays.copyOfRange(path, 2, path.length)).toLowerCase(Locale.ROOT);
+            return new String[] {"kafka", "properties", key};
+        }
+        return path;
+    }
+
+    /**
+     * A secret kept in a file (a Docker or Kubernetes secret): its content, without the line
+     * break that editors and {@code echo} leave at its end.
+     */
+    private static String readSecretFile(String name, String file) {
+        try {
+            String content = Files.readString(Path.of(file.trim()));
+            return content.replaceAll("[\\r\\n]+$", "");
+        } catch (IOException | java.nio.file.InvalidPathException e) {
+            throw new ConfigException(name + ": cannot read " + file.trim() + " (" + e.getClass().getSimpleName() + ")");
         }
     }
 

@@ -80,6 +80,39 @@ class ConfigLoaderTest {
     }
 
     @Test
+    void readsSecretsFromTheFilesThatFileVariablesName(@TempDir Path dir) throws Exception {
+        Path key = dir.resolve("code-key");
+        Files.writeString(key, "a".repeat(43) + "=\n");
+        Path jaas = dir.resolve("kafka.jaas");
+        Files.writeString(jaas, "org.apache.kafka.common.security.scram.ScramLoginModule required username=\"u\" password=\"p\";");
+
+        SmsOtpConfig config = ConfigLoader.parse("kafka:\n  properties:\n    security.protocol: SASL_PLAINTEXT\n",
+                Map.of("SMSOTP_CODEENCRYPTIONKEY_FILE", key.toString(),
+                        "SMSOTP_KAFKA_PROPERTIES_SASL_JAAS_CONFIG_FILE", jaas.toString(),
+                        "SMSOTP_KAFKA_PROPERTIES_SASL_MECHANISM", "SCRAM-SHA-512"));
+
+        assertThat(config.codeEncryptionKey()).isEqualTo("a".repeat(43) + "=");
+        // each variable sets one Kafka key; the file's other keys stay
+        assertThat(config.kafka().properties())
+                .containsEntry("security.protocol", "SASL_PLAINTEXT")
+                .containsEntry("sasl.mechanism", "SCRAM-SHA-512")
+                .containsEntry("sasl.jaas.config", Files.readString(jaas));
+    }
+
+    @Test
+    void refusesAMissingSecretFileAndAValueGivenTwice(@TempDir Path dir) {
+        assertThatThrownBy(() -> ConfigLoader.parse("", Map.of("SMSOTP_CODEENCRYPTIONKEY_FILE",
+                dir.resolve("absent").toString())))
+                .isInstanceOf(ConfigException.class)
+                .hasMessageContaining("SMSOTP_CODEENCRYPTIONKEY_FILE: cannot read");
+        assertThatThrownBy(() -> ConfigLoader.parse("", Map.of("SMSOTP_CODEENCRYPTIONKEY_FILE", "/x",
+                "SMSOTP_CODEENCRYPTIONKEY", "y".repeat(44))))
+                .isInstanceOf(ConfigException.class)
+                .hasMessageContaining("SMSOTP_CODEENCRYPTIONKEY or SMSOTP_CODEENCRYPTIONKEY_FILE, not both")
+                .hasMessageNotContaining("yyyy");
+    }
+
+    @Test
     void namesTheBadKeyAndValue() {
         assertThatThrownBy(() -> ConfigLoader.parse("apps: [{id: a, apiKey: '0123456789abcdef', otp: {length: 3}}]", Map.of()))
                 .isInstanceOf(ConfigException.class).hasMessageContaining("apps[0].otp").hasMessageContaining("length")
