@@ -17,6 +17,10 @@ public final class Launcher {
     }
 
     public static void main(String[] args) throws InterruptedException {
+        if (args.length > 0 && !args[0].startsWith("-")) {
+            runCommand(args[0], java.util.Arrays.copyOfRange(args, 1, args.length));
+            return;
+        }
         Path configFile = null;
         Path dataDir = Path.of("data");
         int demoAppPort = EmbeddedDefault.DEMO_APP_PORT;
@@ -54,6 +58,24 @@ public final class Launcher {
         }, "smsotp-shutdown"));
         printWelcome(system, dataDir, System.out);
         stopped.await();
+    }
+
+    /** The parts of a cluster deployment that are not services of their own module. */
+    private static void runCommand(String command, String[] rest) throws InterruptedException {
+        try {
+            switch (command) {
+                case "sms-gateway" -> io.smsotp.launcher.gateway.GatewayCommand.run(rest);
+                case "demo-app" -> io.smsotp.launcher.demo.DemoAppCommand.run(rest);
+                case "kafka-setup" -> io.smsotp.launcher.security.KafkaSetup.run(rest);
+                default -> fail("unknown command: " + command);
+            }
+        } catch (IllegalArgumentException | ConfigException e) {
+            System.err.println(e.getMessage().startsWith(command) ? e.getMessage() : command + ": " + e.getMessage());
+            System.exit(2);
+        } catch (IllegalStateException e) {
+            System.err.println(e.getMessage());
+            System.exit(1);
+        }
     }
 
     static void printWelcome(EmbeddedDefault system, Path dataDir, PrintStream out) {
@@ -122,6 +144,10 @@ public final class Launcher {
     private static void usage(PrintStream out) {
         out.println("usage: java -jar smsotp.jar [--config FILE] [--data-dir DIR] [--demo-app-port N | --no-demo-app]"
                 + " [--fake-gateway] [--management-ports]");
+        out.println("   or: java -jar smsotp.jar sms-gateway [--host H] [--port 8090] [--allow-host NAME]...");
+        out.println("   or: java -jar smsotp.jar demo-app --issuer URL [--backchannel URL] [--client-id ID]"
+                + " [--client-secret-file F] [--port 8070]");
+        out.println("   or: java -jar smsotp.jar kafka-setup [--config FILE] --secrets-dir DIR [--wait PT3M]");
         out.println("  --config FILE    YAML configuration (every value also settable as SMSOTP_... env var)");
         out.println("  --data-dir DIR   where the broker, state stores and generated secrets live (default ./data)");
         out.println("  --demo-app-port N  port of Pickup Dispatch, the demo OIDC application (default 8070; 0: any)");

@@ -72,12 +72,24 @@ final class OidcRelyingParty {
     }
 
     private final Issuer issuer;
+    private final URI backchannel;
     private final ClientID clientId;
     private final Secret secret;
     private volatile Provider provider;
 
     OidcRelyingParty(URI issuer, String clientId, String clientSecretOrNull) {
+        this(issuer, null, clientId, clientSecretOrNull);
+    }
+
+    /**
+     * @param backchannelOrNull where this app itself reaches the issuer when that is not the
+     *     address browsers use (a container reaches {@code http://proxy:8080} while browsers open
+     *     {@code http://localhost:8080}): discovery, token and key set requests go there; the
+     *     issuer's name, checked in discovery and in every ID token, stays {@code issuer}
+     */
+    OidcRelyingParty(URI issuer, URI backchannelOrNull, String clientId, String clientSecretOrNull) {
         this.issuer = new Issuer(Objects.requireNonNull(issuer, "issuer"));
+        this.backchannel = backchannelOrNull;
         this.clientId = new ClientID(Objects.requireNonNull(clientId, "clientId"));
         this.secret = clientSecretOrNull == null ? null : new Secret(clientSecretOrNull);
     }
@@ -219,10 +231,8 @@ final class OidcRelyingParty {
     private Provider discover() {
         OIDCProviderMetadata md;
         try {
-            md = OIDCProviderMetadata.resolve(issuer, http -> {
-                http.setConnectTimeout(HTTP_TIMEOUT_MILLIS);
-                http.setReadTimeout(HTTP_TIMEOUT_MILLIS);
-            });
+            md = backchannel == null ? OIDCProviderMetadata.resolve(issuer, OidcRelyingParty::timeouts)
+                    : viaBackchannel();
         } catch (IOException | GeneralException e) {
             LOG.warn("Discovery at {} failed, will retry at the next login: {}", issuer, e.toString());
             throw new DemoError(503, "The login service is not available yet",
@@ -251,6 +261,36 @@ final class OidcRelyingParty {
         LOG.info("Discovered {}: authorize {}, token {}", issuer, md.getAuthorizationEndpointURI(),
                 md.getTokenEndpointURI());
         return new Provider(md, validator);
+    }
+
+    private static void timeouts(HTTPRequest http) {
+        http.setConnectTimeout(HTTP_TIMEOUT_MILLIS);
+        http.setReadTimeout(HTTP_TIMEOUT_MILLIS);
+    }
+
+    /** Discovery at the back-channel address; the endpoints this app calls itself are moved there. */
+    private OIDCProviderMetadata viaBackchannel() throws IOException, GeneralException {
+        String base = backchannel.toString().replaceAll("/+$", "");
+        HTTPRequest request = new HTTPRequest(HTTPRequest.Method.GET,
+                URI.create(base + "/.well-known/openid-configuration").toURL());
+        timeouts(request);
+        HTTPResponse response = request.send();
+        response.ensureStatusCode(200);
+        OIDCProviderMetadata md = OIDCProviderMetadata.parse(response.getContent());
+        if (!issuer.equals(md.getIssuer())) {
+            throw new GeneralException("discovery at " + base + " names issuer " + md.getIssuer() + ", not " + issuer);
+        }
+        md.setTokenEndpointURI(moved(md.getTokenEndpointURI(), base));
+        md.setJWKSetURI(moved(md.getJWKSetURI(), base));
+        return md;
+    }
+
+    private URI moved(URI endpoint, String base) {
+        String prefix = issuer.getValue().replaceAll("/+$", "");
+        if (endpoint == null || !endpoint.toString().startsWith(prefix)) {
+            return endpoint;
+        }
+        return URI.create(base + endpoint.toString().substring(prefix.length()));
     }
 
     private static boolean sameSecret(String a, String b) {

@@ -55,10 +55,19 @@ public final class PickupDispatchApp {
     }
 
     PickupDispatchApp(URI issuer, String clientId, String clientSecretOrNull, String host, int port, Clock clock) {
+        this(issuer, null, clientId, clientSecretOrNull, host, port, clock);
+    }
+
+    /**
+     * @param backchannelOrNull where the app reaches the issuer itself when browsers use another
+     *     address (see {@link OidcRelyingParty}); null: the issuer's own address
+     */
+    public PickupDispatchApp(URI issuer, URI backchannelOrNull, String clientId, String clientSecretOrNull,
+                             String host, int port, Clock clock) {
         if (port < 0 || port > 65535) {
             throw new IllegalArgumentException("port must be 0..65535 but was " + port);
         }
-        this.relyingParty = new OidcRelyingParty(issuer, clientId, clientSecretOrNull);
+        this.relyingParty = new OidcRelyingParty(issuer, backchannelOrNull, clientId, clientSecretOrNull);
         this.host = Objects.requireNonNull(host, "host");
         this.requestedPort = port;
         this.clock = Objects.requireNonNull(clock, "clock");

@@ -49,6 +49,7 @@ public final class FakeSmsGateway {
     private final int port;
     private final Consumer<ReceivedSms> listener;
     private volatile java.util.Set<String> failNumbers = java.util.Set.of();
+    private volatile java.util.Set<String> allowedHosts = java.util.Set.of();
     private Javalin app;
 
     /**
@@ -70,10 +71,20 @@ public final class FakeSmsGateway {
         return this;
     }
 
+    /**
+     * Also answer requests for these host names (any port), e.g. the gateway's service name on a
+     * compose network, where the dispatcher calls {@code http://sms-gateway:8090/send}.
+     */
+    public FakeSmsGateway allowingHosts(java.util.Collection<String> names) {
+        this.allowedHosts = names.stream().map(n -> n.toLowerCase(java.util.Locale.ROOT))
+                .collect(java.util.stream.Collectors.toUnmodifiableSet());
+        return this;
+    }
+
     public synchronized FakeSmsGateway start() {
         app = Javalin.create(cfg -> {
             cfg.startup.showJavalinBanner = false;
-            cfg.routes.before(FakeSmsGateway::requireLoopbackHost);
+            cfg.routes.before(this::requireKnownHost);
             cfg.routes.post(SEND_PATH, this::receive);
             cfg.routes.get(MESSAGES_PATH, this::messages);
             cfg.routes.get(INBOX_PATH, this::inboxPage);
@@ -173,11 +184,23 @@ public final class FakeSmsGateway {
                 """);
     }
 
-    private static void requireLoopbackHost(Context ctx) {
-        if (!loopbackHost(ctx.header("Host"))) {
+    private void requireKnownHost(Context ctx) {
+        String host = ctx.header("Host");
+        if (!loopbackHost(host) && !allowedHost(host)) {
             throw new HttpResponseException(MISDIRECTED_REQUEST,
-                    "this fake SMS gateway answers only for localhost and loopback addresses");
+                    "this fake SMS gateway answers only for localhost, loopback addresses"
+                            + (allowedHosts.isEmpty() ? "" : " and " + String.join(", ", allowedHosts)));
         }
+    }
+
+    private boolean allowedHost(String host) {
+        if (host == null || host.startsWith("[")) {
+            return false;
+        }
+        int colon = host.indexOf(':');
+        String name = colon < 0 ? host : host.substring(0, colon);
+        String rest = colon < 0 ? "" : host.substring(colon);
+        return allowedHosts.contains(name.toLowerCase(java.util.Locale.ROOT)) && PORT.matcher(rest).matches();
     }
 
     /**
