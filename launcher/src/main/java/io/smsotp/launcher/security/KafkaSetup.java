@@ -6,6 +6,7 @@ import io.smsotp.config.SmsOtpConfig;
 import io.smsotp.events.TopicAdmin;
 import io.smsotp.launcher.Options;
 import java.io.IOException;
+import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -45,13 +46,17 @@ public final class KafkaSetup {
         Options o = Options.parse("kafka-setup", args, Set.of("config", "secrets-dir", "wait"));
         String file = o.get("config", null);
         SmsOtpConfig config = ConfigLoader.load(file == null ? null : Path.of(file), System.getenv());
+        setUp(config, Path.of(o.required("secrets-dir")), Duration.parse(o.get("wait", "PT3M")), System.out);
+    }
+
+    /** Does the set-up on the cluster {@code config.kafka()} names, telling {@code out} each step. */
+    public static void setUp(SmsOtpConfig config, Path secrets, Duration wait, PrintStream out)
+            throws InterruptedException {
         KafkaSettings kafka = config.kafka();
         String servers = kafka.bootstrapServers();
         if (servers == null || servers.isBlank()) {
             throw new IllegalArgumentException("kafka-setup: kafka.bootstrapServers is required (or KAFKA_BOOTSTRAP_SERVERS)");
         }
-        Path secrets = Path.of(o.required("secrets-dir"));
-        Duration wait = Duration.parse(o.get("wait", "PT3M"));
         List<UserScramCredentialAlteration> users = new ArrayList<>();
         for (String principal : PRINCIPALS) {
             users.add(new UserScramCredentialUpsertion(principal,
@@ -64,16 +69,16 @@ public final class KafkaSetup {
 
         try (Admin admin = Admin.create(TopicAdmin.adminProperties(servers, kafka))) {
             int brokers = awaitBrokers(admin, kafka.replicationFactor(), wait);
-            System.out.println("kafka-setup: " + brokers + " brokers at " + servers);
+            out.println("kafka-setup: " + brokers + " brokers at " + servers);
             admin.alterUserScramCredentials(users).all().get(30, TimeUnit.SECONDS);
-            System.out.println("kafka-setup: SCRAM-SHA-512 credentials set for " + PRINCIPALS);
+            out.println("kafka-setup: SCRAM-SHA-512 credentials set for " + PRINCIPALS);
             admin.createAcls(acls).all().get(30, TimeUnit.SECONDS);
-            System.out.println("kafka-setup: " + acls.size() + " ACLs granted");
+            out.println("kafka-setup: " + acls.size() + " ACLs granted");
         } catch (ExecutionException | TimeoutException e) {
             throw new IllegalStateException("kafka-setup: " + (e.getCause() != null ? e.getCause() : e), e);
         }
         TopicAdmin.ensurePipelineTopics(servers, kafka);
-        System.out.println("kafka-setup: pipeline topics present (" + kafka.partitions() + " partitions, "
+        out.println("kafka-setup: pipeline topics present (" + kafka.partitions() + " partitions, "
                 + kafka.replicationFactor() + " replicas)");
     }
 

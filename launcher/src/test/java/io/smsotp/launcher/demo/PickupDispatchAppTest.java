@@ -231,6 +231,40 @@ class PickupDispatchAppTest {
     }
 
     @Test
+    void callsTheIssuerOnItsBackChannelWhileBrowsersAndTokensUseItsPublicName() throws Exception {
+        StandInIssuer issuer = issuer(0, SECRET);
+        // as in the compose cluster: browsers open localhost:8080, the app reaches the proxy by its service name
+        URI publicName = URI.create("http://localhost:" + issuer.issuer().getPort());
+        issuer.publicName = publicName;
+        PickupDispatchApp app = new PickupDispatchApp(publicName, StandInIssuer.issuerAt(issuer.issuer().getPort()), CLIENT,
+                SECRET, "127.0.0.1", 0, java.time.Clock.systemUTC()).start();
+        cleanup.add(0, app::stop);
+
+        HttpResponse<String> login = new Browser().get(app.baseUri().resolve("/login"));
+        HttpResponse<String> home = new Browser().follow(app.baseUri().resolve("/login"));
+
+        assertThat(login.headers().firstValue("Location").orElseThrow()).startsWith(publicName + "/authorize");
+        assertThat(text(home, "sub")).isEqualTo("alice");
+        String backChannel = "127.0.0.1:" + issuer.issuer().getPort();
+        assertThat(issuer.lastDiscoveryHost).isEqualTo(backChannel);
+        assertThat(issuer.lastTokenHost).isEqualTo(backChannel);
+    }
+
+    @Test
+    void refusesABackChannelThatNamesAnotherIssuer() throws Exception {
+        StandInIssuer issuer = issuer(0, SECRET);
+        PickupDispatchApp app = new PickupDispatchApp(URI.create("http://login.example"),
+                StandInIssuer.issuerAt(issuer.issuer().getPort()), CLIENT, SECRET, "127.0.0.1", 0,
+                java.time.Clock.systemUTC()).start();
+        cleanup.add(0, app::stop);
+
+        HttpResponse<String> page = new Browser().get(app.baseUri().resolve("/login"));
+
+        assertThat(page.statusCode()).isEqualTo(503);
+        assertThat(page.body()).doesNotContain("Signed in");
+    }
+
+    @Test
     void redirectUriOfAFixedPortIsKnownBeforeStart() {
         assertThat(PickupDispatchApp.redirectUriFor(8070)).isEqualTo(URI.create("http://localhost:8070/callback"));
         PickupDispatchApp app = new PickupDispatchApp(URI.create("http://localhost:1"), CLIENT, null, "127.0.0.1", 8070);

@@ -51,6 +51,11 @@ final class StandInIssuer {
 
     /** How the last token request authenticated: "client_secret_basic" or "none". */
     volatile String lastClientAuth;
+    /** The Host header of the last discovery and token requests. */
+    volatile String lastDiscoveryHost;
+    volatile String lastTokenHost;
+    /** The name it gives itself (metadata, ID tokens) when browsers reach it by another address; null: its own. */
+    volatile URI publicName;
     volatile Authorization lastAuthorization;
     volatile Trick trick = Trick.NONE;
 
@@ -95,7 +100,8 @@ final class StandInIssuer {
     }
 
     URI issuer() {
-        return URI.create("http://127.0.0.1:" + app.port());
+        URI named = publicName;
+        return named != null ? named : URI.create("http://127.0.0.1:" + app.port());
     }
 
     static URI issuerAt(int port) {
@@ -103,6 +109,7 @@ final class StandInIssuer {
     }
 
     private void discovery(Context ctx) {
+        lastDiscoveryHost = ctx.header("Host");
         URI base = issuer();
         OIDCProviderMetadata md = new OIDCProviderMetadata(new Issuer(base), List.of(SubjectType.PUBLIC),
                 URI.create(base + "/jwks"));
@@ -138,6 +145,7 @@ final class StandInIssuer {
     }
 
     private void token(Context ctx) throws Exception {
+        lastTokenHost = ctx.header("Host");
         Authorization a = codes.remove(String.valueOf(ctx.formParam("code")));
         String auth = ctx.header("Authorization");
         boolean clientOk;

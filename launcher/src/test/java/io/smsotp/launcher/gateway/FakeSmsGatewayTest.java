@@ -40,6 +40,20 @@ class FakeSmsGatewayTest {
     }
 
     @Test
+    void answersTheNamesItIsToldToAllowOnAnyPortAndNoOthers() throws Exception {
+        gateway.allowingHosts(java.util.List.of("sms-gateway"));
+
+        assertThat(status("POST", "/send", "sms-gateway:8090", "{\"to\":\"+15551234567\",\"text\":\"hi\"}"))
+                .isEqualTo(202);
+        assertThat(status("GET", "/messages", "SMS-Gateway")).isEqualTo(200);
+        for (String host : new String[] {"sms-gateway.evil.example", "evil-sms-gateway", "sms-gateway:http",
+                "[sms-gateway]", "evil.example"}) {
+            assertThat(status("GET", "/", host)).as("Host: %s", host).isIn(400, 421);
+        }
+        assertThat(gateway.messagesTo(null)).hasSize(1);
+    }
+
+    @Test
     void refusesNamesThatOnlyLookLocal() throws Exception {
         for (String host : new String[] {"localhost.evil.example", "127.0.0.1.evil.example", "evil.example#localhost",
                 "[::2]", "0.0.0.0", "128.0.0.1", "127.0.0.256", "127.1", "localhost:http", ""}) {
