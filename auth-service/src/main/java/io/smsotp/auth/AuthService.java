@@ -36,6 +36,8 @@ import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import org.eclipse.jetty.server.AbstractConnector;
+import org.eclipse.jetty.server.Connector;
 import org.eclipse.jetty.server.handler.GracefulHandler;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -50,6 +52,8 @@ public final class AuthService {
     public static final long MAX_BODY_BYTES = 16 * 1024;
 
     private static final Logger LOG = LoggerFactory.getLogger(AuthService.class);
+    /** How long a stopping server lets an idle kept-alive connection live. */
+    private static final Duration SHUTDOWN_IDLE_TIMEOUT = Duration.ofMillis(10);
 
     private final SmsOtpConfig config;
     private final Javalin app;
@@ -165,7 +169,8 @@ public final class AuthService {
                 // a stop first stops accepting, then waits this long for the requests in progress
                 // (GracefulHandler counts them; without it Jetty would cut them at once)
                 server.setStopTimeout(stop.http().toMillis());
-                server.setHandler(new GracefulHandler());
+                // inserted: Javalin's own StatisticsHandler stays, inside it
+                server.insertHandler(new GracefulHandler());
             });
             cfg.jsonMapper(new JavalinJackson(ApiJson.MAPPER, false));
             health.accept(cfg.routes);
@@ -282,6 +287,13 @@ public final class AuthService {
             });
         }
         long httpStart = System.nanoTime();
+        for (Connector connector : app.jettyServer().server().getConnectors()) {
+            if (connector instanceof AbstractConnector c) {
+                // Jetty waits for every connection to close, an idle keep-alive one after this (1 s
+                // by default); one with a request in progress is not idle and stays
+                c.setShutdownIdleTimeout(SHUTDOWN_IDLE_TIMEOUT.toMillis());
+            }
+        }
         app.stop();
         httpStopped.set(true);
         started = false;
