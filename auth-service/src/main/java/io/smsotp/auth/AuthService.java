@@ -15,6 +15,7 @@ import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.function.Consumer;
 import io.javalin.json.JavalinJackson;
 import io.smsotp.auth.apps.ApiKeys;
@@ -32,6 +33,12 @@ import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.eclipse.jetty.server.AbstractConnector;
+import org.eclipse.jetty.server.Connector;
+import org.eclipse.jetty.server.handler.GracefulHandler;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -45,6 +52,8 @@ public final class AuthService {
     public static final long MAX_BODY_BYTES = 16 * 1024;
 
     private static final Logger LOG = LoggerFactory.getLogger(AuthService.class);
+    /** How long a stopping server lets an idle kept-alive connection live. */
+    private static final Duration SHUTDOWN_IDLE_TIMEOUT = Duration.ofMillis(10);
 
     private final SmsOtpConfig config;
     private final Javalin app;
@@ -57,7 +66,9 @@ public final class AuthService {
     private final ServiceMetrics metrics = new ServiceMetrics("auth-service");
     /** The gateway whose replies readiness depends on, or null when the commands go elsewhere. */
     private final OtpGateway gateway;
+    private final StopBudget stopBudget;
     private boolean started;
+    private volatile boolean stopping;
 
     /**
      * A service of the 2FA API only (no login pages, no user store) that sends its commands
@@ -89,6 +100,7 @@ public final class AuthService {
         Objects.requireNonNull(commands, "commands");
         this.ownedGateway = ownedGateway;
         this.gateway = commands instanceof OtpGateway g ? g : null;
+        this.stopBudget = StopBudget.of(config.auth());
         if (gateway != null) {
             gateway.bindTo(metrics);
         }
@@ -98,7 +110,8 @@ public final class AuthService {
             this.users = null;
             this.oidc = null;
             this.listenPort = port;
-            this.app = buildApp(config, new ApiKeys(config.apps()), new ChallengeApi(commands), null, this::health);
+            this.app = buildApp(config, stopBudget, new ApiKeys(config.apps()), new ChallengeApi(commands), null,
+                    this::health);
             return;
         }
         if (config.auth().issuer() == null && port == 0) {
@@ -123,7 +136,7 @@ public final class AuthService {
             Lockouts lockouts = new Lockouts(users.dataSource(), config.auth().lockout());
             LoginRoutes pages = new LoginRoutes(oidc, users, commands, LoginContextKey.loadOrCreate(dataDir), lockouts,
                     config.auth(), Clock.systemUTC());
-            this.app = buildApp(config, new ApiKeys(config.apps()), new ChallengeApi(commands, lockouts,
+            this.app = buildApp(config, stopBudget, new ApiKeys(config.apps()), new ChallengeApi(commands, lockouts,
                     Clock.systemUTC()), pages::register, this::health);
         } catch (RuntimeException e) {
             users.close();
@@ -140,7 +153,7 @@ public final class AuthService {
         }
     }
 
-    private static Javalin buildApp(SmsOtpConfig config, ApiKeys apiKeys, ChallengeApi challenges,
+    private static Javalin buildApp(SmsOtpConfig config, StopBudget stop, ApiKeys apiKeys, ChallengeApi challenges,
                                     Consumer<RoutesConfig> login, Consumer<RoutesConfig> health) {
         long replyTimeoutMs = config.auth().replyTimeout().toMillis();
         return Javalin.create(cfg -> {
@@ -152,6 +165,13 @@ public final class AuthService {
             // a safety net only: the gateway answers 503 at the reply timeout, well before this
             cfg.http.asyncTimeout = replyTimeoutMs * 2;
             cfg.jetty.timeoutStatus = 503;
+            cfg.jetty.modifyServer(server -> {
+                // a stop first stops accepting, then waits this long for the requests in progress
+                // (GracefulHandler counts them; without it Jetty would cut them at once)
+                server.setStopTimeout(stop.http().toMillis());
+                // inserted: Javalin's own StatisticsHandler stays, inside it
+                server.insertHandler(new GracefulHandler());
+            });
             cfg.jsonMapper(new JavalinJackson(ApiJson.MAPPER, false));
             health.accept(cfg.routes);
             cfg.routes.before(ApiPaths.API_ALL, apiKeys::authenticate);
@@ -181,6 +201,10 @@ public final class AuthService {
      */
     public List<String> problems() {
         List<String> problems = new ArrayList<>();
+        if (stopping) {
+            // first, so that a load balancer takes this instance out while it still serves
+            problems.add("stopping");
+        }
         if (gateway != null) {
             problems.addAll(gateway.problems());
         }
@@ -229,20 +253,73 @@ public final class AuthService {
         return this;
     }
 
-    /** Stops taking requests, then stops the gateway (when owned). */
+    /**
+     * Within {@code auth.shutdownTimeout}: {@code /health/ready} answers 503 at once (and the
+     * service goes on serving for {@code auth.drainDelay}); then the listener closes and the
+     * requests in progress are finished, those still waiting for otp-stream near the end answered
+     * 503 ("stopping"); then the gateway (when owned) flushes its producer and closes, and the user
+     * store closes.
+     */
     public synchronized void stop() {
         if (!started) {
             return;
         }
-        started = false;
+        long start = System.nanoTime();
+        stopping = true;
+        LOG.info("auth-service stopping within {}: /health/ready answers 503", config.auth().shutdownTimeout());
+        Duration drain = config.auth().drainDelay();
+        if (!drain.isZero()) {
+            LOG.info("serving {} more, for load balancers to take this instance out", drain);
+            sleep(drain);
+        }
+        LOG.info("closing the listener; finishing the requests in progress ({} waiting for otp-stream) within {}",
+                gateway == null ? 0 : gateway.pending(), stopBudget.http());
+        AtomicBoolean httpStopped = new AtomicBoolean();
+        if (gateway != null) {
+            CompletableFuture.delayedExecutor(stopBudget.cutoff().toMillis(), TimeUnit.MILLISECONDS).execute(() -> {
+                // before Jetty's wait ends and it cuts the connections: a clear 503 instead
+                if (!httpStopped.get()) {
+                    int answered = gateway.answerWaitingAsStopping();
+                    if (answered > 0) {
+                        LOG.info("{} requests still waiting for otp-stream answered 503 (stopping)", answered);
+                    }
+                }
+            });
+        }
+        long httpStart = System.nanoTime();
+        for (Connector connector : app.jettyServer().server().getConnectors()) {
+            if (connector instanceof AbstractConnector c) {
+                // Jetty waits for every connection to close, an idle keep-alive one after this (1 s
+                // by default); one with a request in progress is not idle and stays
+                c.setShutdownIdleTimeout(SHUTDOWN_IDLE_TIMEOUT.toMillis());
+            }
+        }
         app.stop();
+        httpStopped.set(true);
+        started = false;
+        LOG.info("HTTP stopped in {} ms", millisSince(httpStart));
         if (ownedGateway != null) {
-            ownedGateway.stop();
+            ownedGateway.stop(stopBudget.close());
         }
         if (users != null) {
             users.close();
         }
         metrics.close();
+        stopping = false;
+        LOG.info("auth-service stopped in {} ms", millisSince(start));
+    }
+
+    private static void sleep(Duration d) {
+        try {
+            Thread.sleep(d.toMillis());
+        } catch (InterruptedException e) {
+            // asked to hurry: go on with the stop
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    private static long millisSince(long startNanos) {
+        return TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - startNanos);
     }
 
     /** The user store, or null for a service of the 2FA API only. */

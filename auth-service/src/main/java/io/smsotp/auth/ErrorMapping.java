@@ -6,6 +6,7 @@ import io.javalin.http.Context;
 import io.javalin.http.HttpResponseException;
 import io.javalin.http.HttpStatus;
 import io.smsotp.auth.challenge.CommandsUnavailableException;
+import io.smsotp.auth.challenge.StoppingException;
 import io.smsotp.auth.http.ApiException;
 import io.smsotp.auth.login.LoginErrors;
 import java.io.CharConversionException;
@@ -36,7 +37,11 @@ final class ErrorMapping {
                 answer(ctx, ApiException.badRequest("malformed_json", "the body is not valid JSON")));
         routes.exception(CommandsUnavailableException.class, (e, ctx) -> {
             LOG.warn("{} {}: {}", ctx.method(), ctx.path(), e.getMessage());
-            unavailable(ctx);
+            if (e instanceof StoppingException) {
+                stopping(ctx);
+            } else {
+                unavailable(ctx);
+            }
         });
         // Jetty's async timeout cancels a request still waiting: the same outcome as no reply
         routes.exception(CancellationException.class, (e, ctx) -> unavailable(ctx));
@@ -75,6 +80,13 @@ final class ErrorMapping {
     private static void unavailable(Context ctx) {
         ctx.header("Retry-After", "1");
         answer(ctx, new ApiException(503, "unavailable", "the challenge service did not answer in time; try again"));
+    }
+
+    private static void stopping(Context ctx) {
+        ctx.header("Retry-After", "1");
+        // the retry should find another instance: not this connection, which is about to close
+        ctx.header("Connection", "close");
+        answer(ctx, new ApiException(503, "unavailable", "this auth-service instance is stopping; try again"));
     }
 
     private static void answer(Context ctx, ApiException e) {

@@ -4,6 +4,7 @@ import io.smsotp.config.ConfigException;
 import io.smsotp.config.ConfigLoader;
 import io.smsotp.config.SmsOtpConfig;
 import io.smsotp.events.TopicAdmin;
+import io.smsotp.lifecycle.GracefulShutdown;
 import java.nio.file.Path;
 
 /** Runs auth-service alone: {@code java -jar auth-service.jar [--config FILE]}. */
@@ -24,7 +25,8 @@ public final class Main {
             System.exit(2);
             return;
         }
-        Runtime.getRuntime().addShutdownHook(new Thread(service::stop, "auth-service-shutdown"));
+        // SIGTERM: not ready, finish the requests in progress, flush and close within auth.shutdownTimeout, exit 0
+        GracefulShutdown.install("auth-service", config.auth().shutdownTimeout(), service::stop);
         try {
             // idempotent: whichever service starts first makes the pipeline's topics
             TopicAdmin.ensurePipelineTopics(config.kafka().bootstrapServers(), config.kafka());

@@ -27,10 +27,16 @@ import java.util.List;
  *     sign-ins are refused until the window ends (default 30 in 10 minutes)
  * @param passwordHashing how many password checks (Argon2id, memory-hard) run at once and how many
  *     may wait; past that a sign-in answers 503
+ * @param shutdownTimeout the longest a stop takes (default 8 s, 1 s .. 5 min): requests in progress
+ *     are answered within it, those still waiting for otp-stream near its end with a 503
+ * @param drainDelay how long a stop keeps serving while {@code /health/ready} answers 503, so that a
+ *     load balancer polling it takes the instance out before its listener closes (default 0; part
+ *     of {@code shutdownTimeout}, which it must leave at least a second of)
  */
 public record AuthSettings(String host, Integer port, Duration replyTimeout, Integer maxPending, String issuer,
                            String dataDir, Lockout lockout, List<String> trustedProxies,
-                           Throttle failedPasswordsPerIp, PasswordHashing passwordHashing) {
+                           Throttle failedPasswordsPerIp, PasswordHashing passwordHashing, Duration shutdownTimeout,
+                           Duration drainDelay) {
 
     /** At most {@code max} failures from one client IP in a fixed window of {@code window}. */
     public record Throttle(Integer max, Duration window) {
@@ -109,6 +115,20 @@ public record AuthSettings(String host, Integer port, Duration replyTimeout, Int
         trustedProxies = List.copyOf(canonical);
         failedPasswordsPerIp = Settings.orDefault(failedPasswordsPerIp, Throttle.defaults());
         passwordHashing = Settings.orDefault(passwordHashing, PasswordHashing.defaults());
+        shutdownTimeout = Settings.shutdownTimeout("auth.shutdownTimeout", shutdownTimeout);
+        drainDelay = Settings.orDefault(drainDelay, Duration.ZERO);
+        if (drainDelay.isNegative() || drainDelay.plusSeconds(1).compareTo(shutdownTimeout) > 0) {
+            throw new IllegalArgumentException("auth.drainDelay must be 0 or more and leave at least 1 s of"
+                    + " auth.shutdownTimeout (" + shutdownTimeout + ") to finish requests, was " + drainDelay);
+        }
+    }
+
+    /** Settings with the default shutdown timeout and no drain delay. */
+    public AuthSettings(String host, Integer port, Duration replyTimeout, Integer maxPending, String issuer,
+                        String dataDir, Lockout lockout, List<String> trustedProxies, Throttle failedPasswordsPerIp,
+                        PasswordHashing passwordHashing) {
+        this(host, port, replyTimeout, maxPending, issuer, dataDir, lockout, trustedProxies, failedPasswordsPerIp,
+                passwordHashing, null, null);
     }
 
     /** {@link #trustedProxies} as ranges. */
@@ -128,39 +148,48 @@ public record AuthSettings(String host, Integer port, Duration replyTimeout, Int
     }
 
     public static AuthSettings defaults() {
-        return new AuthSettings(null, null, null, null, null, null, null, null, null, null);
+        return new AuthSettings(null, null, null, null, null, null, null, null, null, null, null, null);
     }
 
     /** The same settings with {@code newDataDir}. */
     public AuthSettings withDataDir(String newDataDir) {
-        return new AuthSettings(host, port, replyTimeout, maxPending, issuer, newDataDir, lockout, trustedProxies, failedPasswordsPerIp, passwordHashing);
+        return new AuthSettings(host, port, replyTimeout, maxPending, issuer, newDataDir, lockout, trustedProxies,
+                failedPasswordsPerIp, passwordHashing, shutdownTimeout, drainDelay);
     }
 
     /** The same settings with {@code newIssuer}. */
     public AuthSettings withIssuer(String newIssuer) {
-        return new AuthSettings(host, port, replyTimeout, maxPending, newIssuer, dataDir, lockout, trustedProxies, failedPasswordsPerIp, passwordHashing);
+        return new AuthSettings(host, port, replyTimeout, maxPending, newIssuer, dataDir, lockout, trustedProxies,
+                failedPasswordsPerIp, passwordHashing, shutdownTimeout, drainDelay);
     }
 
     /** The same settings with {@code proxies} as the trusted proxies. */
     public AuthSettings withTrustedProxies(List<String> proxies) {
         return new AuthSettings(host, port, replyTimeout, maxPending, issuer, dataDir, lockout, proxies,
-                failedPasswordsPerIp, passwordHashing);
+                failedPasswordsPerIp, passwordHashing, shutdownTimeout, drainDelay);
     }
 
     /** The same settings with {@code throttle} for failed passwords per client IP. */
     public AuthSettings withFailedPasswordsPerIp(Throttle throttle) {
         return new AuthSettings(host, port, replyTimeout, maxPending, issuer, dataDir, lockout, trustedProxies,
-                throttle, passwordHashing);
+                throttle, passwordHashing, shutdownTimeout, drainDelay);
     }
 
     /** The same settings with {@code hashing} for password checks. */
     public AuthSettings withPasswordHashing(PasswordHashing hashing) {
         return new AuthSettings(host, port, replyTimeout, maxPending, issuer, dataDir, lockout, trustedProxies,
-                failedPasswordsPerIp, hashing);
+                failedPasswordsPerIp, hashing, shutdownTimeout, drainDelay);
     }
 
     /** The same settings with {@code newLockout}. */
     public AuthSettings withLockout(Lockout newLockout) {
-        return new AuthSettings(host, port, replyTimeout, maxPending, issuer, dataDir, newLockout, trustedProxies, failedPasswordsPerIp, passwordHashing);
+        return new AuthSettings(host, port, replyTimeout, maxPending, issuer, dataDir, newLockout, trustedProxies,
+                failedPasswordsPerIp, passwordHashing, shutdownTimeout, drainDelay);
+    }
+
+    /** The same settings with {@code timeout} as the longest a stop takes and {@code delay} as its drain delay. */
+    public AuthSettings withShutdown(Duration timeout, Duration delay) {
+        return new AuthSettings(host, port, replyTimeout, maxPending, issuer, dataDir, lockout, trustedProxies,
+                failedPasswordsPerIp, passwordHashing, timeout, delay);
     }
 }

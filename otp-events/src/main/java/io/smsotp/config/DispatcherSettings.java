@@ -14,9 +14,12 @@ import java.time.Duration;
  * @param breaker the circuit breaker each provider gets
  * @param managementPort port of {@code /health/live}, {@code /health/ready} and {@code /metrics}
  *     (default 8082; 0: any free port; -1: none)
+ * @param shutdownTimeout the longest a stop takes (default 8 s, 1 s .. 5 min): open provider calls
+ *     get most of it to end and be reported, the rest is for the commit, leaving the group and
+ *     flushing the producer
  */
 public record DispatcherSettings(String groupId, Duration requestTimeout, Integer maxInFlight, Integer maxPending,
-                                 Retry retry, Breaker breaker, Integer managementPort) {
+                                 Retry retry, Breaker breaker, Integer managementPort, Duration shutdownTimeout) {
 
     /** Default port of sms-dispatcher's health and metrics endpoints. */
     public static final int DEFAULT_MANAGEMENT_PORT = 8082;
@@ -78,6 +81,13 @@ public record DispatcherSettings(String groupId, Duration requestTimeout, Intege
         retry = Settings.orDefault(retry, Retry.defaults());
         breaker = Settings.orDefault(breaker, Breaker.defaults());
         managementPort = Settings.managementPort("dispatcher.managementPort", managementPort, DEFAULT_MANAGEMENT_PORT);
+        shutdownTimeout = Settings.shutdownTimeout("dispatcher.shutdownTimeout", shutdownTimeout);
+    }
+
+    /** Settings with the default shutdown timeout. */
+    public DispatcherSettings(String groupId, Duration requestTimeout, Integer maxInFlight, Integer maxPending,
+                              Retry retry, Breaker breaker, Integer managementPort) {
+        this(groupId, requestTimeout, maxInFlight, maxPending, retry, breaker, managementPort, null);
     }
 
     /** Settings without a management server (tests, embedding). */
@@ -91,11 +101,18 @@ public record DispatcherSettings(String groupId, Duration requestTimeout, Intege
     }
 
     public static DispatcherSettings defaults() {
-        return new DispatcherSettings(null, null, null, null, null, null, null);
+        return new DispatcherSettings(null, null, null, null, null, null, null, null);
     }
 
     /** The same settings with the management server on {@code port} (0: any free port; -1: none). */
     public DispatcherSettings withManagementPort(int port) {
-        return new DispatcherSettings(groupId, requestTimeout, maxInFlight, maxPending, retry, breaker, port);
+        return new DispatcherSettings(groupId, requestTimeout, maxInFlight, maxPending, retry, breaker, port,
+                shutdownTimeout);
+    }
+
+    /** The same settings with {@code timeout} as the longest a stop takes. */
+    public DispatcherSettings withShutdownTimeout(Duration timeout) {
+        return new DispatcherSettings(groupId, requestTimeout, maxInFlight, maxPending, retry, breaker, managementPort,
+                timeout);
     }
 }

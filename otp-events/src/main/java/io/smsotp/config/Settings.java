@@ -7,6 +7,12 @@ import java.util.Base64;
 /** Small checks shared by the config records' compact constructors. */
 final class Settings {
 
+    /**
+     * What every service's stop may take by default: within the 10 s after which docker (compose)
+     * follows its SIGTERM with a SIGKILL, with room for the JVM to exit.
+     */
+    static final Duration DEFAULT_SHUTDOWN_TIMEOUT = Duration.ofSeconds(8);
+
     private Settings() {
     }
 
@@ -35,6 +41,17 @@ final class Settings {
         Duration d = value == null ? fallback : value;
         if (d.isZero() || d.isNegative()) {
             throw new IllegalArgumentException(key + " must be positive, was " + d);
+        }
+        return d;
+    }
+
+    /** The longest a stop may take: the fallback when unset, else 1 s .. 5 min. */
+    static Duration shutdownTimeout(String key, Duration value) {
+        Duration d = value == null ? DEFAULT_SHUTDOWN_TIMEOUT : value;
+        // below a second there is no time to commit and leave the group; far above the orchestrator's
+        // stop timeout the process is killed anyway, and a typo (PT8H) would only keep a dead one around
+        if (d.compareTo(Duration.ofSeconds(1)) < 0 || d.compareTo(Duration.ofMinutes(5)) > 0) {
+            throw new IllegalArgumentException(key + " must be 1 s .. 5 min (e.g. PT8S), was " + d);
         }
         return d;
     }

@@ -395,4 +395,32 @@ class ConfigLoaderTest {
         assertThatThrownBy(() -> ConfigLoader.parse("stream: {managementPort: 70000}", Map.of()))
                 .isInstanceOf(ConfigException.class).hasMessageContaining("stream.managementPort");
     }
+
+    @Test
+    void shutdownTimeoutsDefaultToEightSecondsTakeTheEnvironmentAndStayWithinASecondAndFiveMinutes() {
+        SmsOtpConfig defaults = ConfigLoader.parse("", Map.of());
+        SmsOtpConfig set = ConfigLoader.parse("stream: {shutdownTimeout: PT20S}\nauth: {drainDelay: PT3S}", Map.of(
+                "SMSOTP_DISPATCHER_SHUTDOWNTIMEOUT", "PT25S", "SMSOTP_AUTH_SHUTDOWNTIMEOUT", "PT5S"));
+
+        assertThat(defaults.dispatcher().shutdownTimeout()).isEqualTo(Duration.ofSeconds(8));
+        assertThat(defaults.stream().shutdownTimeout()).isEqualTo(Duration.ofSeconds(8));
+        assertThat(defaults.auth().shutdownTimeout()).isEqualTo(Duration.ofSeconds(8));
+        assertThat(defaults.auth().drainDelay()).isZero();
+        assertThat(set.dispatcher().shutdownTimeout()).isEqualTo(Duration.ofSeconds(25));
+        assertThat(set.stream().shutdownTimeout()).isEqualTo(Duration.ofSeconds(20));
+        assertThat(set.auth().shutdownTimeout()).isEqualTo(Duration.ofSeconds(5));
+        assertThat(set.auth().drainDelay()).isEqualTo(Duration.ofSeconds(3));
+        assertThatThrownBy(() -> ConfigLoader.parse("dispatcher: {shutdownTimeout: PT0.5S}", Map.of()))
+                .isInstanceOf(ConfigException.class).hasMessageContaining("dispatcher.shutdownTimeout")
+                .hasMessageContaining("PT0.5S");
+        assertThatThrownBy(() -> ConfigLoader.parse("stream: {shutdownTimeout: PT8H}", Map.of()))
+                .isInstanceOf(ConfigException.class).hasMessageContaining("stream.shutdownTimeout")
+                .hasMessageContaining("PT8H");
+        // the drain delay must leave time to answer the requests in progress
+        assertThatThrownBy(() -> ConfigLoader.parse("auth: {shutdownTimeout: PT5S, drainDelay: PT4.5S}", Map.of()))
+                .isInstanceOf(ConfigException.class).hasMessageContaining("auth.drainDelay")
+                .hasMessageContaining("PT4.5S");
+        assertThatThrownBy(() -> ConfigLoader.parse("auth: {drainDelay: -PT1S}", Map.of()))
+                .isInstanceOf(ConfigException.class).hasMessageContaining("auth.drainDelay");
+    }
 }

@@ -4,6 +4,7 @@ import io.smsotp.config.ConfigException;
 import io.smsotp.config.ConfigLoader;
 import io.smsotp.config.SmsOtpConfig;
 import io.smsotp.events.TopicAdmin;
+import io.smsotp.lifecycle.GracefulShutdown;
 import java.nio.file.Path;
 import java.util.Map;
 import org.apache.kafka.streams.KafkaStreams;
@@ -25,7 +26,8 @@ public final class Main {
             System.exit(2);
             return;
         }
-        Runtime.getRuntime().addShutdownHook(new Thread(service::stop, "otp-stream-shutdown"));
+        // SIGTERM: commit, leave the group and close within stream.shutdownTimeout, then exit 0
+        GracefulShutdown.install("otp-stream", config.stream().shutdownTimeout(), service::stop);
         // idempotent: whichever service starts first makes the pipeline's topics
         TopicAdmin.ensurePipelineTopics(config.kafka().bootstrapServers(), config.kafka());
         service.start();

@@ -30,7 +30,6 @@ public final class OtpStreamService {
 
     /** Long enough for a first start that creates changelogs and restores state. */
     public static final Duration DEFAULT_START_TIMEOUT = Duration.ofSeconds(60);
-    private static final Duration CLOSE_TIMEOUT = Duration.ofSeconds(30);
     private static final Logger LOG = LoggerFactory.getLogger(OtpStreamService.class);
 
     private final StreamSettings stream;
@@ -41,6 +40,7 @@ public final class OtpStreamService {
     // volatile, not guarded: a probe reads the state while start() holds the lock for a long restore
     private volatile KafkaStreams streams;
     private volatile ManagementServer management;
+    private volatile boolean stopping;
     private boolean started;
 
     /**
@@ -123,31 +123,60 @@ public final class OtpStreamService {
         }
     }
 
-    /** Closes Kafka Streams, committing what is done, within a bounded time. Safe to call twice. */
+    /**
+     * Within {@code stream.shutdownTimeout}: turns not ready, then closes Kafka Streams, which
+     * commits what its threads did (exactly-once: their open transactions) and leaves the group,
+     * so that the other instances take its tasks at once. Safe to call twice.
+     */
     public synchronized void stop() {
+        long start = System.nanoTime();
+        KafkaStreams ks = streams;
+        if (ks == null) {
+            closeManagement();
+            metrics.close();
+            return;
+        }
+        stopping = true;
+        Duration timeout = stream.shutdownTimeout();
+        LOG.info("otp-stream stopping: not ready; committing and leaving group {} within {}", stream.applicationId(),
+                timeout);
+        // LEAVE_GROUP: under the classic protocol Kafka Streams' members otherwise stay until their
+        // session times out (45 s by default), and the tasks wait that long for another instance
+        boolean closed = ks.close(CloseOptions.timeout(timeout)
+                .withGroupMembershipOperation(CloseOptions.GroupMembershipOperation.LEAVE_GROUP));
+        if (closed) {
+            LOG.info("otp-stream committed, left group {} and closed Kafka Streams in {} ms", stream.applicationId(),
+                    millisSince(start));
+        } else {
+            LOG.warn("otp-stream did not close within {}: its tasks move when its session times out", timeout);
+        }
+        streams = null;
+        stopping = false;
+        closeManagement();
+        metrics.close();
+        LOG.info("otp-stream stopped in {} ms", millisSince(start));
+    }
+
+    private void closeManagement() {
         if (management != null) {
             management.close();
             management = null;
         }
-        if (streams == null) {
-            metrics.close();
-            return;
-        }
-        // leave the group on a clean stop: a restarted instance is then assigned its tasks at once
-        // instead of waiting out the old member's session timeout (45 s by default)
-        if (!streams.close(CloseOptions.timeout(CLOSE_TIMEOUT)
-                .withGroupMembershipOperation(CloseOptions.GroupMembershipOperation.LEAVE_GROUP))) {
-            LOG.warn("otp-stream did not close within {}", CLOSE_TIMEOUT);
-        }
-        streams = null;
-        metrics.close();
+    }
+
+    private static long millisSince(long startNanos) {
+        return TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - startNanos);
     }
 
     /**
      * Why otp-stream is not ready: empty only while Kafka Streams is RUNNING. REBALANCING is not
-     * ready: its tasks are moving, and requests routed to it would wait for the move.
+     * ready: its tasks are moving, and requests routed to it would wait for the move. A stop
+     * says "stopping" from its first moment, before Kafka Streams is told to close.
      */
     public List<String> problems() {
+        if (stopping) {
+            return List.of("stopping");
+        }
         KafkaStreams.State state = state();
         return state == KafkaStreams.State.RUNNING ? List.of() : List.of("Kafka Streams is " + state);
     }

@@ -4,6 +4,7 @@ import io.smsotp.config.ConfigException;
 import io.smsotp.config.ConfigLoader;
 import io.smsotp.config.SmsOtpConfig;
 import io.smsotp.events.TopicAdmin;
+import io.smsotp.lifecycle.GracefulShutdown;
 import java.nio.file.Path;
 import java.util.Map;
 
@@ -23,7 +24,8 @@ public final class Main {
             return;
         }
         SmsDispatcher dispatcher = new SmsDispatcher(config);
-        Runtime.getRuntime().addShutdownHook(new Thread(dispatcher::stop, "sms-dispatcher-shutdown"));
+        // SIGTERM: drain, commit, leave the group within dispatcher.shutdownTimeout, then exit 0
+        GracefulShutdown.install("sms-dispatcher", config.dispatcher().shutdownTimeout(), dispatcher::stop);
         // idempotent: whichever service starts first makes the pipeline's topics
         TopicAdmin.ensurePipelineTopics(config.kafka().bootstrapServers(), config.kafka());
         dispatcher.start();

@@ -23,6 +23,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.UUID;
+import java.util.concurrent.TimeUnit;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.slf4j.Logger;
@@ -53,6 +54,7 @@ public final class SmsDispatcher {
     private volatile Thread thread;
     private volatile ManagementServer management;
     private volatile KafkaConsumer<byte[], byte[]> consumer;
+    private volatile boolean stopping;
 
     /**
      * @param providers in failover order; none means every request fails
@@ -131,46 +133,61 @@ public final class SmsDispatcher {
     }
 
     /**
-     * Lets the open provider calls end and reports them (at most one request timeout), commits
-     * what is finished, leaves the group and closes the clients. Requests waiting for a retry are
-     * left uncommitted: the worker that takes their partitions sends them. Safe to call more than
-     * once, and before {@link #start()}.
+     * Within {@code dispatcher.shutdownTimeout}: turns not ready, stops polling, lets the open
+     * provider calls end and reports them, commits what is finished, leaves the group (so that
+     * the other workers take the partitions at once) and closes the clients, the producer after
+     * flushing. Requests waiting for a retry are left uncommitted: the worker that takes their
+     * partitions sends them. Safe to call more than once, and before {@link #start()}.
      */
     public synchronized void stop() {
-        if (management != null) {
-            management.close();
-            management = null;
-        }
+        long start = System.nanoTime();
         if (thread == null) {
+            closeManagement();
             metrics.close();
             return;
         }
+        stopping = true;
+        LOG.info("{} stopping within {}", instanceId, settings.shutdownTimeout());
         loop.shutdown();
         try {
-            // the loop waits at most a request timeout (+5 s) for open calls, then commits and closes
-            thread.join(settings.requestTimeout().plusSeconds(30).toMillis());
+            // the loop keeps to the timeout itself; the second more is for its last log line
+            thread.join(settings.shutdownTimeout().plusSeconds(1).toMillis());
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
         if (thread.isAlive()) {
-            LOG.warn("{} did not stop in time", instanceId);
+            LOG.warn("{} did not stop within {}; its partitions move when its session times out", instanceId,
+                    settings.shutdownTimeout());
         }
         sender.close();
         client.close();
         thread = null;
+        // from here on "not running" says it
+        stopping = false;
+        closeManagement();
         metrics.close();
-        LOG.info("{} stopped", instanceId);
+        LOG.info("{} stopped in {} ms", instanceId, TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start));
+    }
+
+    private void closeManagement() {
+        if (management != null) {
+            management.close();
+            management = null;
+        }
     }
 
     /**
      * Why this worker is not ready: empty while its loop runs and it is a member of the group, with
-     * partitions or without (more workers than partitions leaves some idle by design).
+     * partitions or without (more workers than partitions leaves some idle by design); "stopping"
+     * from the moment a stop begins.
      */
     public List<String> problems() {
         List<String> problems = new ArrayList<>();
         Thread t = thread;
         DispatchLoop l = loop;
-        if (t == null || !t.isAlive()) {
+        if (stopping) {
+            problems.add("stopping");
+        } else if (t == null || !t.isAlive()) {
             problems.add("the dispatch loop is not running");
         } else if (!l.inGroup()) {
             problems.add("not a member of group " + settings.groupId() + " yet");

@@ -2,6 +2,7 @@ package io.smsotp.auth.reply;
 
 import io.smsotp.auth.challenge.ChallengeCommands;
 import io.smsotp.auth.challenge.CommandsUnavailableException;
+import io.smsotp.auth.challenge.StoppingException;
 import io.smsotp.config.AuthSettings;
 import io.smsotp.config.KafkaClientProperties;
 import io.smsotp.config.KafkaSettings;
@@ -182,23 +183,48 @@ public final class OtpGateway implements ChallengeCommands {
         LOG.info("otp gateway {} listening on {} ({} partitions)", instanceId, eventsTopic.name(), partitions.size());
     }
 
-    /** Stops listening; requests still waiting fail as unavailable. */
-    public synchronized void stop() {
+    /** {@link #stop(Duration)} within 10 s. */
+    public void stop() {
+        stop(Duration.ofSeconds(10));
+    }
+
+    /**
+     * Takes no more commands, answers the requests still waiting with {@link StoppingException},
+     * sends what the producer holds (flush) and closes both clients, within {@code timeout}.
+     */
+    public synchronized void stop(Duration timeout) {
         if (!running) {
             return;
         }
+        long deadline = System.nanoTime() + timeout.toNanos();
         running = false;
+        int answered = answerWaitingAsStopping();
         consumer.wakeup();
         try {
-            listener.join(TimeUnit.SECONDS.toMillis(10));
+            // the listener closes the consumer as it ends; half the time, the producer's flush the rest
+            listener.join(Math.max(1, TimeUnit.NANOSECONDS.toMillis(deadline - System.nanoTime()) / 2));
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
-        producer.close(Duration.ofSeconds(5));
+        producer.close(Duration.ofNanos(Math.max(0, deadline - System.nanoTime())));
         completer.shutdown();
-        CommandsUnavailableException stopping = new CommandsUnavailableException("auth-service is stopping");
-        waiting.values().forEach(f -> f.completeExceptionally(stopping));
-        waiting.clear();
+        LOG.info("otp gateway {} stopped: {} requests still waiting answered 503, commands flushed, reply listener"
+                + " closed", instanceId, answered);
+    }
+
+    /**
+     * Answers every request still waiting for otp-stream with {@link StoppingException} (HTTP
+     * 503) now, rather than when its reply timeout ends; answers how many there were.
+     */
+    public int answerWaitingAsStopping() {
+        StoppingException stopping = new StoppingException();
+        int n = 0;
+        for (CompletableFuture<OtpEvent> f : waiting.values()) {
+            if (f.completeExceptionally(stopping)) {
+                n++;
+            }
+        }
+        return n;
     }
 
     /**
@@ -326,7 +352,8 @@ public final class OtpGateway implements ChallengeCommands {
         } catch (RuntimeException e) {
             LOG.error("otp gateway {} stopped reading replies; requests will time out", instanceId, e);
         } finally {
-            consumer.close(Duration.ofSeconds(5));
+            // no group to leave: closing only ends the connections
+            consumer.close(Duration.ofSeconds(1));
         }
     }
 

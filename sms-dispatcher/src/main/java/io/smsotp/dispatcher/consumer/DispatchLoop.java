@@ -28,6 +28,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.locks.LockSupport;
 import java.util.function.Supplier;
+import org.apache.kafka.clients.consumer.CloseOptions;
 import org.apache.kafka.clients.consumer.CommitFailedException;
 import org.apache.kafka.clients.consumer.Consumer;
 import org.apache.kafka.clients.consumer.ConsumerRebalanceListener;
@@ -69,6 +70,12 @@ import org.slf4j.LoggerFactory;
  * most one request timeout) and are reported if they sent; then what is finished is committed and
  * the rest is left to the next owner, which sends it again from its first try. A call that does
  * not end within the hand-over's time may therefore be sent twice (at-least-once).
+ *
+ * <p><b>Stop.</b> {@link #shutdown()} ends the polling at once (records a poll brought but the loop
+ * did not start stay below the commit, for the next owner); then the hand-over above of every
+ * partition, with the open calls given what is left of {@code shutdownTimeout} but a reserve for
+ * the commit, leaving the group (a LeaveGroup, so that the partitions move at once rather than
+ * after the session timeout) and flushing the producer. Each step is logged.
  */
 public final class DispatchLoop implements Runnable {
 
@@ -79,6 +86,10 @@ public final class DispatchLoop implements Runnable {
     /** Pause after a failure of the brokers, so that the loop does not spin on it. */
     private static final Duration BACKOFF = Duration.ofSeconds(1);
     private static final Duration REPORT_RETRY = Duration.ofSeconds(1);
+    /** How often a wait for open calls looks whether a stop shortened it. */
+    private static final Duration WAIT_SLICE = Duration.ofMillis(50);
+    /** The least a closing step gets, even past the stop's deadline: a LeaveGroup is one round trip. */
+    private static final Duration MIN_STEP = Duration.ofMillis(200);
 
     private final Consumer<byte[], byte[]> consumer;
     private final Producer<byte[], byte[]> producer;
@@ -89,6 +100,10 @@ public final class DispatchLoop implements Runnable {
     private final int maxPending;
     private final int maxPollRecords;
     private final Duration handOverTimeout;
+    private final Duration shutdownTimeout;
+    /** Of the stop's time, what the commit, the LeaveGroup and the producer's flush keep for themselves. */
+    private final Duration closeReserve;
+    private final String groupId;
     private final Serializer<String> keySerializer = Topics.SMS_STATUS.keySerde().serializer();
     private final Serializer<SmsStatus> statusSerializer = Topics.SMS_STATUS.valueSerde().serializer();
     /** The partitions this worker owns. Loop thread only. */
@@ -98,6 +113,8 @@ public final class DispatchLoop implements Runnable {
     private boolean paused;
     private long lastCommit = System.nanoTime();
     private volatile boolean running = true;
+    /** When a stop must be done ({@link System#nanoTime()}); set by {@link #shutdown()} before {@code running}. */
+    private volatile long stopBy;
     /** A member of the group: an assignment (maybe empty) came and was not lost since. */
     private volatile boolean inGroup;
     private volatile int owned;
@@ -105,8 +122,9 @@ public final class DispatchLoop implements Runnable {
     /**
      * The loop owns both clients from here on and closes them when it ends.
      *
-     * @param settings {@code maxPending}, {@code maxInFlight} (the consumer's max.poll.records) and
-     *     {@code requestTimeout} (how long a hand-over waits for open calls, plus 5 s)
+     * @param settings {@code maxPending}, {@code maxInFlight} (the consumer's max.poll.records),
+     *     {@code requestTimeout} (how long a hand-over waits for open calls, plus 5 s) and
+     *     {@code shutdownTimeout} (how long a stop takes at most)
      */
     public DispatchLoop(Consumer<byte[], byte[]> consumer, Producer<byte[], byte[]> producer, SmsSender sender,
                         DispatcherSettings settings, Clock clock, SmsCipher cipher) {
@@ -118,6 +136,10 @@ public final class DispatchLoop implements Runnable {
         this.maxPending = settings.maxPending();
         this.maxPollRecords = settings.maxInFlight();
         this.handOverTimeout = settings.requestTimeout().plusSeconds(5);
+        this.shutdownTimeout = settings.shutdownTimeout();
+        Duration quarter = shutdownTimeout.dividedBy(4);
+        this.closeReserve = quarter.compareTo(Duration.ofSeconds(2)) < 0 ? quarter : Duration.ofSeconds(2);
+        this.groupId = settings.groupId();
         this.deadLetters = new DeadLetters(producer);
     }
 
@@ -134,8 +156,7 @@ public final class DispatchLoop implements Runnable {
                     pause();
                 }
             }
-            // a stop: finish the open calls, commit, leave the rest to the next owner
-            handOver(List.copyOf(partitions.keySet()), true);
+            drainForStop();
         } finally {
             inGroup = false;
             owned = 0;
@@ -156,8 +177,15 @@ public final class DispatchLoop implements Runnable {
         return owned;
     }
 
-    /** Ends the loop: open calls are finished and reported, what waits is left to the next owner. Any thread. */
+    /**
+     * Ends the loop within {@code shutdownTimeout}: no more polls; open calls are finished and
+     * reported, what waits is left to the next owner; the finished are committed; the worker
+     * leaves the group and closes its clients. Returns at once. Any thread.
+     */
     public void shutdown() {
+        if (stopBy == 0) {
+            stopBy = System.nanoTime() + shutdownTimeout.toNanos();
+        }
         running = false;
         consumer.wakeup();
     }
@@ -328,7 +356,8 @@ public final class DispatchLoop implements Runnable {
         commit(partitions.values());
     }
 
-    private void commit(Collection<PartitionOffsets> which) {
+    /** Commits what {@code which} finished; answers how many partitions were committed. */
+    private int commit(Collection<PartitionOffsets> which) {
         Map<TopicPartition, OffsetAndMetadata> points = new HashMap<>();
         for (PartitionOffsets p : which) {
             OffsetAndMetadata point = p.commitPoint();
@@ -337,25 +366,41 @@ public final class DispatchLoop implements Runnable {
             }
         }
         if (points.isEmpty()) {
-            return;
+            return 0;
         }
         try {
             commitSync(points);
             points.forEach((tp, point) -> partitions.get(tp).committed(point));
+            return points.size();
         } catch (CommitFailedException | RebalanceInProgressException e) {
             // the group is rebalancing: the revocation commits what is finished before the partitions move
             LOG.info("commit of {} put off by a rebalance: {}", points.keySet(), e.toString());
         } catch (KafkaException e) {
             LOG.error("committing {} failed; trying again: {}", points.keySet(), e.toString());
         }
+        return 0;
     }
 
     private void commitSync(Map<TopicPartition, OffsetAndMetadata> offsets) {
+        if (!running) {
+            // a stop: within what is left of its time, not the client's default minute
+            commitSyncOnce(offsets, remaining());
+            return;
+        }
         try {
             consumer.commitSync(offsets);
         } catch (WakeupException e) {
             // shutdown() woke us in the middle of a commit: make it before leaving
-            consumer.commitSync(offsets);
+            commitSyncOnce(offsets, remaining());
+        }
+    }
+
+    private void commitSyncOnce(Map<TopicPartition, OffsetAndMetadata> offsets, Duration timeout) {
+        try {
+            consumer.commitSync(offsets, timeout);
+        } catch (WakeupException e) {
+            // the wake-up of shutdown() was still pending: it is used up now
+            consumer.commitSync(offsets, timeout);
         }
     }
 
@@ -385,7 +430,13 @@ public final class DispatchLoop implements Runnable {
 
     private Map<TopicPartition, OffsetAndMetadata> committed(Collection<TopicPartition> tps) {
         try {
-            Map<TopicPartition, OffsetAndMetadata> committed = consumer.committed(new HashSet<>(tps));
+            Map<TopicPartition, OffsetAndMetadata> committed;
+            try {
+                committed = consumer.committed(new HashSet<>(tps));
+            } catch (WakeupException e) {
+                // shutdown() woke us: the next poll ends the loop, whose hand-over needs these
+                committed = consumer.committed(new HashSet<>(tps), remaining());
+            }
             return committed == null ? Map.of() : committed;
         } catch (KafkaException e) {
             // without it, finished records after the committed offset are sent again: at-least-once still holds
@@ -396,13 +447,72 @@ public final class DispatchLoop implements Runnable {
 
     /**
      * Lets partitions go: abandons what waits, gives open calls up to a request timeout to end and
-     * be reported, commits what is finished (unless the partitions are already lost), forgets them.
+     * be reported (less when a stop comes meanwhile), commits what is finished (unless the
+     * partitions are already lost), forgets them.
      */
     private void handOver(Collection<TopicPartition> leaving, boolean commit) {
-        List<PartitionOffsets> states = leaving.stream().map(partitions::get).filter(Objects::nonNull).toList();
+        List<PartitionOffsets> states = statesOf(leaving);
         if (states.isEmpty()) {
             return;
         }
+        List<CompletableFuture<Boolean>> waits = abandon(states);
+        if (!awaitSettled(waits, System.nanoTime() + handOverTimeout.toNanos())) {
+            long open = waits.stream().filter(w -> !w.isDone()).count();
+            // they may have reached the provider: the next owner may send them again (at-least-once)
+            LOG.warn("{} calls still open after {}; the next owner of {} sends them again", open, handOverTimeout, leaving);
+        }
+        finishSettled(states);
+        if (commit) {
+            commit(states);
+        }
+        LOG.info("handed over {} ({} unfinished left to the next owner)", leaving, forget(states));
+    }
+
+    /** The hand-over of every partition at a stop, bounded by the stop's deadline, each step logged. */
+    private void drainForStop() {
+        long start = System.nanoTime();
+        List<PartitionOffsets> states = List.copyOf(partitions.values());
+        List<CompletableFuture<Boolean>> waits = abandon(states);
+        // abandoning settles at once what only waited (backoff, permit, slot); what is left is in flight
+        long inFlight = waits.stream().filter(w -> !w.isDone()).count();
+        long drainBy = stopDeadline() - closeReserve.toNanos();
+        LOG.info("stopping: polling stopped; draining {} in-flight sends (up to {} ms); {} waiting for a retry,"
+                + " a permit or a slot are left to the next owner", inFlight,
+                Math.max(0, TimeUnit.NANOSECONDS.toMillis(drainBy - System.nanoTime())), waits.size() - inFlight);
+        boolean drained = awaitSettled(waits, drainBy);
+        finishSettled(states);
+        long open = waits.stream().filter(w -> !w.isDone()).count();
+        if (drained) {
+            LOG.info("drained in {} ms", TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start));
+        } else {
+            // they may have reached the provider: the next owner may send them again (at-least-once)
+            LOG.warn("{} sends still open when the drain time ran out; the next owner sends them again", open);
+        }
+        int committed = commit(states);
+        int left = forget(states);
+        LOG.info("committed {} partitions; {} records unfinished left to the next owner", committed, left);
+    }
+
+    /**
+     * Marks finished what was settled as such. Not {@link #applySettled()}: the wait above wakes
+     * when the futures complete, which may be before their settler put them in the queue.
+     */
+    private static void finishSettled(List<PartitionOffsets> states) {
+        for (PartitionOffsets p : states) {
+            for (Pending pending : p.open()) {
+                if (Boolean.TRUE.equals(pending.settled.getNow(false))) {
+                    p.finish(pending.offset);
+                }
+            }
+        }
+    }
+
+    private List<PartitionOffsets> statesOf(Collection<TopicPartition> leaving) {
+        return leaving.stream().map(partitions::get).filter(Objects::nonNull).toList();
+    }
+
+    /** Abandons every open record of {@code states}; answers the futures that say when each is settled. */
+    private static List<CompletableFuture<Boolean>> abandon(List<PartitionOffsets> states) {
         List<CompletableFuture<Boolean>> waits = new ArrayList<>();
         for (PartitionOffsets p : states) {
             for (Pending pending : p.open()) {
@@ -410,25 +520,58 @@ public final class DispatchLoop implements Runnable {
                 waits.add(pending.settled);
             }
         }
-        try {
-            CompletableFuture.allOf(waits.toArray(CompletableFuture[]::new))
-                    .get(handOverTimeout.toMillis(), TimeUnit.MILLISECONDS);
-        } catch (TimeoutException e) {
-            long open = waits.stream().filter(w -> !w.isDone()).count();
-            // they may have reached the provider: the next owner may send them again (at-least-once)
-            LOG.warn("{} calls still open after {}; the next owner of {} sends them again", open, handOverTimeout, leaving);
-        } catch (ExecutionException e) {
-            LOG.error("waiting for open calls failed: {}", e.toString());
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
+        return waits;
+    }
+
+    /**
+     * Waits until every one of {@code waits} is settled, or {@code untilNanos}, or, once a stop was
+     * asked, the stop's drain deadline if that comes first. Answers whether all were settled.
+     */
+    private boolean awaitSettled(List<CompletableFuture<Boolean>> waits, long untilNanos) {
+        CompletableFuture<Void> all = CompletableFuture.allOf(waits.toArray(CompletableFuture[]::new));
+        while (true) {
+            long until = running ? untilNanos : Math.min(untilNanos, stopDeadline() - closeReserve.toNanos());
+            long left = until - System.nanoTime();
+            if (left <= 0) {
+                return all.isDone();
+            }
+            try {
+                all.get(Math.min(left, WAIT_SLICE.toNanos()), TimeUnit.NANOSECONDS);
+                return true;
+            } catch (TimeoutException e) {
+                // look again whether a stop came meanwhile
+            } catch (ExecutionException e) {
+                LOG.error("waiting for open calls failed: {}", e.toString());
+                return true;
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return all.isDone();
+            }
         }
-        applySettled();
-        if (commit) {
-            commit(states);
+    }
+
+    /** Forgets the partitions of {@code states}; answers how many records they left unfinished. */
+    private int forget(List<PartitionOffsets> states) {
+        int left = 0;
+        for (PartitionOffsets p : states) {
+            left += p.open().size();
+            partitions.remove(p.partition);
         }
-        long left = states.stream().mapToLong(p -> p.open().size()).sum();
-        states.forEach(p -> partitions.remove(p.partition));
-        LOG.info("handed over {} ({} unfinished left to the next owner)", leaving, left);
+        return left;
+    }
+
+    /** When the stop must be done; a loop that ends without {@link #shutdown()} starts its stop now. */
+    private long stopDeadline() {
+        if (stopBy == 0) {
+            stopBy = System.nanoTime() + shutdownTimeout.toNanos();
+        }
+        return stopBy;
+    }
+
+    /** What is left of the stop's time, at least {@link #MIN_STEP}. */
+    private Duration remaining() {
+        long left = stopDeadline() - System.nanoTime();
+        return left < MIN_STEP.toNanos() ? MIN_STEP : Duration.ofNanos(left);
     }
 
     /** The group's partitions moving to and from this worker; called inside poll, on the loop thread. */
@@ -513,15 +656,26 @@ public final class DispatchLoop implements Runnable {
     }
 
     private void closeClients() {
+        long start = System.nanoTime();
         try {
-            consumer.close();
+            // LEAVE_GROUP, also were the member ever static: the partitions move now, not after the session timeout
+            consumer.close(CloseOptions.timeout(remaining())
+                    .withGroupMembershipOperation(CloseOptions.GroupMembershipOperation.LEAVE_GROUP));
+            LOG.info("left group {} and closed the consumer in {} ms", groupId, millisSince(start));
         } catch (RuntimeException e) {
             LOG.warn("closing the consumer: {}", e.toString());
         }
+        start = System.nanoTime();
         try {
-            producer.close(Duration.ofSeconds(5));
+            // close flushes: reports of calls that ended after the drain still go out
+            producer.close(remaining());
+            LOG.info("flushed and closed the producer in {} ms", millisSince(start));
         } catch (RuntimeException e) {
             LOG.warn("closing the producer: {}", e.toString());
         }
+    }
+
+    private static long millisSince(long startNanos) {
+        return TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - startNanos);
     }
 }

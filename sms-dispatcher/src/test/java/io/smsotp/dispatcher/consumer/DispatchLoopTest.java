@@ -288,7 +288,8 @@ public class DispatchLoopTest {
         feed(record(0, request("c-slow")), record(1, request("c-fast1")), record(2, request("c-fast2")));
         DispatchLoop loop = loop(List.of(sink()));
 
-        runUntil(loop, () -> statuses().size() == 2 && committed() != null);
+        // held 1: both fast ones finished and committed (a commit may come between their two reports)
+        runUntil(loop, () -> statuses().size() == 2 && committed() != null && loop.held() == 1);
 
         assertThat(statuses()).extracting(SmsStatus::challengeId, SmsStatus::delivery).containsExactlyInAnyOrder(
                 org.assertj.core.groups.Tuple.tuple("c-fast1", Delivery.SENT),
@@ -393,6 +394,54 @@ public class DispatchLoopTest {
         runUntil(loop, () -> Long.valueOf(21).equals(committed()));
         assertThat(statusOf("c1").delivery()).isEqualTo(Delivery.SENT);
         assertThat(provider.received()).hasSize(1);
+    }
+
+    @Test
+    void aStopKeepsToItsTimeoutWhenACallNeverEndsCommitsWhatFinishedAndClosesBothClients() throws Exception {
+        provider.replying(r -> "m-c-hung".equals(r.query("id")) ? Answer.of(FakeProvider.NO_ANSWER) : Answer.of(200));
+        Map<TopicPartition, OffsetAndMetadata> commits = new java.util.concurrent.ConcurrentHashMap<>();
+        // MockConsumer shows no commits once closed: keep them
+        MockConsumer<byte[], byte[]> c = new MockConsumer<>("earliest") {
+            @Override
+            public synchronized void commitSync(Map<TopicPartition, OffsetAndMetadata> offsets, Duration timeout) {
+                super.commitSync(offsets, timeout);
+                commits.putAll(offsets);
+            }
+
+            @Override
+            public synchronized void commitSync(Map<TopicPartition, OffsetAndMetadata> offsets) {
+                super.commitSync(offsets);
+                commits.putAll(offsets);
+            }
+        };
+        // on the loop's thread, inside its first poll, as the group coordinator's answer would come
+        c.schedulePollTask(() -> {
+            c.rebalance(List.of(TP));
+            c.updateBeginningOffsets(Map.of(TP, 0L));
+            feed(c, List.of(record(0, request("c-hung")), record(1, request("c-ok"))));
+        });
+        // a call could stay open 30 s; the stop may take 1 s
+        DispatcherSettings settings = new DispatcherSettings("g", Duration.ofSeconds(30), 16, 100, FAST_RETRY, null)
+                .withShutdownTimeout(Duration.ofSeconds(1));
+        DispatchLoop loop = loop(c, List.of(sink()), settings);
+        Thread thread = new Thread(loop, "dispatch-loop-test");
+        thread.start();
+        await().atMost(Duration.ofSeconds(20)).until(() -> statusOf("c-ok") != null && receivedFor("m-c-hung") == 1);
+
+        loop.shutdown();
+        thread.join(Duration.ofSeconds(15).toMillis());
+
+        assertThat(thread.isAlive()).as("the loop ended long before the open call could").isFalse();
+        // the open call is below the commit, for the next owner; the finished one after it is listed as done
+        OffsetAndMetadata last = commits.get(TP);
+        assertThat(last.offset()).isZero();
+        OffsetMetadata.Holes holes = OffsetMetadata.decode(last.offset(), last.metadata());
+        assertThat(holes.finished(0)).isFalse();
+        assertThat(holes.finished(1)).isTrue();
+        assertThat(statusOf("c-hung")).isNull();
+        assertThat(c.closed()).isTrue();
+        assertThat(producer.closed()).isTrue();
+        assertThat(loop.inGroup()).isFalse();
     }
 
     static String header(ProducerRecord<byte[], byte[]> r, String name) {

@@ -62,6 +62,26 @@ public final class Groups {
         }
     }
 
+    /** How many members {@code group} has now, in whatever state (-1 when it cannot be read). */
+    public static int members(String bootstrap, String group) {
+        try (Admin admin = admin(bootstrap)) {
+            return admin.describeConsumerGroups(List.of(group)).all().get(30, TimeUnit.SECONDS).get(group).members()
+                    .size();
+        } catch (Exception e) {
+            return -1;
+        }
+    }
+
+    /** The partitions of {@code topic}. */
+    public static int partitions(String bootstrap, String topic) {
+        try (Admin admin = admin(bootstrap)) {
+            return admin.describeTopics(List.of(topic)).allTopicNames().get(30, TimeUnit.SECONDS).get(topic)
+                    .partitions().size();
+        } catch (Exception e) {
+            throw new IllegalStateException("cannot describe " + topic, e);
+        }
+    }
+
     private static Admin admin(String bootstrap) {
         Properties p = new Properties();
         p.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
