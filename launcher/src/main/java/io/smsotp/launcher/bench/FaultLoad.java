@@ -176,6 +176,18 @@ public final class FaultLoad {
     private void verifyUntilAnswered(ChallengeRun run, String code, long deadline) throws InterruptedException, IOException {
         while (System.nanoTime() < deadline) {
             HttpResponse<String> answer = verifyOnce(run, code);
+            if (answer != null && answer.statusCode() == 409) {
+                // no longer pending: an earlier verify whose answer was lost (503, timeout) may have approved it
+                String status = statusOf(run);
+                if ("approved".equals(status)) {
+                    run.approvedEarlier();
+                    return;
+                }
+                if (status != null) {
+                    run.note("verify refused: the challenge is " + status);
+                    return;
+                }
+            }
             if (answer != null && answer.statusCode() == 200) {
                 JsonNode body = JSON.readTree(answer.body());
                 if (body.path("valid").asBoolean()) {
@@ -193,6 +205,18 @@ public final class FaultLoad {
             Thread.sleep(1000);
         }
         run.note("verify not answered within " + settle.toSeconds() + " s");
+    }
+
+    /** The challenge's status from {@code GET /api/v1/challenges/{id}}; null when that got no answer. */
+    private String statusOf(ChallengeRun run) throws InterruptedException {
+        try {
+            HttpResponse<String> answer = http.send(HttpRequest.newBuilder(api.resolve("/api/v1/challenges/" + run.id()))
+                    .timeout(requestTimeout).header("Authorization", "Bearer " + key).GET().build(),
+                    HttpResponse.BodyHandlers.ofString());
+            return answer.statusCode() == 200 ? JSON.readTree(answer.body()).path("status").asText() : null;
+        } catch (IOException e) {
+            return null;
+        }
     }
 
     /** One verify; null when it got no answer (counted as a verify retry). */
