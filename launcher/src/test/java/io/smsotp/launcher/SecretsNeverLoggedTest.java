@@ -26,9 +26,10 @@ import org.junit.jupiter.api.Test;
 /**
  * Nothing secret in the logs: a whole run (2FA API create, wrong and right verify, resend; a
  * hosted login in Chromium with a wrong password, an SMS code and a backup code) with every logger
- * at DEBUG (ours at TRACE) written to one file, which is then searched for every code, backup
- * code, password, client secret and API key the run used. Runs in its own JVM (the
- * {@code log-capture} surefire execution), since the log level is the whole JVM's.
+ * at DEBUG (ours at TRACE) written to two files, one in the text format and one in the JSON
+ * format, which are then searched for every code, backup code, password, client secret and API
+ * key the run used. Runs in its own JVM (the {@code log-capture} surefire execution), since the
+ * log set-up is the whole JVM's.
  */
 class SecretsNeverLoggedTest {
 
@@ -45,9 +46,12 @@ class SecretsNeverLoggedTest {
 
     @Test
     void aWholeRunAtDebugLevelLogsNoCodeBackupCodePasswordSecretOrApiKey() throws Exception {
-        String logFile = System.getProperty("org.slf4j.simpleLogger.logFile");
+        String logFile = System.getProperty("smsotp.test.logFile");
+        String jsonLogFile = System.getProperty("smsotp.test.jsonLogFile");
         assertThat(logFile).as("run by the log-capture execution (mvn verify), which sends the log to a file").isNotBlank();
+        assertThat(jsonLogFile).isNotBlank();
         Path log = Path.of(logFile);
+        Path jsonLog = Path.of(jsonLogFile);
         Set<String> secrets = new LinkedHashSet<>(List.of(API_KEY, CLIENT_SECRET, PASSWORD, WRONG_PASSWORD, BACKUP_CODE,
                 OTHER_BACKUP_CODE));
 
@@ -90,8 +94,12 @@ class SecretsNeverLoggedTest {
         assertThat(logged).as("the capture worked: this run's DEBUG lines are in it")
                 .contains(dataDir.toString()).contains(" DEBUG ").hasSizeGreaterThan(10_000);
         assertThat(logged).as("the run logged its own steps at DEBUG").contains("DEBUG ChallengeProcessor");
+        String loggedJson = Files.readString(jsonLog, StandardCharsets.UTF_8);
+        assertThat(loggedJson).as("the JSON capture has the same run").contains("\"level\":\"DEBUG\"")
+                .contains(dataDir.toString());
         for (String secret : secrets) {
             assertThat(logged).as("a secret of the run in %s", log).doesNotContain(secret);
+            assertThat(loggedJson).as("a secret of the run in %s", jsonLog).doesNotContain(secret);
         }
         assertThat(secrets).as("codes were used and checked too").hasSizeGreaterThan(10);
     }

@@ -15,6 +15,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.databind.node.TextNode;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
+import io.smsotp.logging.LogFormat;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -30,6 +31,10 @@ import java.util.TreeMap;
  * without regard to case ({@code SMSOTP_APPS_0_APIKEY} sets {@code apps[0].apiKey}). A value that
  * starts with {@code [} or <code>{</code> is read as YAML (a list or a map); any other value is
  * text. {@code KAFKA_BOOTSTRAP_SERVERS} sets {@code kafka.bootstrapServers}.
+ *
+ * <p>{@code SMSOTP_LOG_FORMAT} is no key of the file: the logging configuration reads it when the
+ * process starts, before any file is read ({@link LogFormat}). It is checked here all the same, so
+ * that a misspelt value stops the start rather than leave the logs in the other format.
  */
 public final class ConfigLoader {
 
@@ -94,10 +99,20 @@ public final class ConfigLoader {
             objectAt(root, "kafka").put("bootstrapServers", servers);
         }
         for (Map.Entry<String, String> e : sorted.entrySet()) {
-            if (e.getKey().startsWith(ENV_PREFIX) && e.getKey().length() > ENV_PREFIX.length()) {
+            if (e.getKey().equals(LogFormat.ENV)) {
+                checkLogFormat(e.getValue());
+            } else if (e.getKey().startsWith(ENV_PREFIX) && e.getKey().length() > ENV_PREFIX.length()) {
                 String[] path = e.getKey().substring(ENV_PREFIX.length()).split("_");
                 set(root, path, valueOf(e.getKey(), e.getValue()));
             }
+        }
+    }
+
+    private static void checkLogFormat(String value) {
+        try {
+            LogFormat.parse(value);
+        } catch (IllegalArgumentException e) {
+            throw new ConfigException(LogFormat.ENV + " " + e.getMessage());
         }
     }
 
@@ -189,6 +204,10 @@ public final class ConfigLoader {
                 // believed the first X-Forwarded-For entry, which the client writes: gone, not ignored
                 throw new ConfigException(pathOf(e, true) + ": 'trustForwardedFor' is no longer supported: list the "
                         + "addresses or CIDR blocks of your reverse proxies in auth.trustedProxies instead");
+            }
+            if ("log".equals(e.getPropertyName()) && e.getPath().size() == 1) {
+                throw new ConfigException("config: 'log' is not a key of the file: the log format is chosen when the "
+                        + "process starts, with " + LogFormat.ENV + "=json or -D" + LogFormat.PROPERTY + "=json");
             }
             throw new ConfigException(pathOf(e, true) + ": unknown key '" + e.getPropertyName() + "'");
         } catch (ValueInstantiationException e) {
