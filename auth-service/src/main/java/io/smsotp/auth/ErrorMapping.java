@@ -5,9 +5,11 @@ import io.javalin.config.RoutesConfig;
 import io.javalin.http.Context;
 import io.javalin.http.HttpResponseException;
 import io.javalin.http.HttpStatus;
+import io.smsotp.auth.challenge.ChallengeIds;
 import io.smsotp.auth.challenge.CommandsUnavailableException;
 import io.smsotp.auth.http.ApiException;
 import io.smsotp.auth.login.LoginErrors;
+import io.smsotp.logging.ChallengeMdc;
 import java.io.CharConversionException;
 import java.util.Locale;
 import java.util.Map;
@@ -35,7 +37,9 @@ final class ErrorMapping {
         routes.exception(CharConversionException.class, (e, ctx) ->
                 answer(ctx, ApiException.badRequest("malformed_json", "the body is not valid JSON")));
         routes.exception(CommandsUnavailableException.class, (e, ctx) -> {
-            LOG.warn("{} {}: {}", ctx.method(), ctx.path(), e.getMessage());
+            try (ChallengeMdc.Scope ignored = ChallengeMdc.put(challengeIdOf(ctx))) {
+                LOG.warn("{} {}: {}", ctx.method(), ctx.path(), e.getMessage());
+            }
             unavailable(ctx);
         });
         // Jetty's async timeout cancels a request still waiting: the same outcome as no reply
@@ -55,7 +59,9 @@ final class ErrorMapping {
                 LoginErrors.fault(ctx, e);
                 return;
             }
-            LOG.error("{} {} failed", ctx.method(), ctx.path(), e);
+            try (ChallengeMdc.Scope ignored = ChallengeMdc.put(challengeIdOf(ctx))) {
+                LOG.error("{} {} failed", ctx.method(), ctx.path(), e);
+            }
             answer(ctx, new ApiException(500, "internal", "internal error"));
         });
     }
@@ -70,6 +76,12 @@ final class ErrorMapping {
             case UNKNOWN -> new ApiException(e.getStatus(), "error", "HTTP " + e.getStatus());
             default -> new ApiException(status.getCode(), status.name().toLowerCase(Locale.ROOT), status.getMessage());
         };
+    }
+
+    /** The challenge an API path names, for the log line; null on other paths or an id of no possible shape. */
+    private static String challengeIdOf(Context ctx) {
+        String id = ctx.pathParamMap().get(ApiPaths.ID);
+        return ChallengeIds.isWellFormed(id) ? id : null;
     }
 
     private static void unavailable(Context ctx) {
