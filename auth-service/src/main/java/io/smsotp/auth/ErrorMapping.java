@@ -5,10 +5,12 @@ import io.javalin.config.RoutesConfig;
 import io.javalin.http.Context;
 import io.javalin.http.HttpResponseException;
 import io.javalin.http.HttpStatus;
+import io.smsotp.auth.challenge.ChallengeIds;
 import io.smsotp.auth.challenge.CommandsUnavailableException;
 import io.smsotp.auth.challenge.StoppingException;
 import io.smsotp.auth.http.ApiException;
 import io.smsotp.auth.login.LoginErrors;
+import io.smsotp.logging.ChallengeMdc;
 import java.io.CharConversionException;
 import java.util.Locale;
 import java.util.Map;
@@ -36,7 +38,9 @@ final class ErrorMapping {
         routes.exception(CharConversionException.class, (e, ctx) ->
                 answer(ctx, ApiException.badRequest("malformed_json", "the body is not valid JSON")));
         routes.exception(CommandsUnavailableException.class, (e, ctx) -> {
-            LOG.warn("{} {}: {}", ctx.method(), ctx.path(), e.getMessage());
+            try (ChallengeMdc.Scope ignored = ChallengeMdc.put(challengeIdOf(ctx))) {
+                LOG.warn("{} {}: {}", ctx.method(), ctx.path(), e.getMessage());
+            }
             if (e instanceof StoppingException) {
                 stopping(ctx);
             } else {
@@ -60,7 +64,9 @@ final class ErrorMapping {
                 LoginErrors.fault(ctx, e);
                 return;
             }
-            LOG.error("{} {} failed", ctx.method(), ctx.path(), e);
+            try (ChallengeMdc.Scope ignored = ChallengeMdc.put(challengeIdOf(ctx))) {
+                LOG.error("{} {} failed", ctx.method(), ctx.path(), e);
+            }
             answer(ctx, new ApiException(500, "internal", "internal error"));
         });
     }
@@ -75,6 +81,12 @@ final class ErrorMapping {
             case UNKNOWN -> new ApiException(e.getStatus(), "error", "HTTP " + e.getStatus());
             default -> new ApiException(status.getCode(), status.name().toLowerCase(Locale.ROOT), status.getMessage());
         };
+    }
+
+    /** The challenge an API path names, for the log line; null on other paths or an id of no possible shape. */
+    private static String challengeIdOf(Context ctx) {
+        String id = ctx.pathParamMap().get(ApiPaths.ID);
+        return ChallengeIds.isWellFormed(id) ? id : null;
     }
 
     private static void unavailable(Context ctx) {

@@ -38,4 +38,17 @@ class LauncherTest {
         assertThat(p.exitValue()).isEqualTo(2);
         assertThat(new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8)).contains("--bogus");
     }
+
+    @Test
+    void refusesAMisspeltLogFormatNamingTheVariable() throws Exception {
+        ProcessBuilder builder = new ProcessBuilder(List.of(Path.of(System.getProperty("java.home"), "bin", "java")
+                .toString(), "-cp", System.getProperty("java.class.path"), Launcher.class.getName()))
+                .redirectErrorStream(true);
+        builder.environment().put("SMSOTP_LOG_FORMAT", "jsno");
+        Process p = builder.start();
+        assertThat(p.waitFor(60, TimeUnit.SECONDS)).isTrue();
+        assertThat(p.exitValue()).isEqualTo(2);
+        assertThat(new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8))
+                .contains("SMSOTP_LOG_FORMAT must be text or json, not 'jsno'");
+    }
 }

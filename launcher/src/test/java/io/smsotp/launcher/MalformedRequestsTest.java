@@ -44,7 +44,7 @@ class MalformedRequestsTest {
 
     @Test
     void everyFormRouteAnswersAnUnreadableBodyWith400AndLogsNoStack() throws Exception {
-        String logFile = System.getProperty("org.slf4j.simpleLogger.logFile");
+        String logFile = System.getProperty("smsotp.test.logFile");
         assertThat(logFile).as("run by the log-capture execution (mvn verify), which sends the log to a file")
                 .isNotBlank();
         Path dataDir = Files.createTempDirectory("smsotp-malformed-");

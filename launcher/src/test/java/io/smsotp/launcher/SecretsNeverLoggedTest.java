@@ -3,6 +3,8 @@ package io.smsotp.launcher;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import io.smsotp.config.ConfigLoader;
 import io.smsotp.launcher.demo.PickupDispatchApp;
 import io.smsotp.launcher.gateway.FakeSmsGateway.ReceivedSms;
@@ -26,9 +28,11 @@ import org.junit.jupiter.api.Test;
 /**
  * Nothing secret in the logs: a whole run (2FA API create, wrong and right verify, resend; a
  * hosted login in Chromium with a wrong password, an SMS code and a backup code) with every logger
- * at DEBUG (ours at TRACE) written to one file, which is then searched for every code, backup
- * code, password, client secret and API key the run used. Runs in its own JVM (the
- * {@code log-capture} surefire execution), since the log level is the whole JVM's.
+ * at DEBUG (ours at TRACE) written to two files, one in the text format and one in the JSON
+ * format, which are then searched for every code, backup code, password, client secret and API
+ * key the run used. The JSON file also shows each service's lines about one challenge carrying
+ * its id. Runs in its own JVM (the {@code log-capture} surefire execution), since the log
+ * set-up is the whole JVM's.
  */
 class SecretsNeverLoggedTest {
 
@@ -42,12 +46,17 @@ class SecretsNeverLoggedTest {
     // long codes, so that a hit cannot be a timestamp or an offset that happens to match
     static final Pattern ALNUM_CODE = Pattern.compile("\\b([2-9A-HJ-NP-Z]{8}) is your ");
     static final Pattern DIGIT_CODE = Pattern.compile("\\b([0-9]{10}) is your ");
+    /** "created challenge ID for app", "message M of challenge ID sent by": the id a line is about. */
+    static final Pattern CHALLENGE_IN_MESSAGE = Pattern.compile("\\bchallenge ([A-Za-z0-9_-]{22,64})");
 
     @Test
     void aWholeRunAtDebugLevelLogsNoCodeBackupCodePasswordSecretOrApiKey() throws Exception {
-        String logFile = System.getProperty("org.slf4j.simpleLogger.logFile");
+        String logFile = System.getProperty("smsotp.test.logFile");
+        String jsonLogFile = System.getProperty("smsotp.test.jsonLogFile");
         assertThat(logFile).as("run by the log-capture execution (mvn verify), which sends the log to a file").isNotBlank();
+        assertThat(jsonLogFile).isNotBlank();
         Path log = Path.of(logFile);
+        Path jsonLog = Path.of(jsonLogFile);
         Set<String> secrets = new LinkedHashSet<>(List.of(API_KEY, CLIENT_SECRET, PASSWORD, WRONG_PASSWORD, BACKUP_CODE,
                 OTHER_BACKUP_CODE));
 
@@ -90,10 +99,43 @@ class SecretsNeverLoggedTest {
         assertThat(logged).as("the capture worked: this run's DEBUG lines are in it")
                 .contains(dataDir.toString()).contains(" DEBUG ").hasSizeGreaterThan(10_000);
         assertThat(logged).as("the run logged its own steps at DEBUG").contains("DEBUG ChallengeProcessor");
+        String loggedJson = Files.readString(jsonLog, StandardCharsets.UTF_8);
         for (String secret : secrets) {
             assertThat(logged).as("a secret of the run in %s", log).doesNotContain(secret);
+            assertThat(loggedJson).as("a secret of the run in %s", jsonLog).doesNotContain(secret);
         }
         assertThat(secrets).as("codes were used and checked too").hasSizeGreaterThan(10);
+        assertEachServiceLogsAChallengeWithItsId(loggedJson, dataDir);
+    }
+
+    /** Every line is an object; the lines of each service about one challenge carry that challenge's id. */
+    private static void assertEachServiceLogsAChallengeWithItsId(String loggedJson, Path dataDir) throws Exception {
+        ObjectMapper mapper = new ObjectMapper();
+        List<JsonNode> entries = new ArrayList<>();
+        for (String line : loggedJson.split("\n")) {
+            entries.add(mapper.readTree(line));
+        }
+        assertThat(entries).as("one JSON object a line").allMatch(JsonNode::isObject)
+                .allSatisfy(e -> assertThat(e.has("time") && e.has("level") && e.has("logger") && e.has("thread")
+                        && e.has("message")).as("fields of %s", e).isTrue());
+        assertThat(entries).as("the same run as the text file").anySatisfy(e -> assertThat(e.path("message").asText())
+                .contains(dataDir.toString()));
+        for (String logger : List.of("io.smsotp.stream.challenge.ChallengeProcessor",
+                "io.smsotp.dispatcher.consumer.DispatchLoop")) {
+            List<JsonNode> aboutOne = entries.stream().filter(e -> e.path("logger").asText().equals(logger))
+                    .filter(e -> CHALLENGE_IN_MESSAGE.matcher(e.path("message").asText()).find()).toList();
+            assertThat(aboutOne).as("%s logged about challenges", logger).isNotEmpty();
+            for (JsonNode e : aboutOne) {
+                Matcher m = CHALLENGE_IN_MESSAGE.matcher(e.path("message").asText());
+                assertThat(m.find()).isTrue();
+                assertThat(e.path("challengeId").asText()).as("challengeId of %s", e).isEqualTo(m.group(1));
+            }
+        }
+        assertThat(entries).as("auth-service's login step").anySatisfy(e -> {
+            assertThat(e.path("logger").asText()).isEqualTo("io.smsotp.auth.login.Completion");
+            assertThat(e.path("message").asText()).startsWith("login of logan to client portal done");
+            assertThat(e.path("challengeId").asText()).isNotEmpty();
+        });
     }
 
     /** Creates, verifies wrong then right, resends and verifies over the 2FA API; the codes it saw. */

@@ -15,6 +15,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.databind.node.TextNode;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
+import io.smsotp.logging.LogFormat;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -33,6 +34,10 @@ import java.util.TreeMap;
  * {@code _FILE} reads the value from the file it names ({@code SMSOTP_CODEENCRYPTIONKEY_FILE}), so
  * secrets can come from mounted files; below {@code kafka.properties} the rest of a name is one
  * dotted Kafka key ({@code SMSOTP_KAFKA_PROPERTIES_SASL_JAAS_CONFIG_FILE}).
+ *
+ * <p>{@code SMSOTP_LOG_FORMAT} is no key of the file: the logging configuration reads it when the
+ * process starts, before any file is read ({@link LogFormat}). It is checked here all the same, so
+ * that a misspelt value stops the start rather than leave the logs in the other format.
  */
 public final class ConfigLoader {
 
@@ -101,6 +106,10 @@ public final class ConfigLoader {
         }
         for (Map.Entry<String, String> e : sorted.entrySet()) {
             String name = e.getKey();
+            if (name.equals(LogFormat.ENV)) {
+                checkLogFormat(e.getValue());
+                continue;
+            }
             if (!name.startsWith(ENV_PREFIX) || name.length() <= ENV_PREFIX.length()) {
                 continue;
             }
@@ -143,6 +152,14 @@ public final class ConfigLoader {
             return content.replaceAll("[\\r\\n]+$", "");
         } catch (IOException | java.nio.file.InvalidPathException e) {
             throw new ConfigException(name + ": cannot read " + file.trim() + " (" + e.getClass().getSimpleName() + ")");
+        }
+    }
+
+    private static void checkLogFormat(String value) {
+        try {
+            LogFormat.parse(value);
+        } catch (IllegalArgumentException e) {
+            throw new ConfigException(LogFormat.ENV + " " + e.getMessage());
         }
     }
 
@@ -234,6 +251,10 @@ public final class ConfigLoader {
                 // believed the first X-Forwarded-For entry, which the client writes: gone, not ignored
                 throw new ConfigException(pathOf(e, true) + ": 'trustForwardedFor' is no longer supported: list the "
                         + "addresses or CIDR blocks of your reverse proxies in auth.trustedProxies instead");
+            }
+            if ("log".equals(e.getPropertyName()) && e.getPath().size() == 1) {
+                throw new ConfigException("config: 'log' is not a key of the file: the log format is chosen when the "
+                        + "process starts, with " + LogFormat.ENV + "=json or -D" + LogFormat.PROPERTY + "=json");
             }
             throw new ConfigException(pathOf(e, true) + ": unknown key '" + e.getPropertyName() + "'");
         } catch (ValueInstantiationException e) {

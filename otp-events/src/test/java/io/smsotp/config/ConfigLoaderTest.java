@@ -423,4 +423,16 @@ class ConfigLoaderTest {
         assertThatThrownBy(() -> ConfigLoader.parse("auth: {drainDelay: -PT1S}", Map.of()))
                 .isInstanceOf(ConfigException.class).hasMessageContaining("auth.drainDelay");
     }
+
+    @Test
+    void takesTheLogFormatVariableAsNoKeyOfTheFileAndRefusesAMisspeltValue() {
+        assertThat(ConfigLoader.parse("", Map.of("SMSOTP_LOG_FORMAT", "json")).auth().port()).isEqualTo(8080);
+        assertThat(ConfigLoader.parse("", Map.of("SMSOTP_LOG_FORMAT", " JSON ")).auth().port()).isEqualTo(8080);
+
+        assertThatThrownBy(() -> ConfigLoader.parse("", Map.of("SMSOTP_LOG_FORMAT", "jsno")))
+                .isInstanceOf(ConfigException.class).hasMessage("SMSOTP_LOG_FORMAT must be text or json, not 'jsno'");
+        assertThatThrownBy(() -> ConfigLoader.parse("log: {format: json}", Map.of()))
+                .isInstanceOf(ConfigException.class).hasMessageContaining("'log' is not a key of the file")
+                .hasMessageContaining("SMSOTP_LOG_FORMAT=json");
+    }
 }

@@ -10,6 +10,7 @@ import io.smsotp.auth.http.ApiJson;
 import io.smsotp.auth.lockout.Lockouts;
 import io.smsotp.config.AppConfig;
 import io.smsotp.events.OtpEvent;
+import io.smsotp.logging.ChallengeMdc;
 import java.io.IOException;
 import java.time.Clock;
 import java.time.Instant;
@@ -20,7 +21,8 @@ import java.util.regex.Pattern;
 /**
  * The 2FA challenge API. Handlers validate, publish one command and answer when its reply comes
  * ({@code ctx.future}: no request thread waits for Kafka). A request that fails validation
- * throws before anything is published.
+ * throws before anything is published. The reply is handled with the challenge's id in the logging
+ * MDC ({@link ChallengeMdc}): a lockout it leads to is logged with it.
  */
 public final class ChallengeApi {
 
@@ -67,13 +69,13 @@ public final class ChallengeApi {
         }
         String id = ids.next();
         ctx.future(() -> commands.create(id, app.id(), app.name(), to, app.otp(), clientIp)
-                .thenAccept(reply -> {
+                .thenAccept(ChallengeMdc.around(id, reply -> {
                     ChallengeBodies.Created created = Replies.created(id, reply, clock.instant());
                     if (account != null) {
                         lockouts.bindChallenge(id, account, created.expiresAt(), clock.instant());
                     }
                     ctx.status(201).header("Location", ApiPaths.challenge(id)).json(created);
-                })
+                }))
                 .toCompletableFuture());
     }
 
@@ -89,7 +91,7 @@ public final class ChallengeApi {
             });
         }
         ctx.future(() -> commands.verify(id, app.id(), code)
-                .thenAccept(reply -> {
+                .thenAccept(ChallengeMdc.around(id, reply -> {
                     if (account.isPresent() && reply instanceof OtpEvent.CodeChecked checked) {
                         if (checked.valid()) {
                             lockouts.recordSuccess(account.get());
@@ -98,7 +100,7 @@ public final class ChallengeApi {
                         }
                     }
                     ctx.json(Replies.verified(id, reply));
-                })
+                }))
                 .toCompletableFuture());
     }
 
@@ -108,7 +110,7 @@ public final class ChallengeApi {
         // the body is optional here: only a clientIp may be in it
         String clientIp = ctx.bodyAsBytes().length == 0 ? null : ClientIps.fromBody(ApiJson.objectBody(ctx));
         ctx.future(() -> commands.resend(id, app.id(), clientIp)
-                .thenAccept(reply -> ctx.json(Replies.resent(id, reply, clock.instant())))
+                .thenAccept(ChallengeMdc.around(id, reply -> ctx.json(Replies.resent(id, reply, clock.instant()))))
                 .toCompletableFuture());
     }
 
@@ -116,7 +118,7 @@ public final class ChallengeApi {
         AppConfig app = ApiKeys.caller(ctx);
         String id = challengeId(ctx);
         ctx.future(() -> commands.status(id, app.id())
-                .thenAccept(reply -> ctx.json(Replies.status(id, reply)))
+                .thenAccept(ChallengeMdc.around(id, reply -> ctx.json(Replies.status(id, reply))))
                 .toCompletableFuture());
     }
 
@@ -124,7 +126,7 @@ public final class ChallengeApi {
         AppConfig app = ApiKeys.caller(ctx);
         String id = challengeId(ctx);
         ctx.future(() -> commands.cancel(id, app.id())
-                .thenAccept(reply -> ctx.json(Replies.canceled(id, reply)))
+                .thenAccept(ChallengeMdc.around(id, reply -> ctx.json(Replies.canceled(id, reply))))
                 .toCompletableFuture());
     }
 

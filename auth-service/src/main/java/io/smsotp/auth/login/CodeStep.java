@@ -14,6 +14,7 @@ import io.smsotp.events.ChallengeStatus;
 import io.smsotp.events.ChallengeView;
 import io.smsotp.events.Delivery;
 import io.smsotp.events.OtpEvent;
+import io.smsotp.logging.ChallengeMdc;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
@@ -97,7 +98,7 @@ final class CodeStep {
                     + "has been sent for this sign-in yet: use Resend to get one."));
             return;
         }
-        reply(ctx, commands.verify(context.challengeId(), app.id(), code), (reply, failure) -> {
+        reply(ctx, context.challengeId(), commands.verify(context.challengeId(), app.id(), code), (reply, failure) -> {
             if (failure != null) {
                 // nothing was checked: the entry does not count
                 lockouts.refund(counted);
@@ -169,7 +170,8 @@ final class CodeStep {
             sendNewCode(ctx, app, context, number, null);
             return;
         }
-        reply(ctx, commands.resend(context.challengeId(), app.id(), clientIp(ctx)), (reply, failure) -> {
+        reply(ctx, context.challengeId(), commands.resend(context.challengeId(), app.id(), clientIp(ctx)),
+                (reply, failure) -> {
             if (failure != null) {
                 showOtp(ctx, 503, app, context, null, unreachable());
             } else if (reply instanceof OtpEvent.SendRateLimited limited) {
@@ -205,7 +207,7 @@ final class CodeStep {
     /** Makes a new challenge for {@code e164} and shows the code page for it. */
     void sendNewCode(Context ctx, AppConfig app, LoginContext context, String e164, LoginPages.Notice notice) {
         String id = ids.next();
-        reply(ctx, commands.create(id, app.id(), app.name(), e164, app.otp(), clientIp(ctx)), (reply, failure) -> {
+        reply(ctx, id, commands.create(id, app.id(), app.name(), e164, app.otp(), clientIp(ctx)), (reply, failure) -> {
             if (reply instanceof OtpEvent.ChallengeCreated created) {
                 showOtp(ctx, 200, app, context.withChallengeId(id), created.challenge(), notice);
                 return;
@@ -266,11 +268,13 @@ final class CodeStep {
 
     /**
      * Renders when {@code stage} completes, without holding a request thread; whatever
-     * {@code then} throws is answered by {@link LoginErrors}.
+     * {@code then} throws is answered by {@link LoginErrors}. What is logged meanwhile (a lockout,
+     * the login's end, a fault) carries {@code challengeId} in the logging MDC.
      */
-    private void reply(Context ctx, CompletionStage<OtpEvent> stage, BiConsumer<OtpEvent, Throwable> then) {
+    private void reply(Context ctx, String challengeId, CompletionStage<OtpEvent> stage,
+                       BiConsumer<OtpEvent, Throwable> then) {
         ctx.future(() -> stage.handle((reply, failure) -> {
-            try {
+            try (ChallengeMdc.Scope ignored = ChallengeMdc.put(challengeId)) {
                 then.accept(reply, unwrap(failure));
             } catch (RuntimeException e) {
                 LoginErrors.answer(ctx, e, forms.https());

@@ -15,6 +15,7 @@ import io.smsotp.events.Topic;
 import io.smsotp.events.Topics;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.binder.kafka.KafkaClientMetrics;
+import io.smsotp.logging.ChallengeMdc;
 import io.smsotp.metrics.KafkaConnections;
 import io.smsotp.metrics.ServiceMetrics;
 import java.time.Duration;
@@ -375,7 +376,9 @@ public final class OtpGateway implements ChallengeCommands {
         }
         CompletableFuture<OtpEvent> reply = waiting.remove(event.requestId());
         if (reply == null) {
-            LOG.debug("late reply {} for challenge {}", event.requestId(), event.challengeId());
+            try (ChallengeMdc.Scope ignored = ChallengeMdc.put(event.challengeId())) {
+                LOG.debug("late reply {} for challenge {}", event.requestId(), event.challengeId());
+            }
             return;
         }
         // completing runs the HTTP answer (JSON, socket write); doing that here would make the one

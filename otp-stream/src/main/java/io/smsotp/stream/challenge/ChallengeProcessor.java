@@ -10,6 +10,7 @@ import io.smsotp.events.OtpPolicy;
 import io.smsotp.events.SmsCipher;
 import io.smsotp.events.SmsRequest;
 import io.smsotp.events.SmsStatus;
+import io.smsotp.logging.ChallengeMdc;
 import io.smsotp.stream.code.CodeGenerator;
 import io.smsotp.stream.code.CodeHasher;
 import io.smsotp.stream.expiry.ExpiryIndex;
@@ -147,16 +148,32 @@ public final class ChallengeProcessor implements Processor<String, Object, Strin
     @Override
     public void process(Record<String, Object> record) {
         Object value = record.value();
-        if (value instanceof OtpCommand command) {
-            handle(record, command);
-        } else if (value instanceof SmsStatus status) {
-            onDeliveryReport(record.key(), status);
-        } else if (value instanceof SendDecision decision) {
-            onDecision(decision);
-        } else {
-            // a tombstone or something no source here makes: nothing to decide
-            LOG.debug("ignored a record without a value for key {}", record.key());
+        try (ChallengeMdc.Scope ignored = ChallengeMdc.put(challengeIdOf(record.key(), value))) {
+            if (value instanceof OtpCommand command) {
+                handle(record, command);
+            } else if (value instanceof SmsStatus status) {
+                onDeliveryReport(record.key(), status);
+            } else if (value instanceof SendDecision decision) {
+                onDecision(decision);
+            } else {
+                // a tombstone or something no source here makes: nothing to decide
+                LOG.debug("ignored a record without a value for key {}", record.key());
+            }
         }
+    }
+
+    /** The challenge a record is about, for the log lines written while it is handled; null: none known. */
+    private static String challengeIdOf(String key, Object value) {
+        if (value instanceof OtpCommand command) {
+            return command.challengeId();
+        }
+        if (value instanceof SmsStatus status) {
+            return status.challengeId() != null ? status.challengeId() : key;
+        }
+        if (value instanceof SendDecision decision) {
+            return decision.challengeId();
+        }
+        return null;
     }
 
     private void handle(Record<String, Object> record, OtpCommand command) {

@@ -1,6 +1,7 @@
 package io.smsotp.stream.limit;
 
 import io.smsotp.events.JsonSerde;
+import io.smsotp.logging.ChallengeMdc;
 import io.smsotp.stream.expiry.ExpiryIndex;
 import java.time.Duration;
 import java.time.Instant;
@@ -79,7 +80,9 @@ public final class SendLimiter implements Processor<String, LimitMessage, String
     @Override
     public void process(Record<String, LimitMessage> record) {
         if (record.value() instanceof LimitMessage.PermitRequest request) {
-            permit(request);
+            try (ChallengeMdc.Scope ignored = ChallengeMdc.put(request.challengeId())) {
+                permit(request);
+            }
         } else if (record.value() instanceof LimitMessage.Release release) {
             release(release);
         }

@@ -9,6 +9,7 @@ import io.smsotp.events.SmsCipher;
 import io.smsotp.events.SmsRequest;
 import io.smsotp.events.SmsStatus;
 import io.smsotp.events.Topics;
+import io.smsotp.logging.ChallengeMdc;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -271,6 +272,13 @@ public final class DispatchLoop implements Runnable {
             settleWhenAcked(pending, () -> List.of(deadLetters.send(record, e.getMessage())));
             return;
         }
+        try (ChallengeMdc.Scope ignored = ChallengeMdc.put(sealed.challengeId())) {
+            deliver(record, pending, sealed);
+        }
+    }
+
+    /** Opens the text and hands it to the sender; the outcome is reported when it comes. */
+    private void deliver(ConsumerRecord<byte[], byte[]> record, Pending pending, SmsRequest sealed) {
         SmsRequest request;
         try {
             // the text is opened here and lives only in this worker's memory from now on
@@ -286,15 +294,19 @@ public final class DispatchLoop implements Runnable {
         Sending sending = sender.deliver(request);
         pending.delivering(sending);
         sending.outcome().whenComplete((outcome, error) -> {
-            Throwable cause = error instanceof CompletionException && error.getCause() != null ? error.getCause() : error;
-            if (cause instanceof CancellationException) {
-                // abandoned in a hand-over: nothing reported, the next owner sends it
-                settle(pending, false);
-                return;
+            // on whichever thread ended the send: the challenge goes into the MDC again there
+            try (ChallengeMdc.Scope ignored = ChallengeMdc.put(request.challengeId())) {
+                Throwable cause = error instanceof CompletionException && error.getCause() != null
+                        ? error.getCause() : error;
+                if (cause instanceof CancellationException) {
+                    // abandoned in a hand-over: nothing reported, the next owner sends it
+                    settle(pending, false);
+                    return;
+                }
+                DeliveryOutcome result = cause == null ? outcome : internalFailure(cause);
+                log(request, result);
+                settleWhenAcked(pending, () -> publications(record, request, result));
             }
-            DeliveryOutcome result = cause == null ? outcome : internalFailure(cause);
-            log(request, result);
-            settleWhenAcked(pending, () -> publications(record, request, result));
         });
     }
 

@@ -5,6 +5,7 @@ import io.smsotp.config.DispatcherSettings;
 import io.smsotp.config.ProviderConfig;
 import io.smsotp.events.Delivery;
 import io.smsotp.events.SmsRequest;
+import io.smsotp.logging.ChallengeMdc;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -124,6 +125,12 @@ public final class SmsSender implements AutoCloseable {
 
     /** The next try of {@code s}: on whatever thread ended the previous step. */
     private void step(Sending s) {
+        try (ChallengeMdc.Scope ignored = ChallengeMdc.put(s.request.challengeId())) {
+            nextTry(s);
+        }
+    }
+
+    private void nextTry(Sending s) {
         // a loop over providers skipped at once (circuit open), not recursion
         while (!s.done()) {
             if (expired(s)) {
@@ -188,6 +195,12 @@ public final class SmsSender implements AutoCloseable {
     }
 
     private void afterCall(Sending s, Lane lane, Attempt attempt, boolean abandoned) {
+        try (ChallengeMdc.Scope ignored = ChallengeMdc.put(s.request.challengeId())) {
+            recordAttempt(s, lane, attempt, abandoned);
+        }
+    }
+
+    private void recordAttempt(Sending s, Lane lane, Attempt attempt, boolean abandoned) {
         s.add(attempt);
         if (attempt.sent()) {
             s.complete(new DeliveryOutcome(Delivery.SENT, attempt.provider(), attempt.httpStatus(), null, s.attempts()));
