@@ -13,8 +13,8 @@ cd "$(dirname "$0")/.."
 keep=false
 [ "${1:-}" = --keep ] && keep=true
 
-RATE=${FAULT_RATE:-5}                 # creates per second
-DURATION=${FAULT_DURATION:-PT200S}    # of the load; the faults below fit in it
+RATE=${FAULT_RATE:-3}                 # creates per second (this 2-core host runs the whole cluster: 5/s saturates it)
+DURATION=${FAULT_DURATION:-PT260S}    # of the load; the faults below end about 220 s into it
 export COMPOSE_PROJECT_NAME=${COMPOSE_PROJECT_NAME:-smsotp}
 compose() { docker-compose --env-file deploy/local-images.env "$@"; }
 log() { echo "fault-test: $(date -u +%H:%M:%S) $*"; }
@@ -98,7 +98,10 @@ compose exec -T auth-service cat /run/secrets/smsotp/demo-user-password > "$work
 log "browser login through the proxy (ClusterLoginBrowserIT)"
 if ! mvn -B -q -pl launcher -am test -Dtest=ClusterLoginBrowserIT -Dsurefire.failIfNoSpecifiedTests=false \
      -Dsmsotp.cluster.passwordFile="$work/demo-password" > "$work/browser.log" 2>&1; then
-  tail -60 "$work/browser.log"; log "the browser login failed"; exit 1
+  grep -v '^\[INFO\]' "$work/browser.log" | tail -60
+  compose logs --tail=40 proxy demo-app 2>&1 | tail -60
+  compose logs --tail=25 auth-service 2>&1 | tail -50
+  log "the browser login failed"; exit 1
 fi
 log "browser login: signed in to Pickup Dispatch as demo with the SMS code (amr pwd sms)"
 

@@ -48,7 +48,13 @@ class ClusterLoginBrowserIT {
             browser.driver().switchTo().window(loginTab);
 
             browser.fill("code", code.group(1)).click("Continue");
-            browser.waitForText("Signed in");
+            try {
+                browser.waitForText("Signed in");
+            } catch (org.openqa.selenium.TimeoutException e) {
+                browser.screenshot(Path.of("target", "screenshots", "cluster-login-failed.png"));
+                throw new AssertionError("not signed in after the code; at " + browser.driver().getCurrentUrl()
+                        + ", page source:\n" + browser.driver().getPageSource(), e);
+            }
             browser.screenshot(Path.of("target", "screenshots", "cluster-login-signed-in.png"));
             assertThat(browser.driver().getCurrentUrl()).startsWith(demoApp);
             assertThat(browser.driver().findElement(By.id("sub")).getText()).isEqualTo("demo");
