@@ -162,7 +162,9 @@ class GracefulStopTest {
     /** A worker in its own JVM, from the production entry point, configured by environment variables. */
     Process startWorkerProcess(String name, Path log) throws Exception {
         String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-        ProcessBuilder pb = new ProcessBuilder(java, "-Xmx256m", "-cp", System.getProperty("java.class.path"),
+        // the shipped logging configuration (INFO), not the tests' quiet one that the class path also holds
+        String logging = "-Dlogback.configurationFile=" + Main.class.getResource("/logback.xml");
+        ProcessBuilder pb = new ProcessBuilder(java, "-Xmx256m", logging, "-cp", System.getProperty("java.class.path"),
                 Main.class.getName());
         Map<String, String> env = pb.environment();
         env.put("KAFKA_BOOTSTRAP_SERVERS", bootstrap);
