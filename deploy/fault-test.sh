@@ -96,7 +96,9 @@ log "2FA round trip through the proxy: created, SMS in the inbox, verified (vali
 # a browser login through the published ports (Chromium, as the browser tests use)
 compose exec -T auth-service cat /run/secrets/smsotp/demo-user-password > "$work/demo-password"
 log "browser login through the proxy (ClusterLoginBrowserIT)"
-if ! mvn -B -q -pl launcher -am test -Dtest=ClusterLoginBrowserIT -Dsurefire.failIfNoSpecifiedTests=false \
+# (only surefire's default execution: the launcher's log-capture execution would run it a second time)
+if ! mvn -B -q -pl launcher -am test-compile surefire:test@default-test -Dtest=ClusterLoginBrowserIT \
+     -Dsurefire.failIfNoSpecifiedTests=false \
      -Dsmsotp.cluster.passwordFile="$work/demo-password" > "$work/browser.log" 2>&1; then
   grep -v '^\[INFO\]' "$work/browser.log" | tail -60
   compose logs --tail=40 proxy demo-app 2>&1 | tail -60

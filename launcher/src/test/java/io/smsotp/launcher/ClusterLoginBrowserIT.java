@@ -2,10 +2,19 @@ package io.smsotp.launcher;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import io.smsotp.testsupport.Browser;
+import java.net.URI;
+import java.net.URLEncoder;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
@@ -21,6 +30,8 @@ import org.openqa.selenium.WindowType;
  */
 class ClusterLoginBrowserIT {
 
+    private static final Pattern CODE = Pattern.compile("\\b([0-9]{6}) is your Pickup Dispatch verification code");
+
     @Test
     void logsInToTheDemoAppThroughTheProxyWithTheCodeFromTheInboxPage() throws Exception {
         String passwordFile = System.getProperty("smsotp.cluster.passwordFile");
@@ -29,6 +40,7 @@ class ClusterLoginBrowserIT {
         String demoApp = System.getProperty("smsotp.cluster.demoApp", "http://localhost:8070/");
         String inbox = System.getProperty("smsotp.cluster.inbox", "http://localhost:8090/");
 
+        Instant started = Instant.now();
         try (Browser browser = Browser.start().waitingUpTo(Duration.ofSeconds(60))) {
             browser.open(demoApp);
             browser.waitForText("Pickup Dispatch");
@@ -39,13 +51,15 @@ class ClusterLoginBrowserIT {
             assertThat(browser.waitForText("Enter the code")).contains("0100");
             String loginTab = browser.driver().getWindowHandle();
 
+            // the inbox page, in another tab, as a user reads it; the code is this login's: the newest
+            // message to the demo number (an earlier login's code may be on the page too)
             browser.driver().switchTo().newWindow(WindowType.TAB);
             browser.open(inbox);
-            Matcher code = Pattern.compile("\\b([0-9]{6}) is your Pickup Dispatch verification code")
-                    .matcher(browser.waitForText("is your Pickup Dispatch verification code"));
-            assertThat(code.find()).isTrue();
+            browser.waitForText("is your Pickup Dispatch verification code");
             browser.driver().close();
             browser.driver().switchTo().window(loginTab);
+            Matcher code = CODE.matcher(newestMessageTo(inbox, "+15555550100", started));
+            assertThat(code.find()).isTrue();
 
             browser.fill("code", code.group(1)).click("Continue");
             try {
@@ -60,5 +74,21 @@ class ClusterLoginBrowserIT {
             assertThat(browser.driver().findElement(By.id("sub")).getText()).isEqualTo("demo");
             assertThat(browser.driver().findElement(By.id("amr")).getText()).isEqualTo("pwd sms");
         }
+    }
+
+    /** The text of the newest SMS to {@code number} received since {@code since}, from the inbox's JSON. */
+    private static String newestMessageTo(String inbox, String number, Instant since) throws Exception {
+        HttpResponse<String> answer = HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create(inbox)
+                .resolve("/messages?to=" + URLEncoder.encode(number, StandardCharsets.UTF_8))).GET().build(),
+                HttpResponse.BodyHandlers.ofString());
+        JsonNode newest = null;
+        for (JsonNode m : new ObjectMapper().readTree(answer.body())) {
+            Instant at = Instant.parse(m.path("receivedAt").asText());
+            if (!at.isBefore(since) && (newest == null || at.isAfter(Instant.parse(newest.path("receivedAt").asText())))) {
+                newest = m;
+            }
+        }
+        assertThat(newest).as("an SMS to %s since %s in %s", number, since, answer.body()).isNotNull();
+        return newest.path("text").asText();
     }
 }
