@@ -107,6 +107,32 @@ if ! mvn -B -q -pl launcher -am test-compile surefire:test@default-test -Dtest=C
 fi
 log "browser login: signed in to Pickup Dispatch as demo with the SMS code (amr pwd sms)"
 
+# down and up again (volumes kept): users, keys and a pending challenge survive
+number=+15555550143
+created=$(curl -s -m 20 -X POST http://127.0.0.1:8080/api/v1/challenges -H "Authorization: Bearer $(cat "$key_file")" \
+          -H 'Content-Type: application/json' -d "{\"to\":\"$number\"}")
+id=$(echo "$created" | json '["id"]')
+deadline=$((SECONDS + 120))
+until code=$(curl -s "http://127.0.0.1:8090/messages?to=%2B${number#+}" | json '[-1]["text"]' 2>/dev/null | grep -oE '^[0-9]{6}'); do
+  [ $SECONDS -lt $deadline ] || { log "the SMS of challenge $id never reached the inbox"; exit 1; }
+  sleep 1
+done
+log "docker-compose down, then up, with challenge $id pending"
+compose down > /dev/null 2>&1
+started=$SECONDS
+compose up -d > "$work/up2.log" 2>&1 || { cat "$work/up2.log" >&2; exit 1; }
+await_healthy
+log "healthy again $((SECONDS - started)) s after up"
+deadline=$((SECONDS + 120))
+until verified=$(curl -s -m 20 -X POST "http://127.0.0.1:8080/api/v1/challenges/$id/verify" \
+                 -H "Authorization: Bearer $(cat "$key_file")" -H 'Content-Type: application/json' \
+                 -d "{\"code\":\"$code\"}") && echo "$verified" | grep -q '"valid"'; do
+  [ $SECONDS -lt $deadline ] || { log "verify after the restart got no answer: $verified"; exit 1; }
+  sleep 2
+done
+[ "$(echo "$verified" | json '["valid"]')" = True ] || { log "the pending challenge did not survive down and up: $verified"; exit 1; }
+log "after down and up: the same API key works and the challenge made before verifies (valid: true)"
+
 log "load: $RATE creates/s for $DURATION"
 java -Xmx512m -cp launcher/target/smsotp.jar io.smsotp.launcher.bench.FaultLoad --api http://127.0.0.1:8080 \
      --inbox http://127.0.0.1:8090 --key-file "$key_file" --rate "$RATE" --duration "$DURATION" \
@@ -147,28 +173,3 @@ if [ $status -ne 0 ]; then
   exit $status
 fi
 
-# down and up again (volumes kept): users, keys and a pending challenge survive
-number=+15555550143
-created=$(curl -s -m 20 -X POST http://127.0.0.1:8080/api/v1/challenges -H "Authorization: Bearer $(cat "$key_file")" \
-          -H 'Content-Type: application/json' -d "{\"to\":\"$number\"}")
-id=$(echo "$created" | json '["id"]')
-deadline=$((SECONDS + 120))
-until code=$(curl -s "http://127.0.0.1:8090/messages?to=%2B${number#+}" | json '[-1]["text"]' 2>/dev/null | grep -oE '^[0-9]{6}'); do
-  [ $SECONDS -lt $deadline ] || { log "the SMS of challenge $id never reached the inbox"; exit 1; }
-  sleep 1
-done
-log "docker-compose down, then up, with challenge $id pending"
-compose down > /dev/null 2>&1
-started=$SECONDS
-compose up -d > "$work/up2.log" 2>&1 || { cat "$work/up2.log" >&2; exit 1; }
-await_healthy
-log "healthy again $((SECONDS - started)) s after up"
-deadline=$((SECONDS + 120))
-until verified=$(curl -s -m 20 -X POST "http://127.0.0.1:8080/api/v1/challenges/$id/verify" \
-                 -H "Authorization: Bearer $(cat "$key_file")" -H 'Content-Type: application/json' \
-                 -d "{\"code\":\"$code\"}") && echo "$verified" | grep -q '"valid"'; do
-  [ $SECONDS -lt $deadline ] || { log "verify after the restart got no answer: $verified"; exit 1; }
-  sleep 2
-done
-[ "$(echo "$verified" | json '["valid"]')" = True ] || { log "the pending challenge did not survive down and up: $verified"; exit 1; }
-log "after down and up: the same API key works and the challenge made before verifies (valid: true)"
