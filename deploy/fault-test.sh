@@ -42,7 +42,7 @@ compose up -d --build > "$work/up.log" 2>&1 || { cat "$work/up.log" >&2; compose
 
 # every container with a healthcheck healthy, or give up after five minutes
 await_healthy() { # [container ids...]: all of them when none given
-  local ids=("$@") deadline=$((SECONDS + 300)) state
+  local ids=("$@") deadline=$((SECONDS + 300)) state id
   [ ${#ids[@]} -gt 0 ] || mapfile -t ids < <(compose ps -q)
   while [ $SECONDS -lt $deadline ]; do
     local waiting=0
