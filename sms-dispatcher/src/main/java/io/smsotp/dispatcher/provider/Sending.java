@@ -18,6 +18,8 @@ public final class Sending {
     /** Index of the provider being tried, and the tries of it so far. Touched by one step at a time. */
     int lane;
     int tries;
+    /** A provider was called in this pass over the providers (not every one skipped for an open circuit). */
+    boolean calledThisPass;
     /** A retry was given up because it would have come after the request's expiry. */
     boolean cutByDeadline;
     private boolean calling;

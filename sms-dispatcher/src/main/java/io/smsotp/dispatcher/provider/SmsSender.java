@@ -43,6 +43,8 @@ public final class SmsSender implements AutoCloseable {
     public static final String NO_PROVIDER = "no provider configured";
     public static final String EXPIRED = "expired before sending";
     public static final String CIRCUIT_OPEN = "circuit open";
+    /** How often a send whose every provider has an open circuit looks again. */
+    static final Duration ALL_CIRCUITS_OPEN_WAIT = Duration.ofSeconds(1);
     /** A reason is shown to operators and stored with the challenge: keep it short. */
     static final int MAX_REASON = 400;
 
@@ -138,11 +140,20 @@ public final class SmsSender implements AutoCloseable {
                 return;
             }
             if (s.lane >= lanes.size()) {
+                if (!s.calledThisPass && !s.cutByDeadline) {
+                    // every provider's circuit is open (an outage, not a refusal of this message):
+                    // wait for one to take probes again rather than fail the SMS; the deadline still ends it
+                    s.lane = 0;
+                    s.tries = 0;
+                    schedule(() -> step(s), ALL_CIRCUITS_OPEN_WAIT);
+                    return;
+                }
                 s.complete(s.cutByDeadline ? dropped(s) : failed(s));
                 return;
             }
             Lane lane = lanes.get(s.lane);
             if (lane.breaker.tryAcquirePermission()) {
+                s.calledThisPass = true;
                 lane.gate.whenPermitted(() -> stale(s),
                         () -> slots.whenFree(() -> call(s, lane)),
                         () -> {

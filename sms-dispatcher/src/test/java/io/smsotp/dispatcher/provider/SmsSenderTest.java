@@ -160,6 +160,27 @@ class SmsSenderTest {
     }
 
     @Test
+    void aSendWhoseOnlyProviderHasAnOpenCircuitWaitsForItInsteadOfFailing() throws Exception {
+        AtomicInteger down = new AtomicInteger(1);
+        primary.answering(r -> down.get() == 1 ? 503 : 200);
+        DispatcherSettings s = settings(Duration.ofSeconds(2), 16,
+                new DispatcherSettings.Breaker(50, 4, 4, Duration.ofSeconds(1)));
+        SmsSender sender = sender(s, provider("primary", primary).withTries(1, null));
+        for (int i = 0; i < 4; i++) {
+            assertThat(outcome(sender, request("m-down-" + i)).delivery()).isEqualTo(Delivery.FAILED);
+        }
+        assertThat(sender.breakerState("primary")).isEqualTo("OPEN");
+
+        // the provider is back while the circuit is still open: the send waits for the probe
+        down.set(0);
+        DeliveryOutcome out = outcome(sender, request("m-while-open"));
+
+        assertThat(out.delivery()).isEqualTo(Delivery.SENT);
+        assertThat(out.provider()).isEqualTo("primary");
+        assertThat(out.attempts().get(0).reason()).isEqualTo(SmsSender.CIRCUIT_OPEN);
+    }
+
+    @Test
     void opensThePrimarysBreakerWhileItIsDownAndProbesItAgainAfterTheOpenDuration() throws Exception {
         AtomicInteger down = new AtomicInteger(1);
         primary.answering(r -> down.get() == 1 ? 503 : 200);
