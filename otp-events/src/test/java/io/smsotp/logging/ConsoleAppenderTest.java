@@ -1,7 +1,6 @@
 package io.smsotp.logging;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import ch.qos.logback.core.status.Status;
 import com.fasterxml.jackson.databind.JsonNode;
@@ -33,7 +32,7 @@ class ConsoleAppenderTest {
 
     @Test
     void textIsTheDefaultWithTimeThreadLevelLoggerAndMessage() throws Exception {
-        assumeTrue(System.getenv(LogFormat.ENV) == null, "the default shows where SMSOTP_LOG_FORMAT is not set");
+        assertThat(System.getenv(LogFormat.ENV)).as("the default shows only where SMSOTP_LOG_FORMAT is not set").isNull();
 
         LogCapture.Output out = LogCapture.run(SERVICE_XML, context -> context
                 .getLogger("io.smsotp.stream.OtpStreamService").info("otp-stream {} -> {}", "REBALANCING", "RUNNING"));
