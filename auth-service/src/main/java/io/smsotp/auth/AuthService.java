@@ -18,7 +18,14 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.function.Consumer;
 import io.javalin.json.JavalinJackson;
+import io.smsotp.auth.admin.AuditTrail;
+import io.smsotp.auth.admin.ConfigWriteException;
+import io.smsotp.auth.admin.ConfigWriter;
 import io.smsotp.auth.apps.ApiKeys;
+import io.smsotp.config.live.ConfigFollower;
+import io.smsotp.config.live.LiveConfig;
+import io.smsotp.events.Topics;
+import java.util.function.Supplier;
 import io.smsotp.auth.challenge.ChallengeApi;
 import io.smsotp.auth.challenge.ChallengeCommands;
 import io.smsotp.auth.http.ApiJson;
@@ -67,6 +74,14 @@ public final class AuthService {
     /** The gateway whose replies readiness depends on, or null when the commands go elsewhere. */
     private final OtpGateway gateway;
     private final StopBudget stopBudget;
+    /** Follows smsotp.config, or null when the configuration is the file's (no configEncryptionKey). */
+    private final ConfigFollower follower;
+    /** Writes smsotp.config; null with {@link #follower}. */
+    private final ConfigWriter configWriter;
+    /** The audit log; null with {@link #follower}. */
+    private final AuditTrail audit;
+    /** The applications, providers and limits now. */
+    private final Supplier<LiveConfig> live;
     private boolean started;
     private volatile boolean stopping;
 
@@ -105,12 +120,25 @@ public final class AuthService {
             gateway.bindTo(metrics);
         }
         commands = new MeteredCommands(commands, metrics.registry());
+        if (config.configCipher() != null) {
+            this.follower = new ConfigFollower(config, "auth-service");
+            this.configWriter = new ConfigWriter(config, follower, Clock.systemUTC());
+            this.audit = new AuditTrail(config);
+            this.live = follower;
+        } else {
+            this.follower = null;
+            this.configWriter = null;
+            this.audit = null;
+            LiveConfig fromFile = LiveConfig.fromFile(config);
+            this.live = () -> fromFile;
+        }
+        ApiKeys apiKeys = new ApiKeys(live, Clock.systemUTC());
         int port = config.auth().port();
         if (!login) {
             this.users = null;
             this.oidc = null;
             this.listenPort = port;
-            this.app = buildApp(config, stopBudget, new ApiKeys(config.apps()), new ChallengeApi(commands), null,
+            this.app = buildApp(config, stopBudget, apiKeys, new ChallengeApi(commands), null,
                     this::health);
             return;
         }
@@ -131,12 +159,12 @@ public final class AuthService {
         this.users = UserStore.open(config.database(), dataDir);
         try {
             users.importUsers(config.users());
-            this.oidc = new OidcProvider(issuer, config.apps(), SigningKeys.loadOrCreate(dataDir), users.dataSource(),
+            this.oidc = new OidcProvider(issuer, live, SigningKeys.loadOrCreate(dataDir), users.dataSource(),
                     Clock.systemUTC());
             Lockouts lockouts = new Lockouts(users.dataSource(), config.auth().lockout());
             LoginRoutes pages = new LoginRoutes(oidc, users, commands, LoginContextKey.loadOrCreate(dataDir), lockouts,
                     config.auth(), Clock.systemUTC());
-            this.app = buildApp(config, stopBudget, new ApiKeys(config.apps()), new ChallengeApi(commands, lockouts,
+            this.app = buildApp(config, stopBudget, apiKeys, new ChallengeApi(commands, lockouts,
                     Clock.systemUTC()), pages::register, this::health);
         } catch (RuntimeException e) {
             users.close();
@@ -208,6 +236,9 @@ public final class AuthService {
         if (gateway != null) {
             problems.addAll(gateway.problems());
         }
+        if (follower != null && !follower.caughtUp()) {
+            problems.add("reading the configuration (" + config.kafka().configTopic() + ")");
+        }
         if (users != null) {
             try (Connection c = users.dataSource().getConnection()) {
                 if (!c.isValid(2)) {
@@ -231,6 +262,9 @@ public final class AuthService {
         if (started) {
             return this;
         }
+        if (follower != null) {
+            startLiveConfig();
+        }
         if (ownedGateway != null) {
             ownedGateway.start();
         }
@@ -241,11 +275,12 @@ public final class AuthService {
             if (ownedGateway != null) {
                 ownedGateway.stop();
             }
+            closeLiveConfig();
             throw e;
         }
         started = true;
         LOG.info("auth-service listening on http://{}:{}{} for {} application(s)", config.auth().host(), app.port(),
-                ApiPaths.API, config.apps().size());
+                ApiPaths.API, live.get().apps().size());
         if (oidc != null) {
             LOG.info("OIDC issuer {} (discovery at {}{})", oidc.issuer().getValue(), oidc.issuer().getValue(),
                     OidcProvider.DISCOVERY_PATH);
@@ -301,12 +336,59 @@ public final class AuthService {
         if (ownedGateway != null) {
             ownedGateway.stop(stopBudget.close());
         }
+        closeLiveConfig();
         if (users != null) {
             users.close();
         }
         metrics.close();
         stopping = false;
         LOG.info("auth-service stopped in {} ms", millisSince(start));
+    }
+
+    /**
+     * Reads smsotp.config to its end (the file stands until then), follows the audit log, and seeds
+     * the topic from the file when nothing has yet. A seed that fails (Kafka away) is not fatal:
+     * the file stands meanwhile, and the first change through the admin API seeds.
+     */
+    private void startLiveConfig() {
+        follower.start();
+        try {
+            if (!follower.awaitCaughtUp(Duration.ofSeconds(30))) {
+                LOG.warn("{} not read to its end within 30 s; serving what it held so far", config.kafka().configTopic());
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        audit.start();
+        try {
+            configWriter.seedIfEmpty();
+        } catch (ConfigWriteException e) {
+            LOG.warn("could not seed {} from the file ({}); the file stands until a change seeds it",
+                    config.kafka().configTopic(), e.getMessage());
+        }
+        LOG.info("live configuration from {}: {}", follower.seeded() ? config.kafka().configTopic() : "the file", live.get());
+    }
+
+    private void closeLiveConfig() {
+        if (follower != null) {
+            follower.close();
+            audit.close();
+        }
+    }
+
+    /** The applications, providers and send limits now. */
+    public LiveConfig liveConfig() {
+        return live.get();
+    }
+
+    /** The writer of the live configuration, or null when it is the file's (no configEncryptionKey). */
+    public ConfigWriter configWriter() {
+        return configWriter;
+    }
+
+    /** The audit log, or null when the configuration is the file's. */
+    public AuditTrail auditTrail() {
+        return audit;
     }
 
     private static void sleep(Duration d) {

@@ -8,7 +8,9 @@ import io.javalin.http.HttpStatus;
 import io.smsotp.auth.challenge.ChallengeIds;
 import io.smsotp.auth.challenge.CommandsUnavailableException;
 import io.smsotp.auth.challenge.StoppingException;
+import io.smsotp.auth.admin.ConfigWriteException;
 import io.smsotp.auth.http.ApiException;
+import io.smsotp.config.ConfigException;
 import io.smsotp.auth.login.LoginErrors;
 import io.smsotp.logging.ChallengeMdc;
 import java.io.CharConversionException;
@@ -49,6 +51,11 @@ final class ErrorMapping {
         });
         // Jetty's async timeout cancels a request still waiting: the same outcome as no reply
         routes.exception(CancellationException.class, (e, ctx) -> unavailable(ctx));
+        routes.exception(ConfigWriteException.class, (e, ctx) -> answer(ctx, new ApiException(e.reason().status(),
+                e.reason().name().toLowerCase(Locale.ROOT), e.getMessage())));
+        // a part of the configuration given to the admin API that the file would refuse too: the message names the field
+        routes.exception(ConfigException.class, (e, ctx) -> answer(ctx, ApiException.badRequest("invalid_field",
+                e.getMessage())));
         // Javalin's own answers: no route (404), wrong method (405), body over the limit (413)
         routes.exception(HttpResponseException.class, (e, ctx) -> {
             ApiException mapped = fromJavalin(e, maxBodyBytes);

@@ -133,8 +133,12 @@ public final class EmbeddedDefault implements AutoCloseable {
         }
 
         SmsOtpConfig cfg = given;
+        // what the launcher adds itself names ports of this run: kept current in the live configuration
+        List<ProviderConfig> madeProviders = List.of();
+        List<AppConfig> madeApps = List.of();
         if (cfg.providers().isEmpty()) {
             cfg = cfg.withProviders(List.of(gatewayProvider(gateway)));
+            madeProviders = cfg.providers();
         }
         int demoPort = -1;
         String demoSecret = null;
@@ -158,6 +162,7 @@ public final class EmbeddedDefault implements AutoCloseable {
                 }
             }
             cfg = cfg.withApps(apps);
+            madeApps = apps;
         }
         if (AuthSettings.DEFAULT_DATA_DIR.equals(cfg.auth().dataDir())) {
             // everything the launcher keeps lives under --data-dir
@@ -171,6 +176,9 @@ public final class EmbeddedDefault implements AutoCloseable {
         }
         if (cfg.codeEncryptionKey() == null) {
             cfg = cfg.withCodeEncryptionKey(secrets.getOrCreate(LauncherSecrets.CODE_ENCRYPTION_KEY));
+        }
+        if (cfg.configEncryptionKey() == null) {
+            cfg = cfg.withConfigEncryptionKey(secrets.getOrCreate(LauncherSecrets.CONFIG_ENCRYPTION_KEY));
         }
         if (cfg.stream().stateDir() == null) {
             cfg = cfg.withStream(cfg.stream().withStateDir(dataDir.resolve("streams").toString()));
@@ -199,6 +207,7 @@ public final class EmbeddedDefault implements AutoCloseable {
         auth = AuthService.withKafka(cfg);
         auth.start();
         started.add(auth::stop);
+        LauncherEntries.keepCurrent(auth, madeProviders, madeApps);
 
         if (demoPort >= 0) {
             demoApp = new PickupDispatchApp(URI.create(auth.issuer()), DEMO_CLIENT_ID, demoSecret, cfg.auth().host(),

@@ -24,6 +24,7 @@ final class LauncherSecrets {
     static final String DEMO_CLIENT_SECRET = "demoClientSecret";
     static final String SMS_ENCRYPTION_KEY = "smsEncryptionKey";
     static final String CODE_ENCRYPTION_KEY = "codeEncryptionKey";
+    static final String CONFIG_ENCRYPTION_KEY = "configEncryptionKey";
     static final String DEMO_USER_PASSWORD = "demoUserPassword";
     static final String DEMO_USER_BACKUP_CODES = "demoUserBackupCodes";
     /** Letters and digits a person can read back and type without mix-ups (no 0/o, 1/l/i). */

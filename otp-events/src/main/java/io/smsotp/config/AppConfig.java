@@ -25,11 +25,15 @@ import java.util.List;
  *     null or empty: all
  * @param requirePkce whether an authorization request must carry a PKCE S256 {@code code_challenge}
  *     (default true); only a confidential client may turn it off
+ * @param retiredApiKeys keys replaced by a rotation that still work until their {@code until}
+ *
+ * <p>{@code apiKey} may be given as the key or as its SHA-256, {@code sha256:<64 hex digits>}: the
+ * live configuration keeps only that form.
  */
 public record AppConfig(String id, String name, String apiKey, OtpPolicy otp, List<String> redirectUris,
                         String clientSecret, List<List<String>> steps, String subjectClaim, Boolean allowUserDisable,
                         Boolean smsOtpMandatory, Boolean backupCodes, Boolean captureMobile,
-                        List<Integer> allowedCountryCodes, Boolean requirePkce) {
+                        List<Integer> allowedCountryCodes, Boolean requirePkce, List<RetiredKey> retiredApiKeys) {
 
     public static final String STEP_BASIC = "basic";
     public static final String STEP_SMS_OTP = "smsOTP";
@@ -48,6 +52,10 @@ public record AppConfig(String id, String name, String apiKey, OtpPolicy otp, Li
         if (apiKey != null && apiKey.length() < 16) {
             throw new IllegalArgumentException("apiKey must be at least 16 characters (value not shown)");
         }
+        if (apiKey != null && apiKey.startsWith(AdminSettings.SHA256_PREFIX) && !isHashed(apiKey)) {
+            throw new IllegalArgumentException("apiKey: a hashed key is sha256: and 64 hex digits");
+        }
+        retiredApiKeys = retiredApiKeys == null ? List.of() : List.copyOf(retiredApiKeys);
         otp = Settings.orDefault(otp, OtpPolicy.DEFAULT);
         redirectUris = redirectUris(redirectUris);
         if (apiKey == null && redirectUris.isEmpty()) {
@@ -82,6 +90,51 @@ public record AppConfig(String id, String name, String apiKey, OtpPolicy otp, Li
             // without a secret, PKCE is the only proof that the redeemer is the one who asked
             throw new IllegalArgumentException("requirePkce: false needs a clientSecret: a public client must use PKCE");
         }
+    }
+
+    /** A key replaced by a rotation: its SHA-256 (hex) and the moment it stops working. */
+    public record RetiredKey(String sha256, java.time.Instant until) {
+        public RetiredKey {
+            if (sha256 == null || !sha256.matches("[0-9a-f]{64}")) {
+                throw new IllegalArgumentException("retiredApiKeys[].sha256 must be 64 lower-case hex digits");
+            }
+            java.util.Objects.requireNonNull(until, "retiredApiKeys[].until");
+        }
+    }
+
+    /** An app without retired keys. */
+    public AppConfig(String id, String name, String apiKey, OtpPolicy otp, List<String> redirectUris,
+                     String clientSecret, List<List<String>> steps, String subjectClaim, Boolean allowUserDisable,
+                     Boolean smsOtpMandatory, Boolean backupCodes, Boolean captureMobile,
+                     List<Integer> allowedCountryCodes, Boolean requirePkce) {
+        this(id, name, apiKey, otp, redirectUris, clientSecret, steps, subjectClaim, allowUserDisable,
+                smsOtpMandatory, backupCodes, captureMobile, allowedCountryCodes, requirePkce, null);
+    }
+
+    /** Whether {@code key} is a key given as its hash, {@code sha256:<64 hex digits>}. */
+    public static boolean isHashed(String key) {
+        return key != null && key.matches("sha256:[0-9a-fA-F]{64}");
+    }
+
+    /** The SHA-256 (lower-case hex) of the API key, however it was given; null without one. */
+    public String apiKeySha256() {
+        if (apiKey == null) {
+            return null;
+        }
+        return isHashed(apiKey) ? apiKey.substring(AdminSettings.SHA256_PREFIX.length()).toLowerCase(java.util.Locale.ROOT)
+                : AdminSettings.sha256Hex(apiKey);
+    }
+
+    /** The same app with {@code key} (plain or hashed) as its API key and {@code retired} as its retired keys. */
+    public AppConfig withApiKey(String key, List<RetiredKey> retired) {
+        return new AppConfig(id, name, key, otp, redirectUris, clientSecret, steps, subjectClaim, allowUserDisable,
+                smsOtpMandatory, backupCodes, captureMobile, allowedCountryCodes, requirePkce, retired);
+    }
+
+    /** The same app with {@code secret} as its OIDC client secret. */
+    public AppConfig withClientSecret(String secret) {
+        return new AppConfig(id, name, apiKey, otp, redirectUris, secret, steps, subjectClaim, allowUserDisable,
+                smsOtpMandatory, backupCodes, captureMobile, allowedCountryCodes, requirePkce, retiredApiKeys);
     }
 
     /** An app that requires PKCE (the default). */
@@ -151,6 +204,7 @@ public record AppConfig(String id, String name, String apiKey, OtpPolicy otp, Li
                 + (clientSecret == null ? "none" : "***") + ", steps=" + steps + ", subjectClaim=" + subjectClaim
                 + ", allowUserDisable=" + allowUserDisable + ", smsOtpMandatory=" + smsOtpMandatory
                 + ", backupCodes=" + backupCodes + ", captureMobile=" + captureMobile
-                + ", allowedCountryCodes=" + allowedCountryCodes + ", requirePkce=" + requirePkce + "]";
+                + ", allowedCountryCodes=" + allowedCountryCodes + ", requirePkce=" + requirePkce
+                + ", retiredApiKeys=" + retiredApiKeys.size() + "]";
     }
 }

@@ -48,6 +48,9 @@ public final class ConfigLoader {
 
     private static final ObjectMapper YAML = JsonMapper.builder(new YAMLFactory())
             .addModule(new JavaTimeModule())
+            .disable(com.fasterxml.jackson.databind.SerializationFeature.WRITE_DURATIONS_AS_TIMESTAMPS)
+            .disable(com.fasterxml.jackson.databind.SerializationFeature.WRITE_DATES_AS_TIMESTAMPS)
+            .serializationInclusion(com.fasterxml.jackson.annotation.JsonInclude.Include.NON_NULL)
             // environment variables cannot spell camelCase
             .enable(MapperFeature.ACCEPT_CASE_INSENSITIVE_PROPERTIES)
             .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
@@ -244,8 +247,28 @@ public final class ConfigLoader {
     }
 
     private static SmsOtpConfig bind(JsonNode tree) {
+        return bind(tree, SmsOtpConfig.class);
+    }
+
+    /**
+     * One part of the configuration ({@code providers[]}, {@code apps[]}, {@code rateLimits}) read
+     * from a JSON tree under the same rules and names as the file: what the admin API and the live
+     * configuration take.
+     *
+     * @throws ConfigException naming the bad field
+     */
+    public static <T> T bindPart(JsonNode tree, Class<T> type) {
+        return bind(tree, type);
+    }
+
+    /** A part of the configuration as a JSON tree with the file's field names (nulls left out). */
+    public static JsonNode treeOf(Object part) {
+        return YAML.valueToTree(part);
+    }
+
+    private static <T> T bind(JsonNode tree, Class<T> type) {
         try {
-            return YAML.treeToValue(tree, SmsOtpConfig.class);
+            return YAML.treeToValue(tree, type);
         } catch (UnrecognizedPropertyException e) {
             if ("trustForwardedFor".equals(e.getPropertyName())) {
                 // believed the first X-Forwarded-For entry, which the client writes: gone, not ignored

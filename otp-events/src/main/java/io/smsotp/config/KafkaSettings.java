@@ -17,9 +17,13 @@ import java.util.Map;
  * @param properties Kafka client properties given to every client of the service (producers,
  *     consumers, admin clients, Kafka Streams): TLS, SASL and the like. Keys the service must own
  *     are refused ({@link KafkaClientProperties#validate}); values of secret keys are never shown
+ * @param configTopic the topic of the live configuration (default {@code smsotp.config}); another
+ *     name lets two deployments (or two tests) share brokers without sharing providers and apps
+ * @param auditTopic the topic of the audit log (default {@code smsotp.audit})
  */
 public record KafkaSettings(String bootstrapServers, Integer partitions, Short replicationFactor,
-                            Integer smsPartitions, Duration commandsRetention, Map<String, String> properties) {
+                            Integer smsPartitions, Duration commandsRetention, Map<String, String> properties,
+                            String configTopic, String auditTopic) {
 
     public static final Duration DEFAULT_COMMANDS_RETENTION = Duration.ofHours(1);
 
@@ -36,6 +40,24 @@ public record KafkaSettings(String bootstrapServers, Integer partitions, Short r
                     + commandsRetention);
         }
         properties = KafkaClientProperties.validate("kafka.properties", properties);
+        configTopic = topicName("kafka.configTopic", configTopic, io.smsotp.events.Topics.CONFIG.name());
+        auditTopic = topicName("kafka.auditTopic", auditTopic, io.smsotp.events.Topics.AUDIT.name());
+    }
+
+    private static String topicName(String key, String value, String fallback) {
+        if (value == null) {
+            return fallback;
+        }
+        if (!value.matches("[A-Za-z0-9._-]{1,200}")) {
+            throw new IllegalArgumentException(key + " must be a topic name (letters, digits, '.', '_', '-'), was '"
+                    + value + "'");
+        }
+        return value;
+    }
+
+    public KafkaSettings(String bootstrapServers, Integer partitions, Short replicationFactor, Integer smsPartitions,
+                         Duration commandsRetention, Map<String, String> properties) {
+        this(bootstrapServers, partitions, replicationFactor, smsPartitions, commandsRetention, properties, null, null);
     }
 
     public KafkaSettings(String bootstrapServers, Integer partitions, Short replicationFactor, Integer smsPartitions,
@@ -57,13 +79,20 @@ public record KafkaSettings(String bootstrapServers, Integer partitions, Short r
 
     /** The same settings pointing at other brokers. */
     public KafkaSettings withBootstrapServers(String servers) {
-        return new KafkaSettings(servers, partitions, replicationFactor, smsPartitions, commandsRetention, properties);
+        return new KafkaSettings(servers, partitions, replicationFactor, smsPartitions, commandsRetention, properties,
+                configTopic, auditTopic);
     }
 
     /** The same settings with other client properties (validated like the configured ones). */
     public KafkaSettings withProperties(Map<String, String> clientProperties) {
         return new KafkaSettings(bootstrapServers, partitions, replicationFactor, smsPartitions, commandsRetention,
-                clientProperties);
+                clientProperties, configTopic, auditTopic);
+    }
+
+    /** The same settings with other topics for the live configuration and the audit log. */
+    public KafkaSettings withConfigTopics(String config, String audit) {
+        return new KafkaSettings(bootstrapServers, partitions, replicationFactor, smsPartitions, commandsRetention,
+                properties, config, audit);
     }
 
     /** Shows the client properties with the values of secret keys masked. */
@@ -71,7 +100,8 @@ public record KafkaSettings(String bootstrapServers, Integer partitions, Short r
     public String toString() {
         return "KafkaSettings[bootstrapServers=" + bootstrapServers + ", partitions=" + partitions
                 + ", replicationFactor=" + replicationFactor + ", smsPartitions=" + smsPartitions
-                + ", commandsRetention=" + commandsRetention + ", properties="
+                + ", commandsRetention=" + commandsRetention + ", configTopic=" + configTopic + ", auditTopic="
+                + auditTopic + ", properties="
                 + KafkaClientProperties.redacted(properties) + "]";
     }
 }

@@ -109,6 +109,41 @@ public record ProviderConfig(String name, String url, String method, Map<String,
                 tries, perSecond);
     }
 
+    /**
+     * This provider as it would be written in the config file, so that reading the tree back gives
+     * an equal provider: for a preset, what the preset makes (url, method, payload, and the
+     * headers, success codes and body check equal to the preset's) is left for it to make again,
+     * so that new credentials make new headers.
+     */
+    public com.fasterxml.jackson.databind.node.ObjectNode toTree() {
+        var tree = (com.fasterxml.jackson.databind.node.ObjectNode) ConfigLoader.treeOf(this);
+        if (preset == null) {
+            tree.remove(List.of("preset", "baseUrl", "credentials", "from"));
+            return tree;
+        }
+        ProviderPresets.Shape shape = ProviderPresets.shape(preset, baseUrl, credentials, from);
+        tree.remove(List.of("url", "method", "payload"));
+        var extra = tree.putObject("headers");
+        headers.forEach((k, v) -> {
+            if (!v.equals(shape.headers().get(k))) {
+                extra.put(k, v);
+            }
+        });
+        if (extra.isEmpty()) {
+            tree.remove("headers");
+        }
+        if (successCodes.equals(shape.successCodes())) {
+            tree.remove("successCodes");
+        }
+        if (java.util.Objects.equals(bodyCheck, shape.bodyCheck())) {
+            tree.remove("bodyCheck");
+        }
+        if (credentials.isEmpty()) {
+            tree.remove("credentials");
+        }
+        return tree;
+    }
+
     /** The header's value, matched case-insensitively as HTTP does, or null. */
     public String header(String headerName) {
         return headers.entrySet().stream().filter(e -> e.getKey().equalsIgnoreCase(headerName))

@@ -1,6 +1,7 @@
 package io.smsotp.config;
 
 import io.smsotp.events.CodeCipher;
+import io.smsotp.events.ConfigCipher;
 import io.smsotp.events.SmsCipher;
 import java.util.HashSet;
 import java.util.List;
@@ -15,7 +16,7 @@ public record SmsOtpConfig(KafkaSettings kafka, AuthSettings auth, StreamSetting
                            DispatcherSettings dispatcher, GatewaySettings gateway,
                            List<ProviderConfig> providers, List<AppConfig> apps, DatabaseSettings database,
                            List<UserConfig> users, RateLimitSettings rateLimits, String smsEncryptionKey,
-                           String codeEncryptionKey) {
+                           String codeEncryptionKey, AdminSettings admin, String configEncryptionKey) {
 
     public SmsOtpConfig {
         kafka = Settings.orDefault(kafka, KafkaSettings.defaults());
@@ -30,6 +31,8 @@ public record SmsOtpConfig(KafkaSettings kafka, AuthSettings auth, StreamSetting
         rateLimits = Settings.orDefault(rateLimits, RateLimitSettings.defaults());
         Settings.secret("smsEncryptionKey", smsEncryptionKey);
         Settings.secret("codeEncryptionKey", codeEncryptionKey);
+        admin = Settings.orDefault(admin, AdminSettings.defaults());
+        Settings.secret("configEncryptionKey", configEncryptionKey);
         Set<String> seen = new HashSet<>();
         for (ProviderConfig p : providers) {
             if (!seen.add(p.name())) {
@@ -43,7 +46,7 @@ public record SmsOtpConfig(KafkaSettings kafka, AuthSettings auth, StreamSetting
                 throw new ConfigException("apps: id '" + a.id() + "' is used twice");
             }
             // an app without a key is an OIDC client only: nothing to collide with
-            if (a.apiKey() != null && !keys.add(a.apiKey())) {
+            if (a.apiKey() != null && !keys.add(a.apiKeySha256())) {
                 throw new ConfigException("apps: app '" + a.id() + "' has the apiKey of another app");
             }
         }
@@ -57,67 +60,83 @@ public record SmsOtpConfig(KafkaSettings kafka, AuthSettings auth, StreamSetting
     }
 
     public static SmsOtpConfig defaults() {
-        return new SmsOtpConfig(null, null, null, null, null, null, null, null, null, null, null, null);
+        return new SmsOtpConfig(null, null, null, null, null, null, null, null, null, null, null, null, null, null);
     }
 
     public SmsOtpConfig withKafka(KafkaSettings k) {
         return new SmsOtpConfig(k, auth, stream, dispatcher, gateway, providers, apps, database, users, rateLimits,
-                smsEncryptionKey, codeEncryptionKey);
+                smsEncryptionKey, codeEncryptionKey, admin, configEncryptionKey);
     }
 
     public SmsOtpConfig withStream(StreamSettings s) {
         return new SmsOtpConfig(kafka, auth, s, dispatcher, gateway, providers, apps, database, users, rateLimits,
-                smsEncryptionKey, codeEncryptionKey);
+                smsEncryptionKey, codeEncryptionKey, admin, configEncryptionKey);
     }
 
     public SmsOtpConfig withDispatcher(DispatcherSettings d) {
         return new SmsOtpConfig(kafka, auth, stream, d, gateway, providers, apps, database, users, rateLimits,
-                smsEncryptionKey, codeEncryptionKey);
+                smsEncryptionKey, codeEncryptionKey, admin, configEncryptionKey);
     }
 
     public SmsOtpConfig withProviders(List<ProviderConfig> p) {
         return new SmsOtpConfig(kafka, auth, stream, dispatcher, gateway, p, apps, database, users, rateLimits,
-                smsEncryptionKey, codeEncryptionKey);
+                smsEncryptionKey, codeEncryptionKey, admin, configEncryptionKey);
     }
 
     public SmsOtpConfig withApps(List<AppConfig> a) {
         return new SmsOtpConfig(kafka, auth, stream, dispatcher, gateway, providers, a, database, users, rateLimits,
-                smsEncryptionKey, codeEncryptionKey);
+                smsEncryptionKey, codeEncryptionKey, admin, configEncryptionKey);
     }
 
     public SmsOtpConfig withAuth(AuthSettings a) {
         return new SmsOtpConfig(kafka, a, stream, dispatcher, gateway, providers, apps, database, users, rateLimits,
-                smsEncryptionKey, codeEncryptionKey);
+                smsEncryptionKey, codeEncryptionKey, admin, configEncryptionKey);
     }
 
     public SmsOtpConfig withGateway(GatewaySettings g) {
         return new SmsOtpConfig(kafka, auth, stream, dispatcher, g, providers, apps, database, users, rateLimits,
-                smsEncryptionKey, codeEncryptionKey);
+                smsEncryptionKey, codeEncryptionKey, admin, configEncryptionKey);
     }
 
     public SmsOtpConfig withDatabase(DatabaseSettings d) {
         return new SmsOtpConfig(kafka, auth, stream, dispatcher, gateway, providers, apps, d, users, rateLimits,
-                smsEncryptionKey, codeEncryptionKey);
+                smsEncryptionKey, codeEncryptionKey, admin, configEncryptionKey);
     }
 
     public SmsOtpConfig withUsers(List<UserConfig> u) {
         return new SmsOtpConfig(kafka, auth, stream, dispatcher, gateway, providers, apps, database, u, rateLimits,
-                smsEncryptionKey, codeEncryptionKey);
+                smsEncryptionKey, codeEncryptionKey, admin, configEncryptionKey);
     }
 
     public SmsOtpConfig withRateLimits(RateLimitSettings r) {
         return new SmsOtpConfig(kafka, auth, stream, dispatcher, gateway, providers, apps, database, users, r,
-                smsEncryptionKey, codeEncryptionKey);
+                smsEncryptionKey, codeEncryptionKey, admin, configEncryptionKey);
     }
 
     public SmsOtpConfig withSmsEncryptionKey(String key) {
         return new SmsOtpConfig(kafka, auth, stream, dispatcher, gateway, providers, apps, database, users, rateLimits,
-                key, codeEncryptionKey);
+                key, codeEncryptionKey, admin, configEncryptionKey);
     }
 
     public SmsOtpConfig withCodeEncryptionKey(String key) {
         return new SmsOtpConfig(kafka, auth, stream, dispatcher, gateway, providers, apps, database, users, rateLimits,
-                smsEncryptionKey, key);
+                smsEncryptionKey, key, admin, configEncryptionKey);
+    }
+
+    public SmsOtpConfig withAdmin(AdminSettings a) {
+        return new SmsOtpConfig(kafka, auth, stream, dispatcher, gateway, providers, apps, database, users, rateLimits,
+                smsEncryptionKey, codeEncryptionKey, a, configEncryptionKey);
+    }
+
+    public SmsOtpConfig withConfigEncryptionKey(String key) {
+        return new SmsOtpConfig(kafka, auth, stream, dispatcher, gateway, providers, apps, database, users, rateLimits,
+                smsEncryptionKey, codeEncryptionKey, admin, key);
+    }
+
+    /** The key that seals the entries of {@code smsotp.config}, or null when none is configured. */
+    public ConfigCipher configCipher() {
+        byte[] key = Settings.secret("configEncryptionKey", configEncryptionKey);
+        return key == null ? null : new ConfigCipher(key);
     }
 
     /** The key that seals typed codes on their way to otp-stream, or null when none is configured. */
@@ -138,6 +157,7 @@ public record SmsOtpConfig(KafkaSettings kafka, AuthSettings auth, StreamSetting
                 + ", gateway=" + gateway + ", providers=" + providers + ", apps=" + apps + ", database=" + database
                 + ", users=" + users.size() + ", rateLimits=" + rateLimits + ", smsEncryptionKey="
                 + (smsEncryptionKey == null ? "unset" : "***") + ", codeEncryptionKey="
-                + (codeEncryptionKey == null ? "unset" : "***") + "]";
+                + (codeEncryptionKey == null ? "unset" : "***") + ", admin=" + admin + ", configEncryptionKey="
+                + (configEncryptionKey == null ? "unset" : "***") + "]";
     }
 }

@@ -38,6 +38,26 @@ public final class TopicAdmin {
                 commandsTopicConfigs(kafka));
         // its own count: the dispatcher workers that can share the sending are at most its partitions
         ensureTopics(bootstrapServers, kafka, List.of(Topics.SMS_OUTBOUND.name()), kafka.smsPartitions(), Map.of());
+        ensureConfigTopics(bootstrapServers, kafka);
+    }
+
+    /**
+     * {@code smsotp.config} (one partition, compacted: the latest entry of each key is the truth)
+     * and {@code smsotp.audit} (one partition, kept forever: an audit trail is not trimmed by age).
+     */
+    public static void ensureConfigTopics(String bootstrapServers, KafkaSettings kafka) {
+        ensureTopics(bootstrapServers, kafka, List.of(kafka.configTopic()), 1, configTopicConfigs());
+        ensureTopics(bootstrapServers, kafka, List.of(kafka.auditTopic()), 1,
+                Map.of(TopicConfig.CLEANUP_POLICY_CONFIG, TopicConfig.CLEANUP_POLICY_DELETE,
+                        TopicConfig.RETENTION_MS_CONFIG, "-1"));
+    }
+
+    /** The topic configs of {@code smsotp.config}. */
+    public static Map<String, String> configTopicConfigs() {
+        // a reader that starts reads every key from the beginning: compaction keeps that short
+        return Map.of(TopicConfig.CLEANUP_POLICY_CONFIG, TopicConfig.CLEANUP_POLICY_COMPACT,
+                // a deleted entry's tombstone stays a day, for readers that were away
+                TopicConfig.DELETE_RETENTION_MS_CONFIG, Long.toString(24L * 3600 * 1000));
     }
 
     /**

@@ -30,6 +30,18 @@ public final class Topics {
     public static final Topic<byte[], byte[]> DEAD_LETTER =
             new Topic<>("otp.deadletter", Serdes.ByteArray(), Serdes.ByteArray());
 
+    /**
+     * auth-service → every instance of every service: providers, applications and limits, keyed
+     * {@code kind/id} ({@code provider/twilio}, {@code app/demo}), the body sealed; compacted, one
+     * partition so that every reader sees every change in one order.
+     */
+    public static final Topic<String, String> CONFIG =
+            new Topic<>("smsotp.config", Serdes.String(), Serdes.String());
+
+    /** auth-service → the admin API and console: every change of configuration or of a user, secrets masked. */
+    public static final Topic<String, String> AUDIT =
+            new Topic<>("smsotp.audit", Serdes.String(), Serdes.String());
+
     /** The topics the pipeline needs, in the order they are created. */
     public static final List<Topic<?, ?>> ALL = List.of(COMMANDS, EVENTS, SMS_OUTBOUND, SMS_STATUS, DEAD_LETTER);
 

@@ -2,6 +2,8 @@ package io.smsotp.stream;
 
 import io.smsotp.config.KafkaSettings;
 import io.smsotp.config.SmsOtpConfig;
+import io.smsotp.events.Topics;
+import io.smsotp.config.live.ConfigFollower;
 import io.smsotp.config.StreamSettings;
 import io.micrometer.core.instrument.binder.kafka.KafkaStreamsMetrics;
 import io.smsotp.metrics.ManagementServer;
@@ -42,6 +44,8 @@ public final class OtpStreamService {
     private volatile ManagementServer management;
     private volatile boolean stopping;
     private boolean started;
+    /** Follows the live send limits, or null when they are the file's. */
+    private final ConfigFollower follower;
 
     /**
      * Uses {@code stream}, {@code kafka}, {@code rateLimits}, {@code smsEncryptionKey} and
@@ -56,7 +60,16 @@ public final class OtpStreamService {
         this.kafka = config.kafka();
         // built now, so a missing key fails the construction rather than a start later on
         try {
-            this.topology = OtpTopology.buildTopology(config, new ChallengeMetrics(metrics.registry()));
+            if (config.configCipher() != null) {
+                this.follower = new ConfigFollower(config, "otp-stream");
+                ConfigFollower f = follower;
+                this.topology = OtpTopology.buildTopology(config, new ChallengeMetrics(metrics.registry()),
+                        () -> f.get().rateLimits());
+            } else {
+                LOG.info("no configEncryptionKey: the send limits are the file's for this instance's life");
+                this.follower = null;
+                this.topology = OtpTopology.buildTopology(config, new ChallengeMetrics(metrics.registry()));
+            }
         } catch (RuntimeException e) {
             metrics.close();
             throw e;
@@ -87,6 +100,10 @@ public final class OtpStreamService {
         Properties props = StreamsProperties.of(stream, kafka);
         // the send-limit topics are otp-stream's own, like its changelogs: it makes them itself
         InternalTopics.ensure(kafka.bootstrapServers(), kafka);
+        if (follower != null) {
+            follower.start();
+            awaitConfig(timeout);
+        }
         KafkaStreams ks = new KafkaStreams(topology, props);
         ks.setStateListener((next, previous) -> {
             LOG.info("otp-stream {} -> {}", previous, next);
@@ -131,6 +148,9 @@ public final class OtpStreamService {
     public synchronized void stop() {
         long start = System.nanoTime();
         KafkaStreams ks = streams;
+        if (follower != null) {
+            follower.close();
+        }
         if (ks == null) {
             closeManagement();
             metrics.close();
@@ -178,7 +198,21 @@ public final class OtpStreamService {
             return List.of("stopping");
         }
         KafkaStreams.State state = state();
+        if (state == KafkaStreams.State.RUNNING && follower != null && !follower.caughtUp()) {
+            return List.of("reading the configuration (" + kafka.configTopic() + ")");
+        }
         return state == KafkaStreams.State.RUNNING ? List.of() : List.of("Kafka Streams is " + state);
+    }
+
+    private void awaitConfig(Duration timeout) {
+        try {
+            if (!follower.awaitCaughtUp(timeout)) {
+                LOG.warn("{} not read to its end within {}; the send limits are what it held so far",
+                        kafka.configTopic(), timeout);
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
     }
 
     /** The port of the health and metrics endpoints, or -1 when they are off or not started. */

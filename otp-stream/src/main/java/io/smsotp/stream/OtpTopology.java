@@ -1,6 +1,8 @@
 package io.smsotp.stream;
 
+import io.smsotp.config.RateLimitSettings;
 import io.smsotp.config.SmsOtpConfig;
+import java.util.function.Supplier;
 import io.smsotp.events.Topics;
 import io.smsotp.stream.challenge.ChallengeMetrics;
 import io.smsotp.stream.challenge.ChallengeProcessor;
@@ -55,6 +57,12 @@ public final class OtpTopology {
 
     /** The topology, counting the challenges' outcomes into {@code metrics}. */
     public static Topology buildTopology(SmsOtpConfig config, ChallengeMetrics metrics) {
+        return buildTopology(config, metrics, config::rateLimits);
+    }
+
+    /** The topology, with the send limits read from {@code rateLimits} at each send (the live configuration). */
+    public static Topology buildTopology(SmsOtpConfig config, ChallengeMetrics metrics,
+                                         Supplier<RateLimitSettings> rateLimits) {
         Objects.requireNonNull(config, "config");
         Topology topology = new Topology();
         topology.addSource(COMMANDS_SOURCE, Topics.COMMANDS.keySerde().deserializer(),
@@ -63,7 +71,7 @@ public final class OtpTopology {
                 Topics.SMS_STATUS.valueSerde().deserializer(), Topics.SMS_STATUS.name());
         topology.addSource(DECISIONS_SOURCE, LimitTopics.SEND_DECISIONS.keySerde().deserializer(),
                 LimitTopics.SEND_DECISIONS.valueSerde().deserializer(), LimitTopics.SEND_DECISIONS.name());
-        topology.addProcessor(CHALLENGE_PROCESSOR, ChallengeProcessor.supplier(config, metrics),
+        topology.addProcessor(CHALLENGE_PROCESSOR, ChallengeProcessor.supplier(config, metrics, rateLimits),
                 COMMANDS_SOURCE, SMS_STATUS_SOURCE, DECISIONS_SOURCE);
         topology.addSink(ChallengeProcessor.EVENTS_SINK, Topics.EVENTS.name(), Topics.EVENTS.keySerde().serializer(),
                 Topics.EVENTS.valueSerde().serializer(), CHALLENGE_PROCESSOR);

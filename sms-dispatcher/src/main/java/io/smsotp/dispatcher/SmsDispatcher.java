@@ -5,6 +5,7 @@ import io.smsotp.config.DispatcherSettings;
 import io.smsotp.config.KafkaClientProperties;
 import io.smsotp.config.ProviderConfig;
 import io.smsotp.config.SmsOtpConfig;
+import io.smsotp.config.live.ConfigFollower;
 import io.smsotp.events.SmsCipher;
 import io.smsotp.dispatcher.consumer.DispatchLoop;
 import io.smsotp.dispatcher.consumer.KafkaClients;
@@ -55,6 +56,9 @@ public final class SmsDispatcher {
     private volatile ManagementServer management;
     private volatile KafkaConsumer<byte[], byte[]> consumer;
     private volatile boolean stopping;
+    /** The whole configuration when the providers are live (a {@code configEncryptionKey} is set), else null. */
+    private final SmsOtpConfig liveSource;
+    private volatile ConfigFollower follower;
 
     /**
      * @param providers in failover order; none means every request fails
@@ -70,6 +74,16 @@ public final class SmsDispatcher {
      */
     public SmsDispatcher(DispatcherSettings settings, List<ProviderConfig> providers, String bootstrapServers,
                          SmsCipher cipher, Map<String, String> clientProperties) {
+        this(settings, providers, bootstrapServers, cipher, clientProperties, null);
+    }
+
+    /**
+     * @param liveSource the whole configuration when the providers follow {@code smsotp.config}
+     *     (it has a {@code configEncryptionKey}); null: {@code providers} for the worker's life
+     */
+    private SmsDispatcher(DispatcherSettings settings, List<ProviderConfig> providers, String bootstrapServers,
+                          SmsCipher cipher, Map<String, String> clientProperties, SmsOtpConfig liveSource) {
+        this.liveSource = liveSource;
         this.clientProperties = KafkaClientProperties.validate("kafka.properties", clientProperties);
         this.settings = Objects.requireNonNull(settings, "settings");
         if (cipher == null) {
@@ -89,8 +103,10 @@ public final class SmsDispatcher {
     /** The dispatcher part of a whole configuration file. */
     public SmsDispatcher(SmsOtpConfig config) {
         this(config.dispatcher(), config.providers(), config.kafka().bootstrapServers(), config.smsCipher(),
-                config.kafka().properties());
+                config.kafka().properties(), config.configCipher() == null ? null : config);
     }
+
+
 
     /** Connects and starts the loop on its own thread; returns at once. */
     public synchronized void start() {
@@ -100,8 +116,25 @@ public final class SmsDispatcher {
         if (settings.managementPort() != ManagementServer.OFF) {
             management = ManagementServer.start("sms-dispatcher", settings.managementPort(), metrics, this::problems);
         }
+        List<ProviderConfig> initial = providers;
+        if (liveSource != null) {
+            follower = new ConfigFollower(liveSource, instanceId);
+            follower.start();
+            initial = awaitLiveProviders();
+        } else {
+            LOG.info("{}: no configEncryptionKey, so the providers are the file's for this worker's life", instanceId);
+        }
         client = new ProviderClient(settings.requestTimeout());
-        sender = new SmsSender(providers, client, settings, Clock.systemUTC(), new SendMetrics(metrics.registry()));
+        sender = new SmsSender(initial, client, settings, Clock.systemUTC(), new SendMetrics(metrics.registry()));
+        if (follower != null) {
+            SmsSender s = sender;
+            follower.onChange(live -> {
+                s.replaceProviders(live.providers());
+                LOG.info("{}: providers now {}", instanceId, live.providers());
+            });
+            // a change read between the wait and the listener
+            sender.replaceProviders(follower.get().providers());
+        }
         KafkaConsumer<byte[], byte[]> consumer = KafkaClients.consumer(bootstrapServers, settings.groupId(),
                 settings.maxInFlight(), instanceId, clientProperties);
         KafkaProducer<byte[], byte[]> producer;
@@ -121,13 +154,13 @@ public final class SmsDispatcher {
         thread = new Thread(loop, instanceId);
         thread.setUncaughtExceptionHandler((t, e) -> LOG.error("dispatch loop ended by {}", e.toString(), e));
         thread.start();
-        if (providers.isEmpty()) {
+        if (initial.isEmpty()) {
             LOG.warn("{} started with no provider: every send request will be reported failed", instanceId);
         } else {
             // names only: URLs and headers may hold credentials
             // ProviderConfig.toString shows no URL or header value: those may hold credentials
             LOG.info("{} started: group {}, providers {}, timeout {}, {} in flight, {} pending", instanceId,
-                    settings.groupId(), providers, settings.requestTimeout(), settings.maxInFlight(),
+                    settings.groupId(), initial, settings.requestTimeout(), settings.maxInFlight(),
                     settings.maxPending());
         }
     }
@@ -142,6 +175,7 @@ public final class SmsDispatcher {
     public synchronized void stop() {
         long start = System.nanoTime();
         if (thread == null) {
+            closeFollower();
             closeManagement();
             metrics.close();
             return;
@@ -161,12 +195,32 @@ public final class SmsDispatcher {
         }
         sender.close();
         client.close();
+        closeFollower();
         thread = null;
         // from here on "not running" says it
         stopping = false;
         closeManagement();
         metrics.close();
         LOG.info("{} stopped in {} ms", instanceId, TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start));
+    }
+
+    private List<ProviderConfig> awaitLiveProviders() {
+        try {
+            if (!follower.awaitCaughtUp(settings.shutdownTimeout().plusSeconds(22))) {
+                LOG.warn("{}: {} not read to its end yet; starting with what it holds so far", instanceId,
+                        liveSource.kafka().configTopic());
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        return follower.get().providers();
+    }
+
+    private void closeFollower() {
+        if (follower != null) {
+            follower.close();
+            follower = null;
+        }
     }
 
     private void closeManagement() {
@@ -191,6 +245,8 @@ public final class SmsDispatcher {
             problems.add("the dispatch loop is not running");
         } else if (!l.inGroup()) {
             problems.add("not a member of group " + settings.groupId() + " yet");
+        } else if (follower != null && !follower.caughtUp()) {
+            problems.add("reading the configuration (" + liveSource.kafka().configTopic() + ")");
         } else if (KafkaConnections.count(consumer) == 0) {
             problems.add("not connected to Kafka at " + bootstrapServers);
         }

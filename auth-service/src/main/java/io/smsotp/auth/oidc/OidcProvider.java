@@ -78,7 +78,8 @@ public final class OidcProvider {
     private static final int MAX_NONCE = 512;
 
     private final Issuer issuer;
-    private final Map<String, AppConfig> clients = new LinkedHashMap<>();
+    /** The applications now; those with redirect URIs are the OIDC clients. */
+    private final java.util.function.Supplier<io.smsotp.config.live.LiveConfig> live;
     private final SigningKeys keys;
     private final GrantStore grants;
     private final Clock clock;
@@ -89,14 +90,27 @@ public final class OidcProvider {
      * @param db the user store's database ({@code UserStore.dataSource()}), where codes and tokens live
      */
     public OidcProvider(URI issuer, List<AppConfig> apps, SigningKeys keys, javax.sql.DataSource db, Clock clock) {
+        this(issuer, fixed(apps), keys, db, clock);
+    }
+
+    private static java.util.function.Supplier<io.smsotp.config.live.LiveConfig> fixed(List<AppConfig> apps) {
+        Map<String, AppConfig> byId = new LinkedHashMap<>();
+        Objects.requireNonNull(apps, "apps").forEach(a -> byId.put(a.id(), a));
+        io.smsotp.config.live.LiveConfig config = new io.smsotp.config.live.LiveConfig(List.of(), byId,
+                io.smsotp.config.RateLimitSettings.defaults(), Map.of(), false);
+        return () -> config;
+    }
+
+    /**
+     * @param live the applications as they are now (the live configuration): a client added, changed
+     *     or removed through the admin API is in effect from the next request
+     */
+    public OidcProvider(URI issuer, java.util.function.Supplier<io.smsotp.config.live.LiveConfig> live,
+                        SigningKeys keys, javax.sql.DataSource db, Clock clock) {
+        this.live = Objects.requireNonNull(live, "live");
         String iss = Objects.requireNonNull(issuer, "issuer").toString();
         // the issuer is compared as a string by clients: one canonical spelling, without a trailing slash
         this.issuer = new Issuer(iss.endsWith("/") ? iss.substring(0, iss.length() - 1) : iss);
-        for (AppConfig app : Objects.requireNonNull(apps, "apps")) {
-            if (!app.redirectUris().isEmpty()) {
-                clients.put(app.id(), app);
-            }
-        }
         this.keys = Objects.requireNonNull(keys, "keys");
         this.grants = new GrantStore(db);
         this.clock = Objects.requireNonNull(clock, "clock");
@@ -104,7 +118,12 @@ public final class OidcProvider {
 
     /** The OIDC client {@code id} (an app with redirect URIs), if there is one. */
     public java.util.Optional<AppConfig> client(String id) {
-        return java.util.Optional.ofNullable(id == null ? null : clients.get(id));
+        return java.util.Optional.ofNullable(clientOrNull(id));
+    }
+
+    private AppConfig clientOrNull(String id) {
+        AppConfig app = id == null ? null : live.get().apps().get(id);
+        return app == null || app.redirectUris().isEmpty() ? null : app;
     }
 
     public Issuer issuer() {
@@ -144,7 +163,7 @@ public final class OidcProvider {
         Objects.requireNonNull(params, "params");
         String clientId = single(params, "client_id");
         String redirect = single(params, "redirect_uri");
-        AppConfig client = clientId == null ? null : clients.get(clientId);
+        AppConfig client = clientId == null ? null : clientOrNull(clientId);
         if (client == null) {
             return new AuthorizationError(OAuth2Error.INVALID_CLIENT.setDescription("unknown client_id"), null, null);
         }
@@ -310,10 +329,10 @@ public final class OidcProvider {
     private Optional<AppConfig> authenticate(ClientAuthentication auth, ClientID clientId) {
         if (auth == null) {
             // no secret presented: only a public client may do that, and PKCE then stands in for it
-            AppConfig app = clientId == null ? null : clients.get(clientId.getValue());
+            AppConfig app = clientId == null ? null : clientOrNull(clientId.getValue());
             return app != null && app.publicClient() ? Optional.of(app) : Optional.empty();
         }
-        AppConfig app = clients.get(auth.getClientID().getValue());
+        AppConfig app = clientOrNull(auth.getClientID().getValue());
         if (app == null || app.publicClient() || !(auth instanceof PlainClientSecret secret)) {
             return Optional.empty();
         }

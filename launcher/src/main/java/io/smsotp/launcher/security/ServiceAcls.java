@@ -1,5 +1,6 @@
 package io.smsotp.launcher.security;
 
+import io.smsotp.auth.admin.ConfigWriter;
 import io.smsotp.events.Topics;
 import io.smsotp.stream.limit.LimitTopics;
 import java.util.ArrayList;
@@ -33,9 +34,18 @@ public final class ServiceAcls {
      * @param principal e.g. {@code User:auth-service}
      */
     public static List<AclBinding> authService(String principal) {
+        ResourcePattern writer = new ResourcePattern(ResourceType.TRANSACTIONAL_ID, ConfigWriter.TRANSACTIONAL_ID,
+                PatternType.LITERAL);
         return List.of(
                 allow(principal, literalTopic(Topics.COMMANDS.name()), AclOperation.WRITE),
-                allow(principal, literalTopic(Topics.EVENTS.name()), AclOperation.READ));
+                allow(principal, literalTopic(Topics.EVENTS.name()), AclOperation.READ),
+                // the live configuration and its audit log: only auth-service writes them, in transactions
+                allow(principal, literalTopic(Topics.CONFIG.name()), AclOperation.READ),
+                allow(principal, literalTopic(Topics.CONFIG.name()), AclOperation.WRITE),
+                allow(principal, literalTopic(Topics.AUDIT.name()), AclOperation.READ),
+                allow(principal, literalTopic(Topics.AUDIT.name()), AclOperation.WRITE),
+                allow(principal, writer, AclOperation.WRITE),
+                allow(principal, writer, AclOperation.DESCRIBE));
     }
 
     /**
@@ -52,6 +62,8 @@ public final class ServiceAcls {
         acls.add(allow(principal, literalTopic(Topics.EVENTS.name()), AclOperation.WRITE));
         acls.add(allow(principal, literalTopic(Topics.SMS_OUTBOUND.name()), AclOperation.WRITE));
         acls.add(allow(principal, literalTopic(Topics.DEAD_LETTER.name()), AclOperation.WRITE));
+        // the live send limits
+        acls.add(allow(principal, literalTopic(Topics.CONFIG.name()), AclOperation.READ));
         for (var topic : LimitTopics.ALL) {
             for (AclOperation op : List.of(AclOperation.CREATE, AclOperation.READ, AclOperation.WRITE)) {
                 acls.add(allow(principal, literalTopic(topic.name()), op));
@@ -83,7 +95,9 @@ public final class ServiceAcls {
                 allow(principal, new ResourcePattern(ResourceType.GROUP, groupId, PatternType.LITERAL),
                         AclOperation.READ),
                 allow(principal, literalTopic(Topics.SMS_STATUS.name()), AclOperation.WRITE),
-                allow(principal, literalTopic(Topics.DEAD_LETTER.name()), AclOperation.WRITE));
+                allow(principal, literalTopic(Topics.DEAD_LETTER.name()), AclOperation.WRITE),
+                // the live providers
+                allow(principal, literalTopic(Topics.CONFIG.name()), AclOperation.READ));
     }
 
     private static ResourcePattern literalTopic(String name) {

@@ -1,6 +1,8 @@
 package io.smsotp.stream.challenge;
 
+import io.smsotp.config.RateLimitSettings;
 import io.smsotp.config.SmsOtpConfig;
+import java.util.function.Supplier;
 import io.smsotp.events.CodeCipher;
 import io.smsotp.events.ChallengeStatus;
 import io.smsotp.events.Delivery;
@@ -79,10 +81,12 @@ public final class ChallengeProcessor implements Processor<String, Object, Strin
     private SendLimits limits;
 
     private final ChallengeMetrics metrics;
+    private final Supplier<RateLimitSettings> rateLimits;
 
     private ChallengeProcessor(byte[] hmacKey, SmsCipher cipher, CodeCipher codeCipher, SmsOtpConfig config,
-                               ChallengeMetrics metrics) {
+                               ChallengeMetrics metrics, Supplier<RateLimitSettings> rateLimits) {
         this.metrics = metrics;
+        this.rateLimits = rateLimits;
         this.hmacKey = hmacKey;
         this.cipher = cipher;
         this.codeCipher = codeCipher;
@@ -103,7 +107,14 @@ public final class ChallengeProcessor implements Processor<String, Object, Strin
     /** The supplier, counting the challenges' outcomes into {@code metrics}. */
     public static ProcessorSupplier<String, Object, String, Object> supplier(SmsOtpConfig config,
                                                                              ChallengeMetrics metrics) {
+        return supplier(config, metrics, config::rateLimits);
+    }
+
+    /** The supplier, with the send limits read from {@code rateLimits} at each send (the live configuration). */
+    public static ProcessorSupplier<String, Object, String, Object> supplier(
+            SmsOtpConfig config, ChallengeMetrics metrics, Supplier<RateLimitSettings> rateLimits) {
         Objects.requireNonNull(metrics, "metrics");
+        Objects.requireNonNull(rateLimits, "rateLimits");
         byte[] key = config.stream().codeHmacKeyBytes();
         if (key == null) {
             throw new IllegalArgumentException("stream.codeHmacKey is required: it keys the hash kept for each code");
@@ -121,7 +132,7 @@ public final class ChallengeProcessor implements Processor<String, Object, Strin
         return new ProcessorSupplier<>() {
             @Override
             public Processor<String, Object, String, Object> get() {
-                return new ChallengeProcessor(key, cipher, codeCipher, config, metrics);
+                return new ChallengeProcessor(key, cipher, codeCipher, config, metrics, rateLimits);
             }
 
             @Override
@@ -137,7 +148,7 @@ public final class ChallengeProcessor implements Processor<String, Object, Strin
         this.challenges = context.getStateStore(ChallengeStore.NAME);
         this.expiryIndex = new ExpiryIndex(context.getStateStore(ExpiryIndex.STORE));
         this.hasher = new CodeHasher(hmacKey);
-        this.limits = new SendLimits(config.rateLimits(), new LimitKeys(hmacKey));
+        this.limits = new SendLimits(rateLimits, new LimitKeys(hmacKey));
         // Wall-clock time, not stream time: stream time moves only when records arrive, and a
         // challenge must expire (and its outcome be announced) while no one sends anything.
         // Correctness does not rest on the sweep: every verify and status read checks the

@@ -6,6 +6,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
+import java.util.function.Supplier;
 
 /**
  * Which limits one send must pass, in the order it visits them: per recipient number always
@@ -19,12 +20,21 @@ public final class SendLimits {
     /** The per-application limit counts per minute. */
     public static final Duration APP_WINDOW = Duration.ofMinutes(1);
 
-    private final RateLimitSettings settings;
+    private final Supplier<RateLimitSettings> live;
     private final LimitKeys keys;
 
     public SendLimits(RateLimitSettings settings, LimitKeys keys) {
-        this.settings = Objects.requireNonNull(settings, "settings");
+        this(constant(Objects.requireNonNull(settings, "settings")), keys);
+    }
+
+    /** @param live the limits now: read at each send, so a change applies from the next one */
+    public SendLimits(Supplier<RateLimitSettings> live, LimitKeys keys) {
+        this.live = Objects.requireNonNull(live, "live");
         this.keys = Objects.requireNonNull(keys, "keys");
+    }
+
+    private static Supplier<RateLimitSettings> constant(RateLimitSettings s) {
+        return () -> s;
     }
 
     /**
@@ -33,6 +43,7 @@ public final class SendLimits {
      * @param clientIp the end user's IP as the command gives it, or null
      */
     public List<LimitHop> hopsFor(String to, String appId, Integer appMaxPerMinute, String clientIp) {
+        RateLimitSettings settings = live.get();
         List<LimitHop> hops = new ArrayList<>(3);
         hops.add(new LimitHop(OtpEvent.SendRateLimited.PER_NUMBER, keys.number(to), settings.perNumber().max(),
                 settings.perNumber().window()));

@@ -13,6 +13,8 @@ import java.util.concurrent.CompletableFuture;
 public final class Sending {
 
     final SmsRequest request;
+    /** The providers as they were when this request came: a change of providers applies to the next request. */
+    final List<Lane> lanes;
     private final CompletableFuture<DeliveryOutcome> outcome = new CompletableFuture<>();
     private final List<Attempt> attempts = new ArrayList<>();
     /** Index of the provider being tried, and the tries of it so far. Touched by one step at a time. */
@@ -25,8 +27,9 @@ public final class Sending {
     private boolean calling;
     private boolean abandoned;
 
-    Sending(SmsRequest request) {
+    Sending(SmsRequest request, List<Lane> lanes) {
         this.request = request;
+        this.lanes = lanes;
     }
 
     /**

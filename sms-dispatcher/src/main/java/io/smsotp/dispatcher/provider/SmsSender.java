@@ -48,7 +48,10 @@ public final class SmsSender implements AutoCloseable {
     /** A reason is shown to operators and stored with the challenge: keep it short. */
     static final int MAX_REASON = 400;
 
-    private final List<Lane> lanes;
+    /** Replaced whole when the providers change; a send keeps the list it started with. */
+    private volatile List<Lane> lanes;
+    private final DispatcherSettings.Breaker breakerSettings;
+    private final CircuitBreakerRegistry breakers;
     private final ProviderClient client;
     private final Clock clock;
     private final Backoff backoff;
@@ -95,19 +98,45 @@ public final class SmsSender implements AutoCloseable {
         this.scheduler = timers;
         this.slots = new CallSlots(settings.maxInFlight());
         // this sender's own: two senders in one JVM (the tests, the launcher's workers) keep their breakers apart
-        CircuitBreakerRegistry breakers = CircuitBreakerRegistry.ofDefaults();
+        this.breakers = CircuitBreakerRegistry.ofDefaults();
+        this.breakerSettings = settings.breaker();
         metrics.bindBreakers(breakers);
-        this.lanes = providers.stream().map(p -> new Lane(p, settings.breaker(), scheduler, breakers)).toList();
-        lanes.forEach(l -> metrics.register(l.name()));
+        this.lanes = List.of();
+        replaceProviders(providers);
+    }
+
+    /**
+     * Sends through {@code providers}, in their order, from the next request on (requests already
+     * on their way finish with the providers they started with). A provider that did not change
+     * keeps its circuit breaker and rate gate; a changed one starts afresh.
+     */
+    public synchronized void replaceProviders(List<ProviderConfig> providers) {
+        Map<String, Lane> old = new LinkedHashMap<>();
+        lanes.forEach(l -> old.put(l.name(), l));
+        List<Lane> next = new ArrayList<>();
+        for (ProviderConfig p : providers) {
+            Lane kept = old.get(p.name());
+            if (kept != null && kept.config.equals(p)) {
+                next.add(kept);
+                continue;
+            }
+            if (kept != null) {
+                breakers.remove(Lane.breakerName(p.name()));
+            }
+            next.add(new Lane(p, breakerSettings, scheduler, breakers));
+            metrics.register(p.name());
+        }
+        this.lanes = List.copyOf(next);
     }
 
     /** Starts delivering {@code request}; returns at once. The outcome never completes exceptionally (but may be cancelled by {@link Sending#abandon()}). */
     public Sending deliver(SmsRequest request) {
         Objects.requireNonNull(request, "request");
-        Sending s = new Sending(request);
+        List<Lane> now = lanes;
+        Sending s = new Sending(request, now);
         // an abandoned request completes cancelled: it has no outcome to count
         s.outcome().thenAccept(metrics::completed);
-        if (lanes.isEmpty()) {
+        if (now.isEmpty()) {
             s.complete(new DeliveryOutcome(Delivery.FAILED, null, null, NO_PROVIDER, List.of()));
             return s;
         }
@@ -139,7 +168,7 @@ public final class SmsSender implements AutoCloseable {
                 s.complete(dropped(s));
                 return;
             }
-            if (s.lane >= lanes.size()) {
+            if (s.lane >= s.lanes.size()) {
                 if (!s.calledThisPass && !s.cutByDeadline) {
                     // every provider's circuit is open (an outage, not a refusal of this message):
                     // wait for one to take probes again rather than fail the SMS; the deadline still ends it
@@ -151,7 +180,7 @@ public final class SmsSender implements AutoCloseable {
                 s.complete(s.cutByDeadline ? dropped(s) : failed(s));
                 return;
             }
-            Lane lane = lanes.get(s.lane);
+            Lane lane = s.lanes.get(s.lane);
             if (lane.breaker.tryAcquirePermission()) {
                 s.calledThisPass = true;
                 lane.gate.whenPermitted(() -> stale(s),

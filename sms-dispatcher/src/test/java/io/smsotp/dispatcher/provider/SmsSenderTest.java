@@ -85,6 +85,45 @@ class SmsSenderTest {
     }
 
     @Test
+    void afterTheProvidersAreReplacedTheNextSendGoesToTheNewOneAndASendUnderWayKeepsItsOwn() throws Exception {
+        // the first try is answered "come back in 2 s": the send is under way, waiting, while the providers change
+        primary.replying(firstThenOk(Answer.of(429).withHeader("Retry-After", "2")));
+        SmsSender sender = sender(provider("primary", primary));
+        Sending underWay = sender.deliver(request("m-1"));
+        await().atMost(Duration.ofSeconds(5)).until(() -> primary.received().size() >= 1);
+        assertThat(underWay.outcome()).isNotDone();
+
+        sender.replaceProviders(List.of(provider("secondary", secondary)));
+        DeliveryOutcome next = outcome(sender, request("m-2"));
+
+        assertThat(next.provider()).isEqualTo("secondary");
+        assertThat(sender.providers()).extracting(ProviderConfig::name).containsExactly("secondary");
+        // the retry of the first send went to the provider it started with
+        DeliveryOutcome first = underWay.outcome().get(10, java.util.concurrent.TimeUnit.SECONDS);
+        assertThat(first.provider()).isEqualTo("primary");
+        assertThat(first.delivery()).isEqualTo(Delivery.SENT);
+        assertThat(secondary.received()).extracting(r -> r.query("id")).containsExactly("m-2");
+    }
+
+    @Test
+    void anUnchangedProviderKeepsItsOpenCircuitAcrossAReplacement() throws Exception {
+        primary.answering(503);
+        ProviderConfig once = provider("primary", primary).withTries(1, null);
+        SmsSender sender = sender(settings(Duration.ofSeconds(2), 16, new DispatcherSettings.Breaker(50, 4, 4,
+                Duration.ofSeconds(30))), once);
+        for (int i = 0; i < 4; i++) {
+            outcome(sender, request("m-" + i));
+        }
+        assertThat(sender.breakerState("primary")).isEqualTo("OPEN");
+
+        sender.replaceProviders(List.of(provider("primary", primary).withTries(1, null),
+                provider("secondary", secondary)));
+
+        assertThat(sender.breakerState("primary")).isEqualTo("OPEN");
+        assertThat(outcome(sender, request("m-9")).provider()).isEqualTo("secondary");
+    }
+
+    @Test
     void retriesA503OnTheSameProviderAndSendsOnce() throws Exception {
         primary.replying(firstThenOk(Answer.of(503)));
         SmsSender sender = sender(provider("primary", primary), provider("secondary", secondary));
