@@ -53,6 +53,7 @@ public final class EmbeddedDefault implements AutoCloseable {
     private final FakeSmsGateway gateway;
     private EmbeddedKafkaBroker broker;
     private AuthService auth;
+    private SmsDispatcher dispatcher;
     private PickupDispatchApp demoApp;
     private SmsOtpConfig config;
     private String generatedApiKey;
@@ -200,7 +201,7 @@ public final class EmbeddedDefault implements AutoCloseable {
         stream.start();
         started.add(stream::stop);
 
-        SmsDispatcher dispatcher = new SmsDispatcher(cfg);
+        dispatcher = new SmsDispatcher(cfg);
         dispatcher.start();
         started.add(dispatcher::stop);
 
@@ -264,6 +265,11 @@ public final class EmbeddedDefault implements AutoCloseable {
     }
 
     /** The running auth-service, for tests. */
+    /** The sms-dispatcher worker. */
+    public SmsDispatcher dispatcher() {
+        return dispatcher;
+    }
+
     public AuthService auth() {
         return auth;
     }

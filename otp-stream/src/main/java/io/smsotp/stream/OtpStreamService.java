@@ -46,6 +46,7 @@ public final class OtpStreamService {
     private boolean started;
     /** Follows the live send limits, or null when they are the file's. */
     private final ConfigFollower follower;
+    private final io.smsotp.config.RateLimitSettings fileRateLimits;
 
     /**
      * Uses {@code stream}, {@code kafka}, {@code rateLimits}, {@code smsEncryptionKey} and
@@ -58,6 +59,7 @@ public final class OtpStreamService {
         Objects.requireNonNull(config, "config");
         this.stream = config.stream();
         this.kafka = config.kafka();
+        this.fileRateLimits = config.rateLimits();
         // built now, so a missing key fails the construction rather than a start later on
         try {
             if (config.configCipher() != null) {
@@ -219,6 +221,11 @@ public final class OtpStreamService {
     public int managementPort() {
         ManagementServer m = management;
         return m == null ? ManagementServer.OFF : m.port();
+    }
+
+    /** The send limits this instance applies now (the live configuration's, or the file's). */
+    public io.smsotp.config.RateLimitSettings rateLimits() {
+        return follower != null ? follower.get().rateLimits() : fileRateLimits;
     }
 
     /** This service's meters (JVM, Kafka Streams, challenges). */

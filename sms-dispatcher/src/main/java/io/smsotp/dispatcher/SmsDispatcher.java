@@ -48,7 +48,7 @@ public final class SmsDispatcher {
     private final Map<String, String> clientProperties;
     private final String instanceId = "sms-dispatcher-" + UUID.randomUUID().toString().substring(0, 8);
     private ProviderClient client;
-    private SmsSender sender;
+    private volatile SmsSender sender;
     private final ServiceMetrics metrics;
     // volatile: the management thread reads them for readiness while start() and stop() change them
     private volatile DispatchLoop loop;
@@ -268,6 +268,12 @@ public final class SmsDispatcher {
     /** This worker's meters (JVM, Kafka clients, sends per provider). */
     public ServiceMetrics metrics() {
         return metrics;
+    }
+
+    /** The providers this worker sends through now, in failover order (empty before start). */
+    public List<ProviderConfig> providers() {
+        SmsSender s = sender;
+        return s == null ? List.of() : s.providers();
     }
 
     /** This worker's client id, as the brokers see it. */
