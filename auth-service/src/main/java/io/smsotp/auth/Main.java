@@ -39,18 +39,7 @@ public final class Main {
 
     /** The file named by {@code --config FILE} (or {@code --config=FILE}), or null when none is given. */
     static Path configFile(String[] args) {
-        Path file = null;
-        for (int i = 0; i < args.length; i++) {
-            String arg = args[i];
-            if (arg.equals("--config") && i + 1 < args.length) {
-                file = Path.of(args[++i]);
-            } else if (arg.startsWith("--config=") && arg.length() > "--config=".length()) {
-                file = Path.of(arg.substring("--config=".length()));
-            } else {
-                throw new IllegalArgumentException("unknown argument '" + arg + "'; usage: auth-service [--config FILE]");
-            }
-        }
-        return file;
+        return ConfigLoader.configFileArg("auth-service", args);
     }
 
     /**

@@ -25,9 +25,9 @@ class MainTest {
     @Test
     void refusesUnknownArguments() {
         assertThatThrownBy(() -> Main.configFile(new String[] {"--port", "8080"}))
-                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("--port");
+                .isInstanceOf(ConfigException.class).hasMessageContaining("--port");
         assertThatThrownBy(() -> Main.configFile(new String[] {"--config"}))
-                .isInstanceOf(IllegalArgumentException.class);
+                .isInstanceOf(ConfigException.class).hasMessageContaining("usage: auth-service [--config FILE]");
     }
 
     @Test

@@ -60,6 +60,28 @@ public final class ConfigLoader {
     private ConfigLoader() {
     }
 
+    /**
+     * The configuration file a service's command line names: {@code --config FILE} or
+     * {@code --config=FILE}, or null for none (defaults plus environment). The one parser of every
+     * service's main.
+     *
+     * @throws ConfigException for anything else, with the usage of {@code service}
+     */
+    public static Path configFileArg(String service, String[] args) {
+        Path file = null;
+        for (int i = 0; i < args.length; i++) {
+            String arg = args[i];
+            if (arg.equals("--config") && i + 1 < args.length && !args[i + 1].isBlank()) {
+                file = Path.of(args[++i]);
+            } else if (arg.startsWith("--config=") && arg.length() > "--config=".length()) {
+                file = Path.of(arg.substring("--config=".length()));
+            } else {
+                throw new ConfigException("unknown argument '" + arg + "'; usage: " + service + " [--config FILE]");
+            }
+        }
+        return file;
+    }
+
     /** Reads {@code file} (may be null: all defaults) and applies {@code env} on top. */
     public static SmsOtpConfig load(Path file, Map<String, String> env) {
         JsonNode tree = file == null ? JsonNodeFactory.instance.objectNode() : readFile(file);

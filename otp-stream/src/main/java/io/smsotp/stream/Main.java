@@ -39,13 +39,7 @@ public final class Main {
 
     /** The file after {@code --config}, or null for defaults plus environment. */
     static Path configPath(String[] args) {
-        if (args.length == 0) {
-            return null;
-        }
-        if (args.length == 2 && args[0].equals("--config")) {
-            return Path.of(args[1]);
-        }
-        throw new ConfigException("usage: otp-stream [--config FILE]");
+        return ConfigLoader.configFileArg("otp-stream", args);
     }
 
     /** The settings this service cannot run without, which the shared config leaves optional. */

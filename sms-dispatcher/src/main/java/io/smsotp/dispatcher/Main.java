@@ -33,17 +33,7 @@ public final class Main {
 
     /** The configuration the arguments and environment give, checked for what a dispatcher needs. */
     static SmsOtpConfig configFrom(String[] args, Map<String, String> env) {
-        Path file = null;
-        for (int i = 0; i < args.length; i++) {
-            if (args[i].equals("--config") && i + 1 < args.length) {
-                file = Path.of(args[++i]);
-            } else if (args[i].startsWith("--config=")) {
-                file = Path.of(args[i].substring("--config=".length()));
-            } else {
-                throw new ConfigException("unknown argument '" + args[i] + "'; usage: sms-dispatcher [--config FILE]");
-            }
-        }
-        SmsOtpConfig config = ConfigLoader.load(file, env);
+        SmsOtpConfig config = ConfigLoader.load(ConfigLoader.configFileArg("sms-dispatcher", args), env);
         String servers = config.kafka().bootstrapServers();
         if (servers == null || servers.isBlank()) {
             throw new ConfigException("kafka.bootstrapServers is required: set it in the config file or as KAFKA_BOOTSTRAP_SERVERS");
