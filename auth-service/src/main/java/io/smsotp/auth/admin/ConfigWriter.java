@@ -38,6 +38,8 @@ import org.apache.kafka.common.IsolationLevel;
 import org.apache.kafka.common.KafkaException;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.InvalidProducerEpochException;
+import org.apache.kafka.common.errors.InvalidTxnStateException;
+import org.apache.kafka.common.errors.TransactionAbortedException;
 import org.apache.kafka.common.errors.ProducerFencedException;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.slf4j.Logger;
@@ -120,10 +122,31 @@ public final class ConfigWriter {
 
     /** Seeds the topic from the file when nothing has seeded it yet; a no-op otherwise. */
     public synchronized void seedIfEmpty() {
-        if (follower.seeded()) {
-            return;
+        for (int attempt = 1; !follower.seeded(); attempt++) {
+            try {
+                write("system", List.of());
+            } catch (ConfigWriteException e) {
+                // another instance seeding at the same moment fenced this one: its seed is the one
+                if (e.reason() != ConfigWriteException.Reason.CONCURRENT || attempt == 3) {
+                    throw e;
+                }
+                LOG.info("another instance is seeding {} at the same moment; reading its seed", partition.topic());
+                awaitSeed(Duration.ofSeconds(5));
+            }
         }
-        write("system", List.of());
+    }
+
+    /** Waits (without fencing anyone) for the seed another instance is writing. */
+    private void awaitSeed(Duration timeout) {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (!follower.seeded() && System.nanoTime() < deadline) {
+            try {
+                Thread.sleep(50);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
+            }
+        }
     }
 
     /**
@@ -167,11 +190,15 @@ public final class ConfigWriter {
                             "the change was written but not read back within " + WAIT);
                 }
                 return follower.get();
-            } catch (ProducerFencedException | InvalidProducerEpochException e) {
+            } catch (ProducerFencedException | InvalidProducerEpochException | InvalidTxnStateException
+                     | TransactionAbortedException e) {
+                // another instance's writer fenced this one: its open transaction was aborted, nothing written
                 throw new ConfigWriteException(ConfigWriteException.Reason.CONCURRENT,
                         "another instance changed the configuration at the same moment; try again", e);
             } catch (ExecutionException e) {
-                if (e.getCause() instanceof ProducerFencedException || e.getCause() instanceof InvalidProducerEpochException) {
+                if (e.getCause() instanceof ProducerFencedException || e.getCause() instanceof InvalidProducerEpochException
+                        || e.getCause() instanceof InvalidTxnStateException
+                        || e.getCause() instanceof TransactionAbortedException) {
                     throw new ConfigWriteException(ConfigWriteException.Reason.CONCURRENT,
                             "another instance changed the configuration at the same moment; try again", e);
                 }
@@ -187,8 +214,10 @@ public final class ConfigWriter {
 
     private ConfigWriteException unavailable(Throwable e) {
         LOG.warn("cannot write {}: {}", partition.topic(), e.toString());
+        // a commit that timed out may still have been applied: a retry with the same If-Match then gets 412
         return new ConfigWriteException(ConfigWriteException.Reason.UNAVAILABLE,
-                "the configuration cannot be written now (Kafka: " + e.getClass().getSimpleName() + "); try again");
+                "the configuration could not be written (Kafka: " + e.getClass().getSimpleName()
+                        + "); read it again before retrying");
     }
 
     /** Waits until the follower has read every committed record. */

@@ -96,6 +96,25 @@ class ConfigWriterKafkaTest {
     }
 
     @Test
+    void twoInstancesSeedingAtTheSameMomentBothStartAndTheSeedIsWrittenOnce() throws Exception {
+        ConfigFollower a = follower();
+        ConfigFollower b = follower();
+        ExecutorService pool = Executors.newFixedThreadPool(2);
+        try {
+            Future<?> one = pool.submit(() -> new ConfigWriter(file, a, Clock.systemUTC()).seedIfEmpty());
+            Future<?> two = pool.submit(() -> new ConfigWriter(file, b, Clock.systemUTC()).seedIfEmpty());
+            // neither instance fails its start over the other's seed
+            one.get();
+            two.get();
+        } finally {
+            pool.shutdownNow();
+        }
+        assertThat(a.seeded()).isTrue();
+        assertThat(b.seeded()).isTrue();
+        assertThat(rawValues(file.kafka().configTopic())).hasSize(4);
+    }
+
+    @Test
     void aChangeWrittenThroughOneInstanceIsInEffectOnTheOtherAndAStaleVersionIsRefused() throws Exception {
         ConfigFollower a = follower();
         ConfigFollower b = follower();
