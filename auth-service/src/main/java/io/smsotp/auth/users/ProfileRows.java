@@ -101,7 +101,7 @@ final class ProfileRows {
         Map<String, List<String>> roles = new HashMap<>();
         try (PreparedStatement ps = c.prepareStatement(
                 "SELECT username_key, role FROM user_roles WHERE username_key IN (" + marks + ")")) {
-            bind(ps, new ArrayList<>(keys));
+            bind(ps, keys);
             try (ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) {
                     roles.computeIfAbsent(rs.getString(1), k -> new ArrayList<>()).add(rs.getString(2));
