@@ -69,6 +69,29 @@ public final class ApiPaths {
     /** GET: the login pages' script. */
     public static final String LOGIN_JS = LOGIN + "/assets/login.js";
 
+    // ---- the admin API (JSON; an admin API key or a console session) -------------------------
+
+    /** Path parameter holding a username. */
+    public static final String USERNAME = "username";
+
+    /** The admin API root. */
+    public static final String ADMIN_API = "/admin/api/v1";
+
+    /** Matches everything under {@link #ADMIN_API}, for the admin authentication filter. */
+    public static final String ADMIN_API_ALL = ADMIN_API + "/*";
+
+    /** GET: users, searched a page at a time ({@code q}, {@code offset}, {@code limit}); POST: make one. */
+    public static final String ADMIN_USERS = ADMIN_API + "/users";
+
+    /** GET, PUT (the profile), DELETE: one user. */
+    public static final String ADMIN_USER = ADMIN_USERS + "/{" + USERNAME + "}";
+
+    /** POST: new backup codes, shown once. */
+    public static final String ADMIN_USER_BACKUP_CODES = ADMIN_USER + "/backup-codes";
+
+    /** POST: lift the login's lock. */
+    public static final String ADMIN_USER_UNLOCK = ADMIN_USER + "/unlock";
+
     // ---- health and metrics (no API key: probes and Prometheus call them) ------------------
 
     /** GET: 200 while the process runs. */
@@ -96,6 +119,11 @@ public final class ApiPaths {
     /** The resend path of one challenge, as clients spell it. */
     public static String resend(String id) {
         return challenge(id) + "/resend";
+    }
+
+    /** The path of one user in the admin API, as clients spell it (percent-encoded). */
+    public static String adminUser(String username) {
+        return ADMIN_USERS + "/" + java.net.URLEncoder.encode(username, java.nio.charset.StandardCharsets.UTF_8);
     }
 
     /** The verify path of one challenge, as clients spell it. */

@@ -18,7 +18,10 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.function.Consumer;
 import io.javalin.json.JavalinJackson;
+import io.smsotp.auth.admin.AdminAuth;
 import io.smsotp.auth.admin.AuditTrail;
+import io.smsotp.auth.admin.UserAdmin;
+import io.smsotp.auth.admin.UserAdminApi;
 import io.smsotp.auth.admin.ConfigWriteException;
 import io.smsotp.auth.admin.ConfigWriter;
 import io.smsotp.auth.apps.ApiKeys;
@@ -80,6 +83,8 @@ public final class AuthService {
     private final ConfigWriter configWriter;
     /** The audit log; null with {@link #follower}. */
     private final AuditTrail audit;
+    /** What admins may do to users; null without the audit log or the user store. */
+    private final UserAdmin userAdmin;
     /** The applications, providers and limits now. */
     private final Supplier<LiveConfig> live;
     private boolean started;
@@ -138,8 +143,9 @@ public final class AuthService {
             this.users = null;
             this.oidc = null;
             this.listenPort = port;
+            this.userAdmin = null;
             this.app = buildApp(config, stopBudget, apiKeys, new ChallengeApi(commands), null,
-                    this::health);
+                    new AdminAuth(config.admin()), new UserAdminApi(null), this::health);
             return;
         }
         if (config.auth().issuer() == null && port == 0) {
@@ -164,8 +170,10 @@ public final class AuthService {
             Lockouts lockouts = new Lockouts(users.dataSource(), config.auth().lockout());
             LoginRoutes pages = new LoginRoutes(oidc, users, commands, LoginContextKey.loadOrCreate(dataDir), lockouts,
                     config.auth(), Clock.systemUTC());
+            this.userAdmin = audit == null ? null : new UserAdmin(users.profiles(), audit, Clock.systemUTC());
             this.app = buildApp(config, stopBudget, apiKeys, new ChallengeApi(commands, lockouts,
-                    Clock.systemUTC()), pages::register, this::health);
+                    Clock.systemUTC()), pages::register, new AdminAuth(config.admin()), new UserAdminApi(userAdmin),
+                    this::health);
         } catch (RuntimeException e) {
             users.close();
             metrics.close();
@@ -182,7 +190,8 @@ public final class AuthService {
     }
 
     private static Javalin buildApp(SmsOtpConfig config, StopBudget stop, ApiKeys apiKeys, ChallengeApi challenges,
-                                    Consumer<RoutesConfig> login, Consumer<RoutesConfig> health) {
+                                    Consumer<RoutesConfig> login, AdminAuth adminAuth, UserAdminApi userAdmin,
+                                    Consumer<RoutesConfig> health) {
         long replyTimeoutMs = config.auth().replyTimeout().toMillis();
         return Javalin.create(cfg -> {
             cfg.startup.showJavalinBanner = false;
@@ -204,6 +213,8 @@ public final class AuthService {
             health.accept(cfg.routes);
             cfg.routes.before(ApiPaths.API_ALL, apiKeys::authenticate);
             challenges.register(cfg.routes);
+            cfg.routes.before(ApiPaths.ADMIN_API_ALL, adminAuth::authenticate);
+            userAdmin.register(cfg.routes);
             if (login != null) {
                 login.accept(cfg.routes);
             }
@@ -402,6 +413,11 @@ public final class AuthService {
 
     private static long millisSince(long startNanos) {
         return TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - startNanos);
+    }
+
+    /** What admins may do to users (admin API, console), or null without the live configuration or the user store. */
+    public UserAdmin userAdmin() {
+        return userAdmin;
     }
 
     /** The user store, or null for a service of the 2FA API only. */

@@ -10,6 +10,7 @@ import io.smsotp.auth.challenge.CommandsUnavailableException;
 import io.smsotp.auth.challenge.StoppingException;
 import io.smsotp.auth.admin.ConfigWriteException;
 import io.smsotp.auth.http.ApiException;
+import io.smsotp.auth.users.UserChangeException;
 import io.smsotp.config.ConfigException;
 import io.smsotp.auth.login.LoginErrors;
 import io.smsotp.logging.ChallengeMdc;
@@ -52,6 +53,8 @@ final class ErrorMapping {
         // Jetty's async timeout cancels a request still waiting: the same outcome as no reply
         routes.exception(CancellationException.class, (e, ctx) -> unavailable(ctx));
         routes.exception(ConfigWriteException.class, (e, ctx) -> answer(ctx, new ApiException(e.reason().status(),
+                e.reason().name().toLowerCase(Locale.ROOT), e.getMessage())));
+        routes.exception(UserChangeException.class, (e, ctx) -> answer(ctx, new ApiException(e.reason().status(),
                 e.reason().name().toLowerCase(Locale.ROOT), e.getMessage())));
         // a part of the configuration given to the admin API that the file would refuse too: the message names the field
         routes.exception(ConfigException.class, (e, ctx) -> answer(ctx, ApiException.badRequest("invalid_field",

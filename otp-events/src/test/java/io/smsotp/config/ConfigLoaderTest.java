@@ -205,6 +205,38 @@ class ConfigLoaderTest {
     }
 
     @Test
+    void readsRolesAndLeavesThemToTheStoreWhenAbsent() {
+        SmsOtpConfig config = ConfigLoader.parse("""
+                users:
+                  - {username: alice, password: pw, claims: {roles: [admin, help-desk_2]}}
+                  - {username: bob, password: pw, claims: {roles: []}}
+                  - {username: carol, password: pw, claims: {mobile: '+15551234567'}}
+                """, Map.of("SMSOTP_USERS_2_CLAIMS_ROLES", "[auditor]"));
+
+        assertThat(config.users().get(0).claims().roles()).containsExactly("admin", "help-desk_2");
+        assertThat(config.users().get(1).claims().roles()).as("an empty list takes every role away").isEmpty();
+        assertThat(config.users().get(2).claims().roles()).containsExactly("auditor");
+        assertThat(ConfigLoader.parse("users: [{username: dan, password: pw}]", Map.of()).users().get(0).claims()
+                .roles()).as("absent: the store keeps what it holds").isNull();
+    }
+
+    @Test
+    void refusesBadRolesNamingTheElement() {
+        assertThatThrownBy(() -> ConfigLoader.parse("users: [{username: a, password: pw, claims: {roles: [admin, Admin]}}]",
+                Map.of())).isInstanceOf(ConfigException.class).hasMessageContaining("users[0]")
+                .hasMessageContaining("roles[1] must match [a-z][a-z0-9_-]{0,31}");
+        assertThatThrownBy(() -> ConfigLoader.parse("users: [{username: a, password: pw, claims: {roles: [ops, ops]}}]",
+                Map.of())).isInstanceOf(ConfigException.class).hasMessageContaining("roles[1] repeats 'ops'");
+        assertThatThrownBy(() -> ConfigLoader.parse("users: [{username: a, password: pw, claims: {roles: ['"
+                + "a".repeat(33) + "']}}]", Map.of())).isInstanceOf(ConfigException.class)
+                .hasMessageContaining("roles[0] must match");
+        String many = String.join(", ", java.util.stream.IntStream.range(0, UserConfig.Claims.MAX_ROLES + 1)
+                .mapToObj(i -> "r" + i).toList());
+        assertThatThrownBy(() -> ConfigLoader.parse("users: [{username: a, password: pw, claims: {roles: [" + many
+                + "]}}]", Map.of())).isInstanceOf(ConfigException.class).hasMessageContaining("at most 32");
+    }
+
+    @Test
     void defaultsToTheEmbeddedDatabaseAndNoUsers() {
         SmsOtpConfig config = ConfigLoader.parse("", Map.of());
         assertThat(config.database().embedded()).isTrue();

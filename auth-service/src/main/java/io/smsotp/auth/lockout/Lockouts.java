@@ -69,9 +69,12 @@ public final class Lockouts {
         }
     }
 
+    /** What {@link #loginAccount} puts before the lower-cased username (the user store's key). */
+    public static final String LOGIN_PREFIX = "login:";
+
     /** The account of a hosted-login user. */
     public static String loginAccount(String username) {
-        return "login:" + username.toLowerCase(Locale.ROOT);
+        return LOGIN_PREFIX + username.toLowerCase(Locale.ROOT);
     }
 
     /** The account of a user an application names in the 2FA API (its own user ids: one namespace per app). */
@@ -220,6 +223,20 @@ public final class Lockouts {
                 kind == Kind.PASSWORD ? "(name withheld)" : account, until, count,
                 kind.name().toLowerCase(Locale.ROOT), locks + 1);
         return until;
+    }
+
+    /**
+     * An operator lifts the lock of {@code account}, in the caller's transaction {@code c}: the lock
+     * ends now and both runs of failures start again. The number of earlier locks is kept, so that
+     * an attack that goes on after the unlock still meets the longer locks it had earned.
+     */
+    public static void unlock(Connection c, String account) throws SQLException {
+        Jdbc.execute(c, "UPDATE lockouts SET failures = 0, pw_failures = 0, locked_until = 0 WHERE account = ?", account);
+    }
+
+    /** Forgets {@code account} altogether (its user is deleted), in the caller's transaction {@code c}. */
+    public static void forget(Connection c, String account) throws SQLException {
+        Jdbc.execute(c, "DELETE FROM lockouts WHERE account = ?", account);
     }
 
     /** Remembers that 2FA API challenge {@code challengeId} belongs to {@code account}. */

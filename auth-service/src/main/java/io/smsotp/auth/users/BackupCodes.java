@@ -2,6 +2,7 @@ package io.smsotp.auth.users;
 
 import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
+import java.security.SecureRandom;
 import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.LinkedHashSet;
@@ -66,6 +67,25 @@ public final class BackupCodes {
             if (!codes.add(code)) {
                 throw new IllegalArgumentException("backup codes: code " + (i + 1) + " repeats an earlier code");
             }
+        }
+        return List.copyOf(codes);
+    }
+
+    /**
+     * {@code count} different codes of {@code digits} digits each (leading zeros kept), drawn from
+     * {@code random}: 8 digits make a guess 1 in 10^8, and guessing is bounded by the login's lock.
+     */
+    static List<String> generate(SecureRandom random, int count, int digits) {
+        if (count < 1 || count > MAX_CODES || digits < 1 || digits > 18) {
+            throw new IllegalArgumentException("1.." + MAX_CODES + " codes of 1..18 digits");
+        }
+        long bound = 1;
+        for (int i = 0; i < digits; i++) {
+            bound *= 10;
+        }
+        Set<String> codes = new LinkedHashSet<>();
+        while (codes.size() < count) {
+            codes.add(String.format(Locale.ROOT, "%0" + digits + "d", random.nextLong(bound)));
         }
         return List.copyOf(codes);
     }

@@ -23,27 +23,26 @@ import java.util.Locale;
 import java.util.NoSuchElementException;
 import java.util.Objects;
 import java.util.Optional;
-import java.util.regex.Pattern;
 import javax.sql.DataSource;
 import org.flywaydb.core.Flyway;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The users auth-service logs in: passwords as Argon2id, claims (mobile, SMS OTP opt-out) and
- * backup codes, in H2 (embedded, the default) or PostgreSQL, schema by Flyway.
+ * The users auth-service logs in: passwords as Argon2id, claims (mobile, SMS OTP opt-out, roles)
+ * and backup codes, in H2 (embedded, the default) or PostgreSQL, schema by Flyway.
  */
 public final class UserStore implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(UserStore.class);
     static final String H2_FILE = "users";
     private static final String H2_SUFFIX = ".mv.db";
-    private static final Pattern USERNAME = Pattern.compile("[^\\s\\p{Cntrl}]{1,128}");
     private static final String KEY_CHECK = "backup_code_key_check";
 
     private final HikariDataSource pool;
     private final PasswordHasher hasher = new PasswordHasher();
     private final BackupCodes codes;
+    private final UserProfiles profiles;
     /** Verified against for an unknown user, so that path costs one Argon2id run like a known user's. */
     private final String dummyHash;
 
@@ -54,6 +53,7 @@ public final class UserStore implements AutoCloseable {
         this.pool = pool;
         this.h2Dir = h2Dir;
         this.codes = codes;
+        this.profiles = new UserProfiles(pool, hasher, codes);
         this.dummyHash = hasher.hash("no such user".toCharArray());
     }
 
@@ -253,6 +253,9 @@ public final class UserStore implements AutoCloseable {
             if (plain != null) {
                 replaceCodes(c, key, plain, codes.macOfList(key, plain), true);
             }
+            if (claims.roles() != null) {
+                UserProfiles.replaceRoles(c, key, claims.roles());
+            }
         });
         return find(config.username()).orElseThrow();
     }
@@ -263,6 +266,11 @@ public final class UserStore implements AutoCloseable {
             upsert(u);
         }
         LOG.info("user store: {} user(s) from the config file imported", users.size());
+    }
+
+    /** The operator's side of the store: profiles with roles and lock state, and changes checked against a version. */
+    public UserProfiles profiles() {
+        return profiles;
     }
 
     /** The store's pooled, migrated database, for features that keep their own tables in it (OIDC codes and tokens). */
@@ -373,7 +381,7 @@ public final class UserStore implements AutoCloseable {
     }
 
     private static boolean isUsername(String username) {
-        return username != null && USERNAME.matcher(username).matches();
+        return UserConfig.isUsername(username);
     }
 
     static String key(String username) {

@@ -66,13 +66,13 @@ abstract class UserStoreContract {
              ResultSet rs = c.createStatement().executeQuery(
                      "SELECT version, success FROM flyway_schema_history WHERE version IS NOT NULL ORDER BY installed_rank")) {
             // V1 users, V2 the OIDC provider's codes and tokens, V3 account lockout, V4 the granted OIDC
-            // scope, V5 login security
+            // scope, V5 login security, V6 roles
             List<String> applied = new java.util.ArrayList<>();
             while (rs.next()) {
                 assertThat(rs.getBoolean(2)).as("migration %s", rs.getString(1)).isTrue();
                 applied.add(rs.getString(1));
             }
-            assertThat(applied).as("each migration applied once, in order").containsExactly("1", "2", "3", "4", "5");
+            assertThat(applied).as("each migration applied once, in order").containsExactly("1", "2", "3", "4", "5", "6");
         }
     }
 
