@@ -38,6 +38,8 @@ public final class EmbeddedDefault implements AutoCloseable {
     public static final int DEMO_APP_PORT = 8070;
     static final String DEMO_CLIENT_ID = "pickup-dispatch";
     static final String DEMO_USERNAME = "demo";
+    static final String ADMIN_USERNAME = "admin";
+    static final String ADMIN_MOBILE = "+15555550101";
     /** A number from the range set aside for fiction: the fake gateway is the only one it reaches. */
     static final String DEMO_MOBILE = "+15555550100";
 
@@ -58,6 +60,7 @@ public final class EmbeddedDefault implements AutoCloseable {
     private SmsOtpConfig config;
     private String generatedApiKey;
     private DemoUser demoUser;
+    private DemoUser adminUser;
 
     private EmbeddedDefault(FakeSmsGateway gateway) {
         this.gateway = gateway;
@@ -158,8 +161,14 @@ public final class EmbeddedDefault implements AutoCloseable {
                             secrets.getOrCreate(LauncherSecrets.DEMO_USER_PASSWORD, LauncherSecrets::readablePassword),
                             DEMO_MOBILE, secrets.getOrCreate(LauncherSecrets.DEMO_USER_BACKUP_CODES,
                                     () -> LauncherSecrets.backupCodes(3)));
+                    adminUser = new DemoUser(ADMIN_USERNAME,
+                            secrets.getOrCreate(LauncherSecrets.ADMIN_USER_PASSWORD, LauncherSecrets::readablePassword),
+                            ADMIN_MOBILE, null);
                     cfg = cfg.withUsers(List.of(new UserConfig(demoUser.username(), demoUser.password(), null,
-                            new UserConfig.Claims(demoUser.mobile(), null, demoUser.backupCodes()))));
+                                    new UserConfig.Claims(demoUser.mobile(), null, demoUser.backupCodes())),
+                            // the console's first admin: roles [admin] open /admin
+                            new UserConfig(adminUser.username(), adminUser.password(), null,
+                                    new UserConfig.Claims(adminUser.mobile(), null, null, List.of("admin")))));
                 }
             }
             cfg = cfg.withApps(apps);
@@ -257,6 +266,11 @@ public final class EmbeddedDefault implements AutoCloseable {
     /** The demo user the launcher made (no apps and no users configured, demo app on), else null. */
     public DemoUser demoUser() {
         return demoUser;
+    }
+
+    /** The console's admin the launcher made (role admin), or null when the config names users. */
+    public DemoUser adminUser() {
+        return adminUser;
     }
 
     /** The OIDC issuer, e.g. {@code http://localhost:8080}. */

@@ -26,6 +26,7 @@ final class LauncherSecrets {
     static final String CODE_ENCRYPTION_KEY = "codeEncryptionKey";
     static final String CONFIG_ENCRYPTION_KEY = "configEncryptionKey";
     static final String DEMO_USER_PASSWORD = "demoUserPassword";
+    static final String ADMIN_USER_PASSWORD = "adminUserPassword";
     static final String DEMO_USER_BACKUP_CODES = "demoUserBackupCodes";
     /** Letters and digits a person can read back and type without mix-ups (no 0/o, 1/l/i). */
     private static final String READABLE = "abcdefghjkmnpqrstuvwxyz23456789";
