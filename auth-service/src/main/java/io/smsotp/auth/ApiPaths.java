@@ -69,6 +69,50 @@ public final class ApiPaths {
     /** GET: the login pages' script. */
     public static final String LOGIN_JS = LOGIN + "/assets/login.js";
 
+    // ---- the admin API (JSON; an admin API key or a console session) --------------------------
+
+    /** Path parameter holding a provider's name. */
+    public static final String NAME = "name";
+
+    /** The admin API root. */
+    public static final String ADMIN_API = "/admin/api/v1";
+
+    /** Matches everything under {@link #ADMIN_API}, for the admin authentication filter. */
+    public static final String ADMIN_API_ALL = ADMIN_API + "/*";
+
+    /** GET: the admin API's OpenAPI document (no key needed). */
+    public static final String ADMIN_OPENAPI = ADMIN_API + "/openapi.json";
+
+    /** GET: the providers in failover order; POST: add one (last). */
+    public static final String ADMIN_PROVIDERS = ADMIN_API + "/providers";
+
+    /** GET, PUT, DELETE: one provider. */
+    public static final String ADMIN_PROVIDER = ADMIN_PROVIDERS + "/{" + NAME + "}";
+
+    /** POST: send one test SMS through the provider now. */
+    public static final String ADMIN_PROVIDER_TEST = ADMIN_PROVIDER + "/test";
+
+    /** PUT: the failover order, every provider's name once. */
+    public static final String ADMIN_PROVIDERS_ORDER = ADMIN_API + "/providers-order";
+
+    /** GET: the applications; POST: add one (its API key and client secret are made and shown once). */
+    public static final String ADMIN_APPS = ADMIN_API + "/apps";
+
+    /** GET, PUT, DELETE: one application. */
+    public static final String ADMIN_APP = ADMIN_APPS + "/{" + ID + "}";
+
+    /** POST: a new API key; the old one works on for the overlap. */
+    public static final String ADMIN_APP_ROTATE_KEY = ADMIN_APP + "/rotate-key";
+
+    /** POST: a new OIDC client secret; the old one stops at once. */
+    public static final String ADMIN_APP_ROTATE_SECRET = ADMIN_APP + "/rotate-secret";
+
+    /** GET, PUT: the deployment's send limits. */
+    public static final String ADMIN_RATE_LIMITS = ADMIN_API + "/rate-limits";
+
+    /** GET: the audit log, newest first. */
+    public static final String ADMIN_AUDIT = ADMIN_API + "/audit";
+
     // ---- health and metrics (no API key: probes and Prometheus call them) ------------------
 
     /** GET: 200 while the process runs. */
@@ -96,6 +140,16 @@ public final class ApiPaths {
     /** The resend path of one challenge, as clients spell it. */
     public static String resend(String id) {
         return challenge(id) + "/resend";
+    }
+
+    /** The admin path of one provider, as clients spell it. */
+    public static String adminProvider(String name) {
+        return ADMIN_PROVIDERS + "/" + name;
+    }
+
+    /** The admin path of one application, as clients spell it. */
+    public static String adminApp(String id) {
+        return ADMIN_APPS + "/" + id;
     }
 
     /** The verify path of one challenge, as clients spell it. */

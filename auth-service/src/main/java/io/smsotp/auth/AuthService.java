@@ -18,6 +18,9 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.function.Consumer;
 import io.javalin.json.JavalinJackson;
+import io.smsotp.auth.admin.AdminApi;
+import io.smsotp.auth.admin.AdminAuth;
+import io.smsotp.auth.admin.AdminServices;
 import io.smsotp.auth.admin.AuditTrail;
 import io.smsotp.auth.admin.ConfigWriteException;
 import io.smsotp.auth.admin.ConfigWriter;
@@ -80,6 +83,8 @@ public final class AuthService {
     private final ConfigWriter configWriter;
     /** The audit log; null with {@link #follower}. */
     private final AuditTrail audit;
+    /** What the admin API changes; null with {@link #follower}. */
+    private final AdminServices admin;
     /** The applications, providers and limits now. */
     private final Supplier<LiveConfig> live;
     private boolean started;
@@ -125,10 +130,13 @@ public final class AuthService {
             this.configWriter = new ConfigWriter(config, follower, Clock.systemUTC());
             this.audit = new AuditTrail(config);
             this.live = follower;
+            this.admin = AdminServices.of(configWriter, follower, audit, config.dispatcher().requestTimeout(),
+                    Clock.systemUTC());
         } else {
             this.follower = null;
             this.configWriter = null;
             this.audit = null;
+            this.admin = null;
             LiveConfig fromFile = LiveConfig.fromFile(config);
             this.live = () -> fromFile;
         }
@@ -139,7 +147,7 @@ public final class AuthService {
             this.oidc = null;
             this.listenPort = port;
             this.app = buildApp(config, stopBudget, apiKeys, new ChallengeApi(commands), null,
-                    this::health);
+                    this::health, adminRoutes());
             return;
         }
         if (config.auth().issuer() == null && port == 0) {
@@ -165,7 +173,7 @@ public final class AuthService {
             LoginRoutes pages = new LoginRoutes(oidc, users, commands, LoginContextKey.loadOrCreate(dataDir), lockouts,
                     config.auth(), Clock.systemUTC());
             this.app = buildApp(config, stopBudget, apiKeys, new ChallengeApi(commands, lockouts,
-                    Clock.systemUTC()), pages::register, this::health);
+                    Clock.systemUTC()), pages::register, this::health, adminRoutes());
         } catch (RuntimeException e) {
             users.close();
             metrics.close();
@@ -181,8 +189,15 @@ public final class AuthService {
         }
     }
 
+    /** The admin API's routes; without the live configuration, a 503 on each that says why. */
+    private Consumer<RoutesConfig> adminRoutes() {
+        return admin == null ? AdminApi::registerUnavailable
+                : new AdminApi(new AdminAuth(config.admin()), admin)::register;
+    }
+
     private static Javalin buildApp(SmsOtpConfig config, StopBudget stop, ApiKeys apiKeys, ChallengeApi challenges,
-                                    Consumer<RoutesConfig> login, Consumer<RoutesConfig> health) {
+                                    Consumer<RoutesConfig> login, Consumer<RoutesConfig> health,
+                                    Consumer<RoutesConfig> admin) {
         long replyTimeoutMs = config.auth().replyTimeout().toMillis();
         return Javalin.create(cfg -> {
             cfg.startup.showJavalinBanner = false;
@@ -204,6 +219,7 @@ public final class AuthService {
             health.accept(cfg.routes);
             cfg.routes.before(ApiPaths.API_ALL, apiKeys::authenticate);
             challenges.register(cfg.routes);
+            admin.accept(cfg.routes);
             if (login != null) {
                 login.accept(cfg.routes);
             }
@@ -371,6 +387,7 @@ public final class AuthService {
 
     private void closeLiveConfig() {
         if (follower != null) {
+            admin.close();
             follower.close();
             audit.close();
         }
@@ -384,6 +401,11 @@ public final class AuthService {
     /** The writer of the live configuration, or null when it is the file's (no configEncryptionKey). */
     public ConfigWriter configWriter() {
         return configWriter;
+    }
+
+    /** What the admin API changes (the console uses them too), or null when the configuration is the file's. */
+    public AdminServices adminServices() {
+        return admin;
     }
 
     /** The audit log, or null when the configuration is the file's. */
