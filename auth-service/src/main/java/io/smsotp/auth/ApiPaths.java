@@ -74,6 +74,9 @@ public final class ApiPaths {
     /** Path parameter holding a username. */
     public static final String USERNAME = "username";
 
+    /** Path parameter holding a provider's name. */
+    public static final String NAME = "name";
+
     /** The admin API root. */
     public static final String ADMIN_API = "/admin/api/v1";
 
@@ -91,6 +94,39 @@ public final class ApiPaths {
 
     /** POST: lift the login's lock. */
     public static final String ADMIN_USER_UNLOCK = ADMIN_USER + "/unlock";
+
+    /** GET: the admin API's OpenAPI document (no key needed). */
+    public static final String ADMIN_OPENAPI = ADMIN_API + "/openapi.json";
+
+    /** GET: the providers in failover order; POST: add one (last). */
+    public static final String ADMIN_PROVIDERS = ADMIN_API + "/providers";
+
+    /** GET, PUT, DELETE: one provider. */
+    public static final String ADMIN_PROVIDER = ADMIN_PROVIDERS + "/{" + NAME + "}";
+
+    /** POST: send one test SMS through the provider now. */
+    public static final String ADMIN_PROVIDER_TEST = ADMIN_PROVIDER + "/test";
+
+    /** PUT: the failover order, every provider's name once. */
+    public static final String ADMIN_PROVIDERS_ORDER = ADMIN_API + "/providers-order";
+
+    /** GET: the applications; POST: add one (its API key and client secret are made and shown once). */
+    public static final String ADMIN_APPS = ADMIN_API + "/apps";
+
+    /** GET, PUT, DELETE: one application. */
+    public static final String ADMIN_APP = ADMIN_APPS + "/{" + ID + "}";
+
+    /** POST: a new API key; the old one works on for the overlap. */
+    public static final String ADMIN_APP_ROTATE_KEY = ADMIN_APP + "/rotate-key";
+
+    /** POST: a new OIDC client secret; the old one stops at once. */
+    public static final String ADMIN_APP_ROTATE_SECRET = ADMIN_APP + "/rotate-secret";
+
+    /** GET, PUT: the deployment's send limits. */
+    public static final String ADMIN_RATE_LIMITS = ADMIN_API + "/rate-limits";
+
+    /** GET: the audit log, newest first. */
+    public static final String ADMIN_AUDIT = ADMIN_API + "/audit";
 
     // ---- health and metrics (no API key: probes and Prometheus call them) ------------------
 
@@ -124,6 +160,16 @@ public final class ApiPaths {
     /** The path of one user in the admin API, as clients spell it (percent-encoded). */
     public static String adminUser(String username) {
         return ADMIN_USERS + "/" + java.net.URLEncoder.encode(username, java.nio.charset.StandardCharsets.UTF_8);
+    }
+
+    /** The admin path of one provider, as clients spell it. */
+    public static String adminProvider(String name) {
+        return ADMIN_PROVIDERS + "/" + name;
+    }
+
+    /** The admin path of one application, as clients spell it. */
+    public static String adminApp(String id) {
+        return ADMIN_APPS + "/" + id;
     }
 
     /** The verify path of one challenge, as clients spell it. */

@@ -18,7 +18,9 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.function.Consumer;
 import io.javalin.json.JavalinJackson;
+import io.smsotp.auth.admin.AdminApi;
 import io.smsotp.auth.admin.AdminAuth;
+import io.smsotp.auth.admin.AdminServices;
 import io.smsotp.auth.admin.AuditTrail;
 import io.smsotp.auth.admin.UserAdmin;
 import io.smsotp.auth.admin.UserAdminApi;
@@ -85,6 +87,8 @@ public final class AuthService {
     private final AuditTrail audit;
     /** What admins may do to users; null without the audit log or the user store. */
     private final UserAdmin userAdmin;
+    /** What the admin API changes; null with {@link #follower}. */
+    private final AdminServices admin;
     /** The applications, providers and limits now. */
     private final Supplier<LiveConfig> live;
     private boolean started;
@@ -130,10 +134,13 @@ public final class AuthService {
             this.configWriter = new ConfigWriter(config, follower, Clock.systemUTC());
             this.audit = new AuditTrail(config);
             this.live = follower;
+            this.admin = AdminServices.of(configWriter, follower, audit, config.dispatcher().requestTimeout(),
+                    Clock.systemUTC());
         } else {
             this.follower = null;
             this.configWriter = null;
             this.audit = null;
+            this.admin = null;
             LiveConfig fromFile = LiveConfig.fromFile(config);
             this.live = () -> fromFile;
         }
@@ -145,7 +152,7 @@ public final class AuthService {
             this.listenPort = port;
             this.userAdmin = null;
             this.app = buildApp(config, stopBudget, apiKeys, new ChallengeApi(commands), null,
-                    new AdminAuth(config.admin()), new UserAdminApi(null), this::health);
+                    this::health, adminRoutes());
             return;
         }
         if (config.auth().issuer() == null && port == 0) {
@@ -172,8 +179,7 @@ public final class AuthService {
                     config.auth(), Clock.systemUTC());
             this.userAdmin = audit == null ? null : new UserAdmin(users.profiles(), audit, Clock.systemUTC());
             this.app = buildApp(config, stopBudget, apiKeys, new ChallengeApi(commands, lockouts,
-                    Clock.systemUTC()), pages::register, new AdminAuth(config.admin()), new UserAdminApi(userAdmin),
-                    this::health);
+                    Clock.systemUTC()), pages::register, this::health, adminRoutes());
         } catch (RuntimeException e) {
             users.close();
             metrics.close();
@@ -189,9 +195,23 @@ public final class AuthService {
         }
     }
 
+    /** The admin API's routes; without the live configuration, a 503 on each that says why. */
+    private Consumer<RoutesConfig> adminRoutes() {
+        if (admin == null) {
+            return AdminApi::registerUnavailable;
+        }
+        AdminApi config = new AdminApi(new AdminAuth(this.config.admin()), admin);
+        UserAdminApi usersApi = new UserAdminApi(userAdmin);
+        return routes -> {
+            // the one authentication filter of /admin/api/v1/* comes with the config routes
+            config.register(routes);
+            usersApi.register(routes);
+        };
+    }
+
     private static Javalin buildApp(SmsOtpConfig config, StopBudget stop, ApiKeys apiKeys, ChallengeApi challenges,
-                                    Consumer<RoutesConfig> login, AdminAuth adminAuth, UserAdminApi userAdmin,
-                                    Consumer<RoutesConfig> health) {
+                                    Consumer<RoutesConfig> login, Consumer<RoutesConfig> health,
+                                    Consumer<RoutesConfig> admin) {
         long replyTimeoutMs = config.auth().replyTimeout().toMillis();
         return Javalin.create(cfg -> {
             cfg.startup.showJavalinBanner = false;
@@ -213,8 +233,7 @@ public final class AuthService {
             health.accept(cfg.routes);
             cfg.routes.before(ApiPaths.API_ALL, apiKeys::authenticate);
             challenges.register(cfg.routes);
-            cfg.routes.before(ApiPaths.ADMIN_API_ALL, adminAuth::authenticate);
-            userAdmin.register(cfg.routes);
+            admin.accept(cfg.routes);
             if (login != null) {
                 login.accept(cfg.routes);
             }
@@ -382,6 +401,7 @@ public final class AuthService {
 
     private void closeLiveConfig() {
         if (follower != null) {
+            admin.close();
             follower.close();
             audit.close();
         }
@@ -395,6 +415,11 @@ public final class AuthService {
     /** The writer of the live configuration, or null when it is the file's (no configEncryptionKey). */
     public ConfigWriter configWriter() {
         return configWriter;
+    }
+
+    /** What the admin API changes (the console uses them too), or null when the configuration is the file's. */
+    public AdminServices adminServices() {
+        return admin;
     }
 
     /** The audit log, or null when the configuration is the file's. */
