@@ -198,7 +198,8 @@ public final class AuthService {
     /** The admin API's routes; without the live configuration, a 503 on each that says why. */
     private Consumer<RoutesConfig> adminRoutes() {
         if (admin == null) {
-            return AdminApi::registerUnavailable;
+            AdminAuth auth = new AdminAuth(config.admin());
+            return routes -> AdminApi.registerUnavailable(routes, auth);
         }
         AdminApi config = new AdminApi(new AdminAuth(this.config.admin()), admin);
         UserAdminApi usersApi = new UserAdminApi(userAdmin);

@@ -40,8 +40,12 @@ public final class AdminApi {
     }
 
     /** Answers every admin route 503 (JSON): what a service without {@code configEncryptionKey} registers. */
-    public static void registerUnavailable(RoutesConfig routes) {
+    public static void registerUnavailable(RoutesConfig routes, AdminAuth auth) {
         routes.before(ApiPaths.ADMIN_API_ALL, ctx -> {
+            // the key first: a caller without one learns nothing of how this instance is set up
+            if (!ctx.path().equals(ApiPaths.ADMIN_OPENAPI)) {
+                auth.authenticate(ctx);
+            }
             throw new ApiException(503, "unavailable", UNAVAILABLE);
         });
     }
