@@ -9,13 +9,14 @@ import java.util.Map;
  * One HTTP SMS provider. {@code $ctx.num} (recipient in E.164), {@code $ctx.msisdn} (the same
  * without {@code +}), {@code $ctx.msg} (text) and {@code $ctx.id} (the send request's unique id)
  * may stand in the URL, header values and payload; the dispatcher encodes each for where it stands.
- * With a {@code preset}, the preset fills in url, method, headers, payload, success codes and
- * body check from {@code credentials} and {@code from} (see {@link ProviderPresets}).
+ * With a {@code preset}, the dispatcher fills in url, method, headers, payload, success codes and
+ * body check from {@code credentials} and {@code from} (its {@code ProviderPresets}); the
+ * configuration keeps the provider as given.
  *
  * @param method GET or POST
  * @param payload the request body for POST, or null
  * @param successCodes HTTP statuses that mean accepted; empty means 200, 201 or 202
- * @param preset one of {@link ProviderPresets#NAMES}, or null for a provider described in full
+ * @param preset a preset's name (twilio, vonage, bulksms, clickatell, plivo), or null for a provider described in full
  * @param baseUrl with a preset: scheme, host and port to use instead of the provider's own
  * @param credentials with a preset: what it authenticates with (named per preset)
  * @param from with a preset: the sender number or name
@@ -36,22 +37,16 @@ public record ProviderConfig(String name, String url, String method, Map<String,
                 throw new IllegalArgumentException("a preset sets url, method and payload itself; give baseUrl,"
                         + " credentials and from instead");
             }
+            if (!preset.matches("[a-z][a-z0-9-]{0,31}")) {
+                throw new IllegalArgumentException("preset must be the name of a preset (twilio, vonage, bulksms,"
+                        + " clickatell, plivo), was '" + preset + "'");
+            }
             if (baseUrl != null) {
                 Settings.httpUrl("baseUrl", baseUrl);
             }
-            ProviderPresets.checkFrom(from);
-            ProviderPresets.Shape shape = ProviderPresets.shape(preset, baseUrl, credentials, from);
+            // the dispatcher fills in the rest (ProviderPresets there); the preset's own codes unless given
             name = Settings.orDefault(name, preset);
-            url = shape.url();
-            method = shape.method();
-            Map<String, String> merged = new LinkedHashMap<>(shape.headers());
-            if (headers != null) {
-                merged.putAll(headers);
-            }
-            headers = merged;
-            payload = shape.payload();
-            successCodes = successCodes == null || successCodes.isEmpty() ? shape.successCodes() : successCodes;
-            bodyCheck = bodyCheck == null ? shape.bodyCheck() : bodyCheck;
+            successCodes = successCodes == null ? List.of() : successCodes;
         } else if (baseUrl != null || credentials != null || from != null) {
             throw new IllegalArgumentException("baseUrl, credentials and from go with a preset; without one,"
                     + " put them in url, headers and payload");
@@ -66,13 +61,15 @@ public record ProviderConfig(String name, String url, String method, Map<String,
                     + ratePerSecond);
         }
         Settings.nonBlank("name", name);
-        Settings.httpUrl("url", url);
-        method = Settings.orDefault(method, payload == null ? "GET" : "POST").toUpperCase(Locale.ROOT);
-        if (!method.equals("GET") && !method.equals("POST")) {
-            throw new IllegalArgumentException("method must be GET or POST, was " + method);
-        }
-        if (method.equals("GET") && payload != null) {
-            throw new IllegalArgumentException("payload is for POST; method is GET");
+        if (preset == null) {
+            Settings.httpUrl("url", url);
+            method = Settings.orDefault(method, payload == null ? "GET" : "POST").toUpperCase(Locale.ROOT);
+            if (!method.equals("GET") && !method.equals("POST")) {
+                throw new IllegalArgumentException("method must be GET or POST, was " + method);
+            }
+            if (method.equals("GET") && payload != null) {
+                throw new IllegalArgumentException("payload is for POST; method is GET");
+            }
         }
         headers = headers == null ? Map.of() : Map.copyOf(new LinkedHashMap<>(headers));
         for (Map.Entry<String, String> h : headers.entrySet()) {
@@ -83,7 +80,8 @@ public record ProviderConfig(String name, String url, String method, Map<String,
                 throw new IllegalArgumentException("headers." + h.getKey() + " must be one line of text");
             }
         }
-        successCodes = successCodes == null || successCodes.isEmpty() ? DEFAULT_SUCCESS_CODES : List.copyOf(successCodes);
+        successCodes = preset != null ? List.copyOf(successCodes)
+                : successCodes == null || successCodes.isEmpty() ? DEFAULT_SUCCESS_CODES : List.copyOf(successCodes);
         for (int code : successCodes) {
             if (code < 100 || code > 599) {
                 throw new IllegalArgumentException("successCodes must hold HTTP statuses 100..599, held " + code);
@@ -109,37 +107,14 @@ public record ProviderConfig(String name, String url, String method, Map<String,
                 tries, perSecond);
     }
 
-    /**
-     * This provider as it would be written in the config file, so that reading the tree back gives
-     * an equal provider: for a preset, what the preset makes (url, method, payload, and the
-     * headers, success codes and body check equal to the preset's) is left for it to make again,
-     * so that new credentials make new headers.
-     */
+    /** This provider as it would be written in the config file: reading the tree back gives an equal provider. */
     public com.fasterxml.jackson.databind.node.ObjectNode toTree() {
         var tree = (com.fasterxml.jackson.databind.node.ObjectNode) ConfigLoader.treeOf(this);
-        if (preset == null) {
-            tree.remove(List.of("preset", "baseUrl", "credentials", "from"));
-            return tree;
-        }
-        ProviderPresets.Shape shape = ProviderPresets.shape(preset, baseUrl, credentials, from);
-        tree.remove(List.of("url", "method", "payload"));
-        var extra = tree.putObject("headers");
-        headers.forEach((k, v) -> {
-            if (!v.equals(shape.headers().get(k))) {
-                extra.put(k, v);
-            }
-        });
-        if (extra.isEmpty()) {
-            tree.remove("headers");
-        }
-        if (successCodes.equals(shape.successCodes())) {
-            tree.remove("successCodes");
-        }
-        if (java.util.Objects.equals(bodyCheck, shape.bodyCheck())) {
-            tree.remove("bodyCheck");
-        }
         if (credentials.isEmpty()) {
             tree.remove("credentials");
+        }
+        if (preset != null && successCodes.isEmpty()) {
+            tree.remove("successCodes");
         }
         return tree;
     }

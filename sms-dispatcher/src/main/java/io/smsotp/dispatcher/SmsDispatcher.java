@@ -11,6 +11,7 @@ import io.smsotp.dispatcher.consumer.DispatchLoop;
 import io.smsotp.dispatcher.consumer.KafkaClients;
 import io.micrometer.core.instrument.binder.kafka.KafkaClientMetrics;
 import io.smsotp.dispatcher.provider.ProviderClient;
+import io.smsotp.dispatcher.provider.ProviderPresets;
 import io.smsotp.dispatcher.provider.SendMetrics;
 import io.smsotp.metrics.KafkaConnections;
 import io.smsotp.metrics.ManagementServer;
@@ -84,6 +85,14 @@ public final class SmsDispatcher {
     private SmsDispatcher(DispatcherSettings settings, List<ProviderConfig> providers, String bootstrapServers,
                           SmsCipher cipher, Map<String, String> clientProperties, SmsOtpConfig liveSource) {
         this.liveSource = liveSource;
+        for (int i = 0; i < providers.size(); i++) {
+            try {
+                // a preset is expanded where it is sent: a missing credential stops this worker's start
+                ProviderPresets.expand(providers.get(i));
+            } catch (IllegalArgumentException e) {
+                throw new ConfigException("providers[" + i + "] (" + providers.get(i).name() + "): " + e.getMessage());
+            }
+        }
         this.clientProperties = KafkaClientProperties.validate("kafka.properties", clientProperties);
         this.settings = Objects.requireNonNull(settings, "settings");
         if (cipher == null) {

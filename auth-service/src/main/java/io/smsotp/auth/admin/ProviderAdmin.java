@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.smsotp.config.ConfigLoader;
 import io.smsotp.config.ProviderConfig;
+import io.smsotp.dispatcher.provider.ProviderPresets;
 import io.smsotp.config.live.ConfigEntry;
 import io.smsotp.config.live.ConfigKind;
 import io.smsotp.config.live.LiveConfig;
@@ -45,13 +46,27 @@ public final class ProviderAdmin {
                 ConfigWriteException.Reason.NOT_FOUND, "provider '" + name + "' is stored but does not bind"));
     }
 
+    /**
+     * The provider a body describes, checked as the file would be and, for a preset, as the
+     * dispatcher will expand it (a missing credential is a 400 here, not a failed send later).
+     */
+    private static ProviderConfig bind(ObjectNode tree) {
+        ProviderConfig provider = ConfigLoader.bindPart(tree, ProviderConfig.class);
+        try {
+            ProviderPresets.expand(provider);
+        } catch (IllegalArgumentException e) {
+            throw new io.smsotp.config.ConfigException(e.getMessage());
+        }
+        return provider;
+    }
+
     /** Adds a provider, last in the failover order; 409 when the name is taken. */
     public Versioned create(String actor, JsonNode body) {
         ObjectNode tree = AdminBodies.copy(body);
         // a new provider has nothing to keep: "***" would be taken as the value otherwise
         AdminBodies.keepMaskedValues(tree, null, "headers");
         AdminBodies.keepMaskedValues(tree, null, "credentials");
-        ProviderConfig provider = ConfigLoader.bindPart(tree, ProviderConfig.class);
+        ProviderConfig provider = bind(tree);
         LiveConfig after = entries.write(actor, List.of(new ConfigWriter.Change(KIND, provider.name(),
                 provider.toTree(), null, ConfigWriter.ABSENT, "provider.create")));
         return LiveEntries.shown(after, KIND, provider.name());
@@ -69,7 +84,7 @@ public final class ProviderAdmin {
             AdminBodies.requireId(tree, "name", name);
             AdminBodies.keepMaskedValues(tree, current.body(), "headers");
             AdminBodies.keepMaskedValues(tree, current.body(), "credentials");
-            ProviderConfig provider = ConfigLoader.bindPart(tree, ProviderConfig.class);
+            ProviderConfig provider = bind(tree);
             LiveConfig after = entries.write(actor, List.of(new ConfigWriter.Change(KIND, name, provider.toTree(),
                     null, LiveEntries.expect(ifMatch, current), "provider.replace")));
             return LiveEntries.shown(after, KIND, name);

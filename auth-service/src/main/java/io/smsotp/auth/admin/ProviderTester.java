@@ -3,6 +3,7 @@ package io.smsotp.auth.admin;
 import io.smsotp.auth.challenge.PhoneNumbers;
 import io.smsotp.auth.http.ApiException;
 import io.smsotp.config.ProviderConfig;
+import io.smsotp.dispatcher.provider.ProviderPresets;
 import io.smsotp.dispatcher.provider.Attempt;
 import io.smsotp.dispatcher.provider.ProviderClient;
 import io.smsotp.events.SmsRequest;
@@ -64,7 +65,9 @@ public final class ProviderTester implements AutoCloseable {
      *
      * @throws ApiException 400 for a number that is not E.164 or a text too long, 429 past the limit
      */
-    public Result test(String actor, ProviderConfig provider, String to, String text) {
+    public Result test(String actor, ProviderConfig given, String to, String text) {
+        // as the dispatcher sends it: a preset filled in
+        ProviderConfig provider = ProviderPresets.expand(given);
         String number = PhoneNumbers.toE164(to);
         String message = text == null ? DEFAULT_TEXT : text;
         if (message.isBlank() || message.length() > MAX_TEXT) {

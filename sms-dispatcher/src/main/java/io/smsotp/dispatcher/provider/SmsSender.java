@@ -108,13 +108,22 @@ public final class SmsSender implements AutoCloseable {
     /**
      * Sends through {@code providers}, in their order, from the next request on (requests already
      * on their way finish with the providers they started with). A provider that did not change
-     * keeps its circuit breaker and rate gate; a changed one starts afresh.
+     * keeps its circuit breaker and rate gate; a changed one starts afresh. A preset provider is
+     * expanded here ({@link ProviderPresets#expand}).
      */
     public synchronized void replaceProviders(List<ProviderConfig> providers) {
         Map<String, Lane> old = new LinkedHashMap<>();
         lanes.forEach(l -> old.put(l.name(), l));
         List<Lane> next = new ArrayList<>();
-        for (ProviderConfig p : providers) {
+        for (ProviderConfig given : providers) {
+            ProviderConfig p;
+            try {
+                p = ProviderPresets.expand(given);
+            } catch (IllegalArgumentException e) {
+                // one provider that cannot be described (a bad preset from the live configuration) must not stop the others
+                LOG.error("provider {} left out: {}", given.name(), e.getMessage());
+                continue;
+            }
             Lane kept = old.get(p.name());
             if (kept != null && kept.config.equals(p)) {
                 next.add(kept);

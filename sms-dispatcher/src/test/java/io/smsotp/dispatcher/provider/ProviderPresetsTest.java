@@ -134,7 +134,28 @@ class ProviderPresetsTest {
     }
 
     private static ProviderConfig preset(String name, String baseUrl, Map<String, String> credentials, String from) {
+        return ProviderPresets.expand(given(name, baseUrl, credentials, from));
+    }
+
+    private static ProviderConfig given(String name, String baseUrl, Map<String, String> credentials, String from) {
         return new ProviderConfig(null, null, null, null, null, null, name, baseUrl, credentials, from, null, null, null);
+    }
+
+    @Test
+    void theConfigurationKeepsAPresetProviderAsGivenSoThatNewCredentialsMakeNewHeaders() {
+        ProviderConfig twilio = given("twilio", null, Map.of("accountSid", "AC123", "authToken", "old-token"),
+                "+15550001111");
+
+        com.fasterxml.jackson.databind.node.ObjectNode tree = twilio.toTree();
+
+        assertThat(tree.has("url")).isFalse();
+        assertThat(tree.has("headers") && !tree.get("headers").isEmpty()).isFalse();
+        assertThat(io.smsotp.config.ConfigLoader.bindPart(tree, ProviderConfig.class)).isEqualTo(twilio);
+        ((com.fasterxml.jackson.databind.node.ObjectNode) tree.get("credentials")).put("authToken", "new-token");
+        ProviderConfig rotated = io.smsotp.config.ConfigLoader.bindPart(tree, ProviderConfig.class);
+        assertThat(ProviderPresets.expand(rotated).header("Authorization"))
+                .isNotEqualTo(ProviderPresets.expand(twilio).header("Authorization"));
+        assertThat(ProviderPresets.expand(rotated).url()).contains("/Accounts/AC123/");
     }
 
     private Attempt send(ProviderConfig provider) {

@@ -1,4 +1,7 @@
-package io.smsotp.config;
+package io.smsotp.dispatcher.provider;
+
+import io.smsotp.config.BodyCheck;
+import io.smsotp.config.ProviderConfig;
 
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
@@ -16,6 +19,10 @@ import java.util.Map;
  * <p>Placeholders: {@code $ctx.num} is the number in E.164 ({@code +15551234567}),
  * {@code $ctx.msisdn} the same without the {@code +}, {@code $ctx.msg} the text, {@code $ctx.id}
  * the send request's unique id.
+ *
+ * <p>The configuration (file, topic, admin API) keeps a preset provider as it was given: preset,
+ * credentials, sender. The dispatcher expands it here, where it is sent, so that the request shapes
+ * of providers live with the code that sends to them.
  */
 public final class ProviderPresets {
 
@@ -30,7 +37,7 @@ public final class ProviderPresets {
     static final String JSON = "application/json";
 
     /** What a preset fills in. */
-    record Shape(String url, String method, Map<String, String> headers, String payload, List<Integer> successCodes,
+    private record Shape(String url, String method, Map<String, String> headers, String payload, List<Integer> successCodes,
                  BodyCheck bodyCheck) {
     }
 
@@ -38,11 +45,32 @@ public final class ProviderPresets {
     }
 
     /**
+     * The provider described in full: {@code given} itself without a preset; with one, the URL,
+     * method, payload, headers (the preset's, then the given ones), success codes and body check
+     * it fills in from the credentials and sender (the given success codes and body check win).
+     *
+     * @throws IllegalArgumentException naming the unknown preset, the missing credential or a bad sender
+     */
+    public static ProviderConfig expand(ProviderConfig given) {
+        if (given.preset() == null) {
+            return given;
+        }
+        checkFrom(given.from());
+        Shape shape = shape(given.preset(), given.baseUrl(), given.credentials(), given.from());
+        Map<String, String> headers = new LinkedHashMap<>(shape.headers());
+        headers.putAll(given.headers());
+        List<Integer> codes = given.successCodes().isEmpty() ? shape.successCodes() : given.successCodes();
+        BodyCheck check = given.bodyCheck() != null ? given.bodyCheck() : shape.bodyCheck();
+        return new ProviderConfig(given.name(), shape.url(), shape.method(), headers, shape.payload(), codes, null,
+                null, null, null, check, given.maxTries(), given.ratePerSecond());
+    }
+
+    /**
      * The shape of {@code preset} with these credentials and sender.
      *
      * @throws IllegalArgumentException naming the missing credential or the unknown preset
      */
-    static Shape shape(String preset, String baseUrl, Map<String, String> credentials, String from) {
+    private static Shape shape(String preset, String baseUrl, Map<String, String> credentials, String from) {
         Map<String, String> c = credentials == null ? Map.of() : credentials;
         return switch (preset) {
             case TWILIO -> {
@@ -114,7 +142,7 @@ public final class ProviderPresets {
         }
     }
 
-    static void checkFrom(String from) {
+    private static void checkFrom(String from) {
         if (from != null && (from.contains("$ctx.") || from.chars().anyMatch(ch -> ch < 0x20))) {
             throw new IllegalArgumentException("from must be one line without $ctx.");
         }
