@@ -5,6 +5,14 @@ import io.javalin.config.RoutesConfig;
 import io.smsotp.auth.lockout.Lockouts;
 import io.smsotp.auth.login.LoginContextKey;
 import io.smsotp.auth.login.LoginRoutes;
+import io.smsotp.auth.account.AccountRoutes;
+import io.smsotp.auth.self.BuiltInClients;
+import io.smsotp.auth.self.RoleLookup;
+import io.smsotp.auth.self.SelfClient;
+import io.smsotp.auth.self.SelfErrors;
+import io.smsotp.auth.self.SelfSignIn;
+import io.smsotp.auth.self.SessionKey;
+import io.smsotp.auth.users.SignIns;
 import io.smsotp.auth.oidc.OidcProvider;
 import io.smsotp.auth.oidc.SigningKeys;
 import io.smsotp.auth.users.UserStore;
@@ -98,7 +106,12 @@ public final class AuthService {
      * and keys in {@code auth.dataDir}. The caller manages {@code commands}' lifecycle.
      */
     public static AuthService withLogin(SmsOtpConfig config, ChallengeCommands commands) {
-        return new AuthService(config, commands, null, true);
+        return withLogin(config, commands, RoleLookup.NONE);
+    }
+
+    /** As {@link #withLogin(SmsOtpConfig, ChallengeCommands)}, with users' roles (the console's admin) from {@code roles}. */
+    public static AuthService withLogin(SmsOtpConfig config, ChallengeCommands commands, RoleLookup roles) {
+        return new AuthService(config, commands, null, true, roles);
     }
 
     /**
@@ -107,10 +120,16 @@ public final class AuthService {
      */
     public static AuthService withKafka(SmsOtpConfig config) {
         OtpGateway gateway = OtpGateway.fromConfig(config);
-        return new AuthService(config, gateway, gateway, true);
+        // until the user store keeps roles, nobody has the console's admin role
+        return new AuthService(config, gateway, gateway, true, RoleLookup.NONE);
     }
 
     private AuthService(SmsOtpConfig config, ChallengeCommands commands, OtpGateway ownedGateway, boolean login) {
+        this(config, commands, ownedGateway, login, RoleLookup.NONE);
+    }
+
+    private AuthService(SmsOtpConfig config, ChallengeCommands commands, OtpGateway ownedGateway, boolean login,
+                        RoleLookup roles) {
         this.config = Objects.requireNonNull(config, "config");
         Objects.requireNonNull(commands, "commands");
         this.ownedGateway = ownedGateway;
@@ -120,21 +139,23 @@ public final class AuthService {
             gateway.bindTo(metrics);
         }
         commands = new MeteredCommands(commands, metrics.registry());
+        Supplier<LiveConfig> configured;
         if (config.configCipher() != null) {
             this.follower = new ConfigFollower(config, "auth-service");
             this.configWriter = new ConfigWriter(config, follower, Clock.systemUTC());
             this.audit = new AuditTrail(config);
-            this.live = follower;
+            configured = follower;
         } else {
             this.follower = null;
             this.configWriter = null;
             this.audit = null;
             LiveConfig fromFile = LiveConfig.fromFile(config);
-            this.live = () -> fromFile;
+            configured = () -> fromFile;
         }
-        ApiKeys apiKeys = new ApiKeys(live, Clock.systemUTC());
+        ApiKeys apiKeys = new ApiKeys(configured, Clock.systemUTC());
         int port = config.auth().port();
         if (!login) {
+            this.live = configured;
             this.users = null;
             this.oidc = null;
             this.listenPort = port;
@@ -148,6 +169,8 @@ public final class AuthService {
         }
         this.listenPort = port;
         URI issuer = URI.create(config.auth().issuer() != null ? config.auth().issuer() : "http://localhost:" + port);
+        // smsotp's own pages are OIDC clients of this server, present whatever the topic holds
+        this.live = BuiltInClients.around(configured, issuer);
         Path dataDir = Path.of(config.auth().dataDir()).toAbsolutePath();
         try {
             // keys and the H2 database: nobody's but this service's, also in a data dir made before
@@ -162,10 +185,22 @@ public final class AuthService {
             this.oidc = new OidcProvider(issuer, live, SigningKeys.loadOrCreate(dataDir), users.dataSource(),
                     Clock.systemUTC());
             Lockouts lockouts = new Lockouts(users.dataSource(), config.auth().lockout());
+            SignIns signIns = new SignIns(users.dataSource());
             LoginRoutes pages = new LoginRoutes(oidc, users, commands, LoginContextKey.loadOrCreate(dataDir), lockouts,
-                    config.auth(), Clock.systemUTC());
+                    signIns, config.auth(), Clock.systemUTC());
+            SessionKey sessionKey = SessionKey.loadOrCreate(dataDir);
+            AccountRoutes account = new AccountRoutes(new SelfSignIn(SelfClient.ACCOUNT, oidc, sessionKey, roles,
+                    Clock.systemUTC()), users, commands, signIns, live, audit, sessionKey,
+                    config.auth().trustedProxyRanges(), Clock.systemUTC());
+            // the console's pages (the lead's next change) register beside this sign-in and take its session
+            SelfSignIn console = new SelfSignIn(SelfClient.CONSOLE, oidc, sessionKey, roles, Clock.systemUTC());
             this.app = buildApp(config, stopBudget, apiKeys, new ChallengeApi(commands, lockouts,
-                    Clock.systemUTC()), pages::register, this::health);
+                    Clock.systemUTC()), routes -> {
+                        pages.register(routes);
+                        account.register(routes);
+                        console.register(routes);
+                        SelfErrors.register(routes);
+                    }, this::health);
         } catch (RuntimeException e) {
             users.close();
             metrics.close();

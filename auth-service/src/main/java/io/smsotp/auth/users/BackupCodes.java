@@ -2,6 +2,7 @@ package io.smsotp.auth.users;
 
 import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
+import java.security.SecureRandom;
 import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.LinkedHashSet;
@@ -30,6 +31,8 @@ public final class BackupCodes {
     /** More codes than anyone prints on a sheet; bounds the work one call can ask for. */
     static final int MAX_CODES = 1000;
     static final int MAX_DIGITS = 64;
+
+    private static final SecureRandom RANDOM = new SecureRandom();
 
     private final SecretKeySpec key;
 
@@ -66,6 +69,22 @@ public final class BackupCodes {
             if (!codes.add(code)) {
                 throw new IllegalArgumentException("backup codes: code " + (i + 1) + " repeats an earlier code");
             }
+        }
+        return List.copyOf(codes);
+    }
+
+    /**
+     * {@code count} distinct new codes of {@code digits} random digits each (leading zeros kept),
+     * from a SecureRandom: what a user is shown once and then holds on paper.
+     */
+    public static List<String> generate(int count, int digits) {
+        if (count < 1 || count > MAX_CODES || digits < 6 || digits > 18) {
+            throw new IllegalArgumentException("backup codes: 1.." + MAX_CODES + " codes of 6..18 digits");
+        }
+        long bound = (long) Math.pow(10, digits);
+        Set<String> codes = new LinkedHashSet<>();
+        while (codes.size() < count) {
+            codes.add(String.format(Locale.ROOT, "%0" + digits + "d", RANDOM.nextLong(bound)));
         }
         return List.copyOf(codes);
     }
