@@ -52,7 +52,8 @@ class AccountBrowserTest {
     static void startEverything() throws Exception {
         dataDir = Files.createTempDirectory("smsotp-account-browser-");
         system = EmbeddedDefault.start(ConfigLoader.parse("""
-                auth: {port: 0}
+                # a slow first reply on a loaded machine is not what these tests are about
+                auth: {port: 0, replyTimeout: PT15S}
                 gateway: {port: 0}
                 apps:
                   - {id: portal, name: Portal, clientSecret: account-test-secret-0123,
