@@ -128,6 +128,56 @@ public final class ApiPaths {
     /** GET: the audit log, newest first. */
     public static final String ADMIN_AUDIT = ADMIN_API + "/audit";
 
+    // ---- smsotp's own pages, signed in through the hosted login (built-in OIDC clients) --------
+
+    /** GET: the account page of the signed-in user; everything under it needs its session. */
+    public static final String ACCOUNT = "/account";
+
+    /** GET: starts the sign-in to the account page (to the hosted login). */
+    public static final String ACCOUNT_SIGNIN = ACCOUNT + "/signin";
+
+    /** GET: the hosted login's way back, with the authorization code. */
+    public static final String ACCOUNT_CALLBACK = ACCOUNT + "/callback";
+
+    /** POST (form): sign out of the account page. */
+    public static final String ACCOUNT_SIGNOUT = ACCOUNT + "/signout";
+
+    /** GET: the page after signing out. */
+    public static final String ACCOUNT_SIGNED_OUT = ACCOUNT + "/signed-out";
+
+    /** POST (form): a new mobile number; a code goes to it. */
+    public static final String ACCOUNT_MOBILE = ACCOUNT + "/mobile";
+
+    /** POST (form): the code sent to the new number; the number is saved once it verifies. */
+    public static final String ACCOUNT_MOBILE_CONFIRM = ACCOUNT + "/mobile/confirm";
+
+    /** POST (form): turn SMS codes off or back on ({@code disable=true|false}). */
+    public static final String ACCOUNT_SMS_OTP = ACCOUNT + "/sms-otp";
+
+    /** POST (form): new backup codes, shown once in the answer. */
+    public static final String ACCOUNT_BACKUP_CODES = ACCOUNT + "/backup-codes";
+
+    /** GET: the style sheet of smsotp's own pages (no session needed). */
+    public static final String ACCOUNT_CSS = ACCOUNT + "/assets/pages.css";
+
+    /** The management console's pages; {@link #CONSOLE_API} under it is the JSON admin API, not a page. */
+    public static final String CONSOLE = "/admin";
+
+    /** The admin API under the console's path: API keys or the console's own session, never a page. */
+    public static final String CONSOLE_API = CONSOLE + "/api/";
+
+    /** GET: starts the sign-in to the console (to the hosted login). */
+    public static final String CONSOLE_SIGNIN = CONSOLE + "/signin";
+
+    /** GET: the hosted login's way back to the console, with the authorization code. */
+    public static final String CONSOLE_CALLBACK = CONSOLE + "/callback";
+
+    /** POST (form): sign out of the console. */
+    public static final String CONSOLE_SIGNOUT = CONSOLE + "/signout";
+
+    /** GET: the page after signing out of the console. */
+    public static final String CONSOLE_SIGNED_OUT = CONSOLE + "/signed-out";
+
     // ---- health and metrics (no API key: probes and Prometheus call them) ------------------
 
     /** GET: 200 while the process runs. */
@@ -145,6 +195,15 @@ public final class ApiPaths {
     /** Whether {@code path} is answered with HTML pages (the login and the authorization endpoint). */
     public static boolean isPage(String path) {
         return path.equals(AUTHORIZE) || path.equals(LOGIN) || path.startsWith(LOGIN + "/");
+    }
+
+    /** Whether {@code path} is one of smsotp's own pages (the account page, the console; not the admin API). */
+    public static boolean isSelfPage(String path) {
+        return under(path, ACCOUNT) || under(path, CONSOLE) && !path.startsWith(CONSOLE_API);
+    }
+
+    private static boolean under(String path, String base) {
+        return path.equals(base) || path.startsWith(base + "/");
     }
 
     /** The path of one challenge, as clients spell it. */

@@ -5,6 +5,14 @@ import io.javalin.config.RoutesConfig;
 import io.smsotp.auth.lockout.Lockouts;
 import io.smsotp.auth.login.LoginContextKey;
 import io.smsotp.auth.login.LoginRoutes;
+import io.smsotp.auth.account.AccountRoutes;
+import io.smsotp.auth.self.BuiltInClients;
+import io.smsotp.auth.self.RoleLookup;
+import io.smsotp.auth.self.SelfClient;
+import io.smsotp.auth.self.SelfErrors;
+import io.smsotp.auth.self.SelfSignIn;
+import io.smsotp.auth.self.SessionKey;
+import io.smsotp.auth.users.SignIns;
 import io.smsotp.auth.oidc.OidcProvider;
 import io.smsotp.auth.oidc.SigningKeys;
 import io.smsotp.auth.users.UserStore;
@@ -107,7 +115,15 @@ public final class AuthService {
      * and keys in {@code auth.dataDir}. The caller manages {@code commands}' lifecycle.
      */
     public static AuthService withLogin(SmsOtpConfig config, ChallengeCommands commands) {
-        return new AuthService(config, commands, null, true);
+        return new AuthService(config, commands, null, true, null);
+    }
+
+    /**
+     * As {@link #withLogin(SmsOtpConfig, ChallengeCommands)}, with users' roles (the console's admin)
+     * from {@code roles} instead of the user store.
+     */
+    public static AuthService withLogin(SmsOtpConfig config, ChallengeCommands commands, RoleLookup roles) {
+        return new AuthService(config, commands, null, true, roles);
     }
 
     /**
@@ -116,10 +132,15 @@ public final class AuthService {
      */
     public static AuthService withKafka(SmsOtpConfig config) {
         OtpGateway gateway = OtpGateway.fromConfig(config);
-        return new AuthService(config, gateway, gateway, true);
+        return new AuthService(config, gateway, gateway, true, null);
     }
 
     private AuthService(SmsOtpConfig config, ChallengeCommands commands, OtpGateway ownedGateway, boolean login) {
+        this(config, commands, ownedGateway, login, null);
+    }
+
+    private AuthService(SmsOtpConfig config, ChallengeCommands commands, OtpGateway ownedGateway, boolean login,
+                        RoleLookup roles) {
         this.config = Objects.requireNonNull(config, "config");
         Objects.requireNonNull(commands, "commands");
         this.ownedGateway = ownedGateway;
@@ -129,11 +150,12 @@ public final class AuthService {
             gateway.bindTo(metrics);
         }
         commands = new MeteredCommands(commands, metrics.registry());
+        Supplier<LiveConfig> configured;
         if (config.configCipher() != null) {
             this.follower = new ConfigFollower(config, "auth-service");
             this.configWriter = new ConfigWriter(config, follower, Clock.systemUTC());
             this.audit = new AuditTrail(config);
-            this.live = follower;
+            configured = follower;
             this.admin = AdminServices.of(configWriter, follower, audit, config.dispatcher().requestTimeout(),
                     Clock.systemUTC());
         } else {
@@ -142,11 +164,12 @@ public final class AuthService {
             this.audit = null;
             this.admin = null;
             LiveConfig fromFile = LiveConfig.fromFile(config);
-            this.live = () -> fromFile;
+            configured = () -> fromFile;
         }
-        ApiKeys apiKeys = new ApiKeys(live, Clock.systemUTC());
+        ApiKeys apiKeys = new ApiKeys(configured, Clock.systemUTC());
         int port = config.auth().port();
         if (!login) {
+            this.live = configured;
             this.users = null;
             this.oidc = null;
             this.listenPort = port;
@@ -161,6 +184,8 @@ public final class AuthService {
         }
         this.listenPort = port;
         URI issuer = URI.create(config.auth().issuer() != null ? config.auth().issuer() : "http://localhost:" + port);
+        // smsotp's own pages are OIDC clients of this server, present whatever the topic holds
+        this.live = BuiltInClients.around(configured, issuer);
         Path dataDir = Path.of(config.auth().dataDir()).toAbsolutePath();
         try {
             // keys and the H2 database: nobody's but this service's, also in a data dir made before
@@ -175,11 +200,25 @@ public final class AuthService {
             this.oidc = new OidcProvider(issuer, live, SigningKeys.loadOrCreate(dataDir), users.dataSource(),
                     Clock.systemUTC());
             Lockouts lockouts = new Lockouts(users.dataSource(), config.auth().lockout());
+            SignIns signIns = new SignIns(users.dataSource());
             LoginRoutes pages = new LoginRoutes(oidc, users, commands, LoginContextKey.loadOrCreate(dataDir), lockouts,
-                    config.auth(), Clock.systemUTC());
+                    signIns, config.auth(), Clock.systemUTC());
             this.userAdmin = audit == null ? null : new UserAdmin(users.profiles(), audit, Clock.systemUTC());
+            SessionKey sessionKey = SessionKey.loadOrCreate(dataDir);
+            // the store's roles unless the caller gives its own (tests): read at sign-in and at every request
+            RoleLookup roleLookup = roles != null ? roles : storeRoles(users);
+            AccountRoutes account = new AccountRoutes(new SelfSignIn(SelfClient.ACCOUNT, oidc, sessionKey, roleLookup,
+                    Clock.systemUTC()), users, commands, signIns, live, audit, sessionKey,
+                    config.auth().trustedProxyRanges(), Clock.systemUTC());
+            // the console's pages register beside this sign-in and take its session
+            SelfSignIn console = new SelfSignIn(SelfClient.CONSOLE, oidc, sessionKey, roleLookup, Clock.systemUTC());
             this.app = buildApp(config, stopBudget, apiKeys, new ChallengeApi(commands, lockouts,
-                    Clock.systemUTC()), pages::register, this::health, adminRoutes());
+                    Clock.systemUTC()), routes -> {
+                        pages.register(routes);
+                        account.register(routes);
+                        console.register(routes);
+                        SelfErrors.register(routes);
+                    }, this::health, adminRoutes());
         } catch (RuntimeException e) {
             users.close();
             metrics.close();
@@ -193,6 +232,12 @@ public final class AuthService {
         } catch (IOException e) {
             throw new UncheckedIOException("no free port", e);
         }
+    }
+
+    /** The roles the user store keeps: what opens the console. */
+    private static RoleLookup storeRoles(UserStore users) {
+        return username -> users.profiles().find(username, java.time.Instant.now())
+                .map(p -> java.util.Set.copyOf(p.roles())).orElse(java.util.Set.of());
     }
 
     /** The admin API's routes; without the live configuration, a 503 on each that says why. */

@@ -13,6 +13,7 @@ import io.smsotp.auth.http.ApiException;
 import io.smsotp.auth.users.UserChangeException;
 import io.smsotp.config.ConfigException;
 import io.smsotp.auth.login.LoginErrors;
+import io.smsotp.auth.self.SelfErrors;
 import io.smsotp.logging.ChallengeMdc;
 import java.io.CharConversionException;
 import java.util.Locale;
@@ -62,7 +63,9 @@ final class ErrorMapping {
         // Javalin's own answers: no route (404), wrong method (405), body over the limit (413)
         routes.exception(HttpResponseException.class, (e, ctx) -> {
             ApiException mapped = fromJavalin(e, maxBodyBytes);
-            if (ApiPaths.isPage(ctx.path())) {
+            if (ApiPaths.isSelfPage(ctx.path())) {
+                SelfErrors.refused(ctx, mapped.status(), String.valueOf(mapped.body().get("message")));
+            } else if (ApiPaths.isPage(ctx.path())) {
                 LoginErrors.refused(ctx, mapped.status(), String.valueOf(mapped.body().get("message")));
             } else {
                 answer(ctx, mapped);
@@ -70,6 +73,10 @@ final class ErrorMapping {
         });
         // the catch-all, for real faults only: a request that cannot be read is refused earlier as 400
         routes.exception(Exception.class, (e, ctx) -> {
+            if (ApiPaths.isSelfPage(ctx.path())) {
+                SelfErrors.fault(ctx, e);
+                return;
+            }
             if (ApiPaths.isPage(ctx.path())) {
                 LoginErrors.fault(ctx, e);
                 return;

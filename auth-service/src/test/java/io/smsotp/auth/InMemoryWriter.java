@@ -57,6 +57,12 @@ public final class InMemoryWriter implements ChallengeCommands {
                 .map(OtpCommand.VerifyCode.class::cast).toList();
     }
 
+    /** The notices sent so far. */
+    public List<OtpCommand.SendNotice> notices() {
+        return received.stream().filter(OtpCommand.SendNotice.class::isInstance)
+                .map(OtpCommand.SendNotice.class::cast).toList();
+    }
+
     /** From now on, answer creates and resends as if send limit {@code limit} were used up until {@code retryAt}; null lifts it. */
     public void limitSends(String limit, Instant retryAt) {
         sendLimit = limit == null ? null : new OtpEvent.SendRateLimited(null, null, null, limit, retryAt);
@@ -159,6 +165,14 @@ public final class InMemoryWriter implements ChallengeCommands {
                     ? store(challengeId, c.with(ChallengeStatus.CANCELED, c.attemptsLeft())) : c;
             return new OtpEvent.ChallengeState(challengeId, command.requestId(), command.replyTo(), after.view());
         });
+    }
+
+    @Override
+    public CompletionStage<OtpEvent> notice(String noticeId, String appId, String to, String text) {
+        OtpCommand.SendNotice command = new OtpCommand.SendNotice(noticeId, appId, to, text,
+                "req-" + received.size(), "stand-in");
+        return answer(command, () -> new OtpEvent.NoticeQueued(noticeId, command.requestId(), command.replyTo(),
+                "msg-" + noticeId));
     }
 
     private CompletionStage<OtpEvent> answer(OtpCommand command, java.util.function.Supplier<OtpEvent> reply) {

@@ -27,7 +27,8 @@ import org.junit.jupiter.api.Test;
 
 /**
  * Nothing secret in the logs: a whole run (2FA API create, wrong and right verify, resend; a
- * hosted login in Chromium with a wrong password, an SMS code and a backup code) with every logger
+ * hosted login in Chromium with a wrong password, an SMS code and a backup code; the account page
+ * with a number change and new backup codes) with every logger
  * at DEBUG (ours at TRACE) written to two files, one in the text format and one in the JSON
  * format, which are then searched for every code, backup code, password, client secret and API
  * key the run used. The JSON file also shows each service's lines about one challenge carrying
@@ -43,6 +44,9 @@ class SecretsNeverLoggedTest {
     static final String BACKUP_CODE = "86753091122";
     static final String OTHER_BACKUP_CODE = "55501234987";
     static final String MOBILE = "+15550007777";
+    static final String NEW_MOBILE = "+15550007788";
+    /** The account page's own client sends the default 6 digits. */
+    static final Pattern ACCOUNT_CODE = Pattern.compile("\\b([0-9]{6}) is your smsotp account");
     // long codes, so that a hit cannot be a timestamp or an offset that happens to match
     static final Pattern ALNUM_CODE = Pattern.compile("\\b([2-9A-HJ-NP-Z]{8}) is your ");
     static final Pattern DIGIT_CODE = Pattern.compile("\\b([0-9]{10}) is your ");
@@ -59,6 +63,8 @@ class SecretsNeverLoggedTest {
         Path jsonLog = Path.of(jsonLogFile);
         Set<String> secrets = new LinkedHashSet<>(List.of(API_KEY, CLIENT_SECRET, PASSWORD, WRONG_PASSWORD, BACKUP_CODE,
                 OTHER_BACKUP_CODE));
+        // 6 and 8 digits: looked for as whole numbers, since any longer number may hold them by chance
+        Set<String> shortSecrets = new LinkedHashSet<>();
 
         Path dataDir = Files.createTempDirectory("smsotp-log-capture-");
         int appPort;
@@ -89,6 +95,7 @@ class SecretsNeverLoggedTest {
             secrets.add(system.config().codeEncryptionKey());
             secrets.addAll(apiRun(system));
             secrets.addAll(loginRun(system, portal));
+            shortSecrets.addAll(accountRun(system));
         } finally {
             portal.stop();
             system.close();
@@ -105,6 +112,13 @@ class SecretsNeverLoggedTest {
             assertThat(loggedJson).as("a secret of the run in %s", jsonLog).doesNotContain(secret);
         }
         assertThat(secrets).as("codes were used and checked too").hasSizeGreaterThan(10);
+        assertThat(shortSecrets).as("the account page's two SMS codes and ten backup codes").hasSize(12);
+        for (String secret : shortSecrets) {
+            Pattern whole = Pattern.compile("(?<![0-9])" + secret + "(?![0-9])");
+            assertThat(whole.matcher(logged).find()).as("a code of the account page in %s", log).isFalse();
+            assertThat(whole.matcher(loggedJson).find()).as("a code of the account page in %s", jsonLog).isFalse();
+        }
+        assertThat(logged).as("numbers are masked in the log").doesNotContain(NEW_MOBILE);
         assertEachServiceLogsAChallengeWithItsId(loggedJson, dataDir);
     }
 
@@ -178,6 +192,31 @@ class SecretsNeverLoggedTest {
             codes.add(code(system, MOBILE, 1, ALNUM_CODE));
             browser.fill("code", BACKUP_CODE).click("Continue");
             assertThat(browser.waitForText("Signed in")).contains("pwd otp");
+        }
+        return codes;
+    }
+
+    /** The account page: signed in with the other backup code, a number change, new backup codes; the codes it saw. */
+    private static List<String> accountRun(EmbeddedDefault system) {
+        List<String> codes = new ArrayList<>();
+        try (Browser browser = Browser.start().waitingUpTo(Duration.ofSeconds(30))) {
+            browser.open(system.issuer() + "/account");
+            browser.fill("username", "logan").fill("password", PASSWORD).click("Sign in");
+            browser.waitForText("Enter the code");
+            // the code that went to the number stays unused: the backup code is typed instead
+            codes.add(code(system, MOBILE, 2, ACCOUNT_CODE));
+            browser.fill("code", OTHER_BACKUP_CODE).click("Continue");
+            browser.waitForText("Your account");
+            browser.fill("mobile", NEW_MOBILE).click("Send code");
+            browser.waitForText("Confirm your new number");
+            String code = code(system, NEW_MOBILE, 0, ACCOUNT_CODE);
+            codes.add(code);
+            browser.fill("code", code).click("Confirm");
+            browser.waitForText("Your mobile number is changed");
+            browser.click("Generate new backup codes");
+            browser.waitForText("Your new backup codes");
+            browser.driver().findElements(org.openqa.selenium.By.cssSelector("#backup-codes li"))
+                    .forEach(li -> codes.add(li.getText()));
         }
         return codes;
     }

@@ -15,6 +15,7 @@ import com.fasterxml.jackson.annotation.JsonTypeInfo;
         @JsonSubTypes.Type(value = OtpCommand.GetStatus.class, name = "status"),
         @JsonSubTypes.Type(value = OtpCommand.ResendCode.class, name = "resend"),
         @JsonSubTypes.Type(value = OtpCommand.CancelChallenge.class, name = "cancel"),
+        @JsonSubTypes.Type(value = OtpCommand.SendNotice.class, name = "notice"),
 })
 public sealed interface OtpCommand {
 
@@ -82,5 +83,26 @@ public sealed interface OtpCommand {
 
     /** End a pending challenge: no code approves it after this. Answered by {@link OtpEvent.ChallengeState}. */
     record CancelChallenge(String challengeId, String appId, String requestId, String replyTo) implements OtpCommand {
+    }
+
+    /**
+     * Send {@code text} to {@code to} as it is: a notice that carries no code (e.g. "your number was
+     * changed"). No challenge is made and nothing is stored: {@code challengeId} is the notice's own
+     * id (made like a challenge id, and the record key), which names the SMS in delivery reports.
+     * Answered by {@link OtpEvent.NoticeQueued}.
+     */
+    record SendNotice(String challengeId, String appId, String to, String text, String requestId, String replyTo)
+            implements OtpCommand {
+
+        /** Longest text taken: three SMS segments of plain GSM characters. */
+        public static final int MAX_TEXT = 459;
+
+        @Override
+        public String toString() {
+            // the number is personal data and the text may name the user: neither goes to a log whole
+            String masked = to == null || to.length() <= 4 ? "***" : "***" + to.substring(to.length() - 4);
+            return "SendNotice[challengeId=" + challengeId + ", appId=" + appId + ", to=" + masked + ", text="
+                    + (text == null ? 0 : text.length()) + " chars, requestId=" + requestId + "]";
+        }
     }
 }

@@ -19,6 +19,7 @@ import java.time.Instant;
         @JsonSubTypes.Type(value = OtpEvent.DeliveryUpdated.class, name = "delivery"),
         @JsonSubTypes.Type(value = OtpEvent.CodeResent.class, name = "resent"),
         @JsonSubTypes.Type(value = OtpEvent.SendRateLimited.class, name = "rate_limited"),
+        @JsonSubTypes.Type(value = OtpEvent.NoticeQueued.class, name = "notice_queued"),
 })
 public sealed interface OtpEvent {
 
@@ -87,5 +88,9 @@ public sealed interface OtpEvent {
         public static final String PER_NUMBER = "per_number";
         public static final String PER_APP = "per_app";
         public static final String PER_IP = "per_ip";
+    }
+
+    /** A {@link OtpCommand.SendNotice} was taken: its SMS, {@code messageId}, is queued for the dispatcher. */
+    record NoticeQueued(String challengeId, String requestId, String replyTo, String messageId) implements OtpEvent {
     }
 }

@@ -187,6 +187,10 @@ final class TopologyFixture implements AutoCloseable {
         commands.pipeInput(id, new OtpCommand.CancelChallenge(id, appId, "req-other", "auth-5"));
     }
 
+    void notice(String id, String to, String text, String requestId) {
+        commands.pipeInput(id, new OtpCommand.SendNotice(id, APP, to, text, requestId, "auth-6"));
+    }
+
     void pipeRaw(String key, String json) {
         rawCommands.pipeInput(key, json);
     }

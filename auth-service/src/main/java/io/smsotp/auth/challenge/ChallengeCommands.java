@@ -39,4 +39,10 @@ public interface ChallengeCommands {
 
     /** End a pending challenge (answered by {@code ChallengeState}). */
     CompletionStage<OtpEvent> cancel(String challengeId, String appId);
+
+    /**
+     * Send {@code text} (no code in it) to {@code to} (E.164) as an SMS of its own, named
+     * {@code noticeId} (made like a challenge id); answered by {@code NoticeQueued}.
+     */
+    CompletionStage<OtpEvent> notice(String noticeId, String appId, String to, String text);
 }

@@ -56,6 +56,11 @@ public final class MeteredCommands implements ChallengeCommands {
         return counted("cancel", commands.cancel(challengeId, appId));
     }
 
+    @Override
+    public CompletionStage<OtpEvent> notice(String noticeId, String appId, String to, String text) {
+        return counted("notice", commands.notice(noticeId, appId, to, text));
+    }
+
     private CompletionStage<OtpEvent> counted(String command, CompletionStage<OtpEvent> reply) {
         reply.whenComplete((event, error) -> count(command, error != null ? "unavailable" : outcome(event), 1));
         return reply;
@@ -75,6 +80,8 @@ public final class MeteredCommands implements ChallengeCommands {
             return "rejected";
         } else if (event instanceof OtpEvent.ChallengeState) {
             return "state";
+        } else if (event instanceof OtpEvent.NoticeQueued) {
+            return "queued";
         }
         return "other";
     }

@@ -15,8 +15,11 @@ import io.smsotp.auth.oidc.AuthorizationError;
 import io.smsotp.auth.oidc.IssuedCode;
 import io.smsotp.auth.oidc.OidcProvider;
 import io.smsotp.auth.oidc.ValidatedRequest;
+import io.smsotp.auth.challenge.ClientIps;
+import io.smsotp.auth.users.SignIns;
 import io.smsotp.auth.users.UserStore;
 import io.smsotp.config.AppConfig;
+import io.smsotp.config.IpRange;
 import java.net.URI;
 import java.util.List;
 import java.util.Objects;
@@ -24,8 +27,9 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * How a login ends: with an authorization code for the client (the user passed every step), or
- * back at the client with an error (cancelled, refused), the SMS challenge cancelled either way.
+ * How a login ends: with an authorization code for the client (the user passed every step, and
+ * the sign-in is recorded for the user's account page), or back at the client with an error
+ * (cancelled, refused), the SMS challenge cancelled either way.
  */
 final class Completion {
 
@@ -35,12 +39,17 @@ final class Completion {
     private final UserStore users;
     private final ChallengeCommands commands;
     private final LoginForms forms;
+    private final SignIns signIns;
+    private final List<IpRange> trustedProxies;
 
-    Completion(OidcProvider provider, UserStore users, ChallengeCommands commands, LoginForms forms) {
+    Completion(OidcProvider provider, UserStore users, ChallengeCommands commands, LoginForms forms, SignIns signIns,
+               List<IpRange> trustedProxies) {
         this.provider = Objects.requireNonNull(provider, "provider");
         this.users = Objects.requireNonNull(users, "users");
         this.commands = Objects.requireNonNull(commands, "commands");
         this.forms = Objects.requireNonNull(forms, "forms");
+        this.signIns = Objects.requireNonNull(signIns, "signIns");
+        this.trustedProxies = List.copyOf(trustedProxies);
     }
 
     /** POST {@code /login/cancel}: back to the client with {@code access_denied}. */
@@ -82,6 +91,8 @@ final class Completion {
                 context.nonce() == null ? null : new Nonce(context.nonce()), codeChallenge(context.codeChallenge()));
         IssuedCode issued = provider.issueCode(request, new AuthenticatedUser(done.username(), mobile, done.amr(),
                 done.authTime()));
+        signIns.record(done.username(), new SignIns.SignIn(forms.clock().instant(), app.id(),
+                ClientIps.of(ctx, trustedProxies)));
         forms.unbind(ctx);
         LOG.info("login of {} to client {} done with {}", done.username(), app.id(), done.amr());
         ctx.redirect(issued.redirectLocation().toString(), HttpStatus.SEE_OTHER);

@@ -9,6 +9,7 @@ import io.smsotp.auth.lockout.PasswordThrottle;
 import io.smsotp.auth.oidc.OidcProvider;
 import io.smsotp.auth.oidc.OidcRoutes;
 import io.smsotp.auth.users.HashingGate;
+import io.smsotp.auth.users.SignIns;
 import io.smsotp.auth.users.UserStore;
 import io.smsotp.config.AuthSettings;
 import java.io.IOException;
@@ -42,13 +43,14 @@ public final class LoginRoutes {
     /**
      * @param settings trusted proxies, the password throttle and hashing limits
      * @param lockouts counts failed passwords and codes per account across logins
+     * @param signIns where each completed login is recorded
      */
     public LoginRoutes(OidcProvider provider, UserStore users, ChallengeCommands commands, LoginContextKey key,
-                       Lockouts lockouts, AuthSettings settings, Clock clock) {
+                       Lockouts lockouts, SignIns signIns, AuthSettings settings, Clock clock) {
         this.provider = Objects.requireNonNull(provider, "provider");
         Objects.requireNonNull(settings, "settings");
         this.forms = new LoginForms(provider, key, new UsedSteps(users.dataSource()), clock);
-        this.completion = new Completion(provider, users, commands, forms);
+        this.completion = new Completion(provider, users, commands, forms, signIns, settings.trustedProxyRanges());
         this.authorize = new AuthorizeStep(provider, forms);
         this.code = new CodeStep(users, commands, lockouts, settings.trustedProxyRanges(), forms, completion);
         this.password = new PasswordStep(users, lockouts,

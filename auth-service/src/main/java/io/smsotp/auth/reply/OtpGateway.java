@@ -299,6 +299,11 @@ public final class OtpGateway implements ChallengeCommands {
         return send(new OtpCommand.CancelChallenge(challengeId, appId, newRequestId(), instanceId));
     }
 
+    @Override
+    public CompletionStage<OtpEvent> notice(String noticeId, String appId, String to, String text) {
+        return send(new OtpCommand.SendNotice(noticeId, appId, to, text, newRequestId(), instanceId));
+    }
+
     private CompletionStage<OtpEvent> send(OtpCommand command) {
         String requestId = command.requestId();
         CompletableFuture<OtpEvent> reply = new CompletableFuture<>();

@@ -110,6 +110,11 @@ class ChallengeBodiesFuzzTest {
             return unknown(challengeId);
         }
 
+        @Override
+        public CompletionStage<OtpEvent> notice(String noticeId, String appId, String to, String text) {
+            return unknown(noticeId);
+        }
+
         private CompletionStage<OtpEvent> unknown(String challengeId) {
             lastTo.set("asked");
             return CompletableFuture.completedFuture(new OtpEvent.CommandRejected(challengeId, "req", "fuzz",

@@ -66,14 +66,37 @@ abstract class UserStoreContract {
              ResultSet rs = c.createStatement().executeQuery(
                      "SELECT version, success FROM flyway_schema_history WHERE version IS NOT NULL ORDER BY installed_rank")) {
             // V1 users, V2 the OIDC provider's codes and tokens, V3 account lockout, V4 the granted OIDC
-            // scope, V5 login security, V6 roles
+            // scope, V5 login security, V6 roles, V7 sign-ins
             List<String> applied = new java.util.ArrayList<>();
             while (rs.next()) {
                 assertThat(rs.getBoolean(2)).as("migration %s", rs.getString(1)).isTrue();
                 applied.add(rs.getString(1));
             }
-            assertThat(applied).as("each migration applied once, in order").containsExactly("1", "2", "3", "4", "5", "6");
+            assertThat(applied).as("each migration applied once, in order")
+                    .containsExactly("1", "2", "3", "4", "5", "6", "7");
         }
+    }
+
+    @Test
+    void keepsTheNewestFiftySignInsOfEachUserNewestFirst() {
+        store.upsert(user("alice", "correct horse", "+15551234567", null, null));
+        store.upsert(user("bob", "battery staple", "+15557654321", null, null));
+        SignIns signIns = new SignIns(store.dataSource());
+        java.time.Instant start = java.time.Instant.parse("2030-01-01T10:00:00Z");
+        signIns.record("bob", new SignIns.SignIn(start, "portal", "198.51.100.7"));
+        for (int i = 1; i <= SignIns.KEPT + 3; i++) {
+            signIns.record("Alice", new SignIns.SignIn(start.plusSeconds(i), "app-" + i, i % 2 == 0 ? "203.0.113." + i
+                    : null));
+        }
+
+        List<SignIns.SignIn> alice = signIns.recent("alice", 100);
+        assertThat(alice).hasSize(SignIns.KEPT);
+        assertThat(alice.get(0)).isEqualTo(new SignIns.SignIn(start.plusSeconds(53), "app-53", null));
+        assertThat(alice.get(1)).isEqualTo(new SignIns.SignIn(start.plusSeconds(52), "app-52", "203.0.113.52"));
+        assertThat(alice.get(SignIns.KEPT - 1).appId()).as("the oldest three are gone").isEqualTo("app-4");
+        assertThat(signIns.recent("alice", 10)).hasSize(10).first().isEqualTo(alice.get(0));
+        assertThat(signIns.recent("bob", 100)).as("another user's are kept apart")
+                .containsExactly(new SignIns.SignIn(start, "portal", "198.51.100.7"));
     }
 
     @Test

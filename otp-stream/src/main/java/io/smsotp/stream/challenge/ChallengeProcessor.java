@@ -206,7 +206,16 @@ public final class ChallengeProcessor implements Processor<String, Object, Strin
             resend(resend, now);
         } else if (command instanceof OtpCommand.CancelChallenge cancel) {
             cancel(cancel, now);
+        } else if (command instanceof OtpCommand.SendNotice notice) {
+            sendNotice(notice, now);
         }
+    }
+
+    /** Queues a notice's SMS, sealed like a code's (the dispatcher opens every text the same way). */
+    private void sendNotice(OtpCommand.SendNotice cmd, Instant now) {
+        SmsRequest sms = Notices.request(cmd, now);
+        context.forward(new Record<>(cmd.challengeId(), cipher.seal(sms), now.toEpochMilli()), SMS_OUTBOUND_SINK);
+        emit(new OtpEvent.NoticeQueued(cmd.challengeId(), cmd.requestId(), cmd.replyTo(), sms.messageId()), now);
     }
 
     /** A create asks the send limits first; {@link #completeCreate} makes the challenge when they agree. */
@@ -506,6 +515,9 @@ public final class ChallengeProcessor implements Processor<String, Object, Strin
         if (command instanceof OtpCommand.CreateChallenge create
                 && (create.to() == null || !E164.matcher(create.to()).matches())) {
             return "to must be a number in E.164";
+        }
+        if (command instanceof OtpCommand.SendNotice notice) {
+            return Notices.problemWith(notice);
         }
         return null;
     }
