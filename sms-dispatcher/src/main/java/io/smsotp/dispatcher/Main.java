@@ -2,10 +2,8 @@ package io.smsotp.dispatcher;
 
 import io.smsotp.config.ConfigException;
 import io.smsotp.config.ConfigLoader;
-import io.smsotp.config.SmsOtpConfig;
 import io.smsotp.events.TopicAdmin;
 import io.smsotp.lifecycle.GracefulShutdown;
-import java.nio.file.Path;
 import java.util.Map;
 
 /** Runs one dispatcher worker: {@code java -jar sms-dispatcher.jar [--config FILE]}. */
@@ -15,7 +13,7 @@ public final class Main {
     }
 
     public static void main(String[] args) {
-        SmsOtpConfig config;
+        DispatcherConfig config;
         try {
             config = configFrom(args, System.getenv());
         } catch (ConfigException e) {
@@ -31,17 +29,8 @@ public final class Main {
         dispatcher.start();
     }
 
-    /** The configuration the arguments and environment give, checked for what a dispatcher needs. */
-    static SmsOtpConfig configFrom(String[] args, Map<String, String> env) {
-        SmsOtpConfig config = ConfigLoader.load(ConfigLoader.configFileArg("sms-dispatcher", args), env);
-        String servers = config.kafka().bootstrapServers();
-        if (servers == null || servers.isBlank()) {
-            throw new ConfigException("kafka.bootstrapServers is required: set it in the config file or as KAFKA_BOOTSTRAP_SERVERS");
-        }
-        if (config.smsCipher() == null) {
-            throw new ConfigException("smsEncryptionKey is required (or SMSOTP_SMSENCRYPTIONKEY): the key otp-stream"
-                    + " seals SMS texts with, base64, at least 32 bytes");
-        }
-        return config;
+    /** The dispatcher's part of the configuration the arguments and environment give, checked where it is built. */
+    static DispatcherConfig configFrom(String[] args, Map<String, String> env) {
+        return DispatcherConfig.of(ConfigLoader.load(ConfigLoader.configFileArg("sms-dispatcher", args), env));
     }
 }

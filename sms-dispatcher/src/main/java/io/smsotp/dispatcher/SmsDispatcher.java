@@ -1,8 +1,6 @@
 package io.smsotp.dispatcher;
 
-import io.smsotp.config.ConfigException;
 import io.smsotp.config.DispatcherSettings;
-import io.smsotp.config.KafkaClientProperties;
 import io.smsotp.config.ProviderConfig;
 import io.smsotp.config.SmsOtpConfig;
 import io.smsotp.config.live.ConfigFollower;
@@ -11,7 +9,6 @@ import io.smsotp.dispatcher.consumer.DispatchLoop;
 import io.smsotp.dispatcher.consumer.KafkaClients;
 import io.micrometer.core.instrument.binder.kafka.KafkaClientMetrics;
 import io.smsotp.dispatcher.provider.ProviderClient;
-import io.smsotp.dispatcher.provider.ProviderPresets;
 import io.smsotp.dispatcher.provider.SendMetrics;
 import io.smsotp.metrics.KafkaConnections;
 import io.smsotp.metrics.ManagementServer;
@@ -57,8 +54,8 @@ public final class SmsDispatcher {
     private volatile ManagementServer management;
     private volatile KafkaConsumer<byte[], byte[]> consumer;
     private volatile boolean stopping;
-    /** The whole configuration when the providers are live (a {@code configEncryptionKey} is set), else null. */
-    private final SmsOtpConfig liveSource;
+    /** The worker's part of the configuration. */
+    private final DispatcherConfig config;
     private volatile ConfigFollower follower;
 
     /**
@@ -75,44 +72,24 @@ public final class SmsDispatcher {
      */
     public SmsDispatcher(DispatcherSettings settings, List<ProviderConfig> providers, String bootstrapServers,
                          SmsCipher cipher, Map<String, String> clientProperties) {
-        this(settings, providers, bootstrapServers, cipher, clientProperties, null);
-    }
-
-    /**
-     * @param liveSource the whole configuration when the providers follow {@code smsotp.config}
-     *     (it has a {@code configEncryptionKey}); null: {@code providers} for the worker's life
-     */
-    private SmsDispatcher(DispatcherSettings settings, List<ProviderConfig> providers, String bootstrapServers,
-                          SmsCipher cipher, Map<String, String> clientProperties, SmsOtpConfig liveSource) {
-        this.liveSource = liveSource;
-        for (int i = 0; i < providers.size(); i++) {
-            try {
-                // a preset is expanded where it is sent: a missing credential stops this worker's start
-                ProviderPresets.expand(providers.get(i));
-            } catch (IllegalArgumentException e) {
-                throw new ConfigException("providers[" + i + "] (" + providers.get(i).name() + "): " + e.getMessage());
-            }
-        }
-        this.clientProperties = KafkaClientProperties.validate("kafka.properties", clientProperties);
-        this.settings = Objects.requireNonNull(settings, "settings");
-        if (cipher == null) {
-            throw new ConfigException("smsEncryptionKey is required: otp-stream seals each SMS text with it and only"
-                    + " the dispatcher opens it (base64, at least 32 bytes, the same value for both)");
-        }
-        this.cipher = cipher;
-        this.providers = List.copyOf(Objects.requireNonNull(providers, "providers"));
-        if (bootstrapServers == null || bootstrapServers.isBlank()) {
-            throw new ConfigException("kafka.bootstrapServers is required (or KAFKA_BOOTSTRAP_SERVERS)");
-        }
-        this.bootstrapServers = bootstrapServers;
-        // last: made only once the settings were accepted (it binds JVM listeners that close() releases)
-        this.metrics = new ServiceMetrics("sms-dispatcher");
+        this(DispatcherConfig.fixed(settings, providers, bootstrapServers, cipher, clientProperties));
     }
 
     /** The dispatcher part of a whole configuration file. */
     public SmsDispatcher(SmsOtpConfig config) {
-        this(config.dispatcher(), config.providers(), config.kafka().bootstrapServers(), config.smsCipher(),
-                config.kafka().properties(), config.configCipher() == null ? null : config);
+        this(DispatcherConfig.of(config));
+    }
+
+    /** A worker of {@code config}: providers that follow the live configuration when it has its key. */
+    public SmsDispatcher(DispatcherConfig config) {
+        this.config = Objects.requireNonNull(config, "config");
+        this.settings = config.dispatcher();
+        this.clientProperties = config.kafka().properties();
+        this.cipher = config.smsCipher();
+        this.providers = config.providers();
+        this.bootstrapServers = config.kafka().bootstrapServers();
+        // last: made only once the settings were accepted (it binds JVM listeners that close() releases)
+        this.metrics = new ServiceMetrics("sms-dispatcher");
     }
 
 
@@ -126,8 +103,8 @@ public final class SmsDispatcher {
             management = ManagementServer.start("sms-dispatcher", settings.managementPort(), metrics, this::problems);
         }
         List<ProviderConfig> initial = providers;
-        if (liveSource != null) {
-            follower = new ConfigFollower(liveSource, instanceId);
+        if (config.configCipher() != null) {
+            follower = new ConfigFollower(config.kafka(), config.configCipher(), config.fileView(), instanceId);
             follower.start();
             initial = awaitLiveProviders();
         } else {
@@ -217,7 +194,7 @@ public final class SmsDispatcher {
         try {
             if (!follower.awaitCaughtUp(settings.shutdownTimeout().plusSeconds(22))) {
                 LOG.warn("{}: {} not read to its end yet; starting with what it holds so far", instanceId,
-                        liveSource.kafka().configTopic());
+                        config.kafka().configTopic());
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
@@ -255,7 +232,7 @@ public final class SmsDispatcher {
         } else if (!l.inGroup()) {
             problems.add("not a member of group " + settings.groupId() + " yet");
         } else if (follower != null && !follower.caughtUp()) {
-            problems.add("reading the configuration (" + liveSource.kafka().configTopic() + ")");
+            problems.add("reading the configuration (" + config.kafka().configTopic() + ")");
         } else if (KafkaConnections.count(consumer) == 0) {
             problems.add("not connected to Kafka at " + bootstrapServers);
         }

@@ -54,4 +54,18 @@ class MainTest {
                 .isInstanceOf(ConfigException.class)
                 .hasMessageContaining("unknown argument '--confg'");
     }
+
+    @Test
+    void aPresetProviderMissingACredentialStopsTheStartNamingIt() throws Exception {
+        Path file = Files.createTempFile("dispatcher", ".yml");
+        Files.writeString(file, """
+                providers:
+                  - {preset: twilio, credentials: {accountSid: AC1}, from: "+15550001111"}
+                """);
+
+        assertThatThrownBy(() -> Main.configFrom(new String[] {"--config", file.toString()},
+                Map.of("KAFKA_BOOTSTRAP_SERVERS", "broker:9092", "SMSOTP_SMSENCRYPTIONKEY", KEY)))
+                .isInstanceOf(ConfigException.class)
+                .hasMessageContaining("providers[0] (twilio)").hasMessageContaining("credentials.authToken");
+    }
 }

@@ -3,6 +3,7 @@ package io.smsotp.config.live;
 import io.smsotp.config.KafkaClientProperties;
 import io.smsotp.config.KafkaSettings;
 import io.smsotp.config.SmsOtpConfig;
+import io.smsotp.events.ConfigCipher;
 import io.smsotp.events.TopicAdmin;
 import java.time.Duration;
 import java.util.List;
@@ -62,20 +63,32 @@ public final class ConfigFollower implements Supplier<LiveConfig>, AutoCloseable
      * @param clientName names the consumer in the broker's logs ({@code auth-service}, ...)
      */
     public ConfigFollower(SmsOtpConfig config, String clientName) {
-        Objects.requireNonNull(config, "config");
+        this(config.kafka(), requireCipher(config), LiveConfig.fromFile(config), clientName);
+    }
+
+    /**
+     * @param cipher opens the entries ({@code configEncryptionKey})
+     * @param fromFile what holds until the topic is seeded: the service's part of the file
+     * @param clientName names the consumer in the broker's logs ({@code auth-service}, ...)
+     */
+    public ConfigFollower(KafkaSettings kafka, ConfigCipher cipher, LiveConfig fromFile, String clientName) {
+        this.codec = new ConfigCodec(Objects.requireNonNull(cipher, "cipher"));
+        this.kafka = Objects.requireNonNull(kafka, "kafka");
+        this.partition = new TopicPartition(kafka.configTopic(), 0);
+        this.bootstrapServers = kafka.bootstrapServers();
+        this.fileConfig = Objects.requireNonNull(fromFile, "fromFile");
+        this.current = fileConfig;
+        this.consumerProperties = consumerProperties(kafka, clientName);
+        this.thread = new Thread(this::run, "config-follower");
+        thread.setDaemon(true);
+    }
+
+    private static ConfigCipher requireCipher(SmsOtpConfig config) {
         if (config.configCipher() == null) {
             throw new IllegalArgumentException("configEncryptionKey is required: it seals the providers' tokens and"
                     + " the apps' secrets in " + config.kafka().configTopic());
         }
-        this.codec = new ConfigCodec(config.configCipher());
-        this.kafka = config.kafka();
-        this.partition = new TopicPartition(config.kafka().configTopic(), 0);
-        this.bootstrapServers = config.kafka().bootstrapServers();
-        this.fileConfig = LiveConfig.fromFile(config);
-        this.current = fileConfig;
-        this.consumerProperties = consumerProperties(config.kafka(), clientName);
-        this.thread = new Thread(this::run, "config-follower");
-        thread.setDaemon(true);
+        return config.configCipher();
     }
 
     private static Properties consumerProperties(KafkaSettings kafka, String clientName) {
