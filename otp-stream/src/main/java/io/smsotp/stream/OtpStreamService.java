@@ -1,6 +1,7 @@
 package io.smsotp.stream;
 
 import io.smsotp.config.KafkaSettings;
+import io.smsotp.config.RateLimitSettings;
 import io.smsotp.config.SmsOtpConfig;
 import io.smsotp.events.Topics;
 import io.smsotp.config.live.ConfigFollower;
@@ -56,6 +57,11 @@ public final class OtpStreamService {
      *     {@code codeEncryptionKey}
      */
     public OtpStreamService(SmsOtpConfig config) {
+        this(OtpStreamConfig.of(Objects.requireNonNull(config, "config")));
+    }
+
+    /** An instance of otp-stream's part of the configuration. */
+    public OtpStreamService(OtpStreamConfig config) {
         Objects.requireNonNull(config, "config");
         this.stream = config.stream();
         this.kafka = config.kafka();
@@ -63,14 +69,17 @@ public final class OtpStreamService {
         // built now, so a missing key fails the construction rather than a start later on
         try {
             if (config.configCipher() != null) {
-                this.follower = new ConfigFollower(config, "otp-stream");
+                this.follower = new ConfigFollower(config.kafka(), config.configCipher(), config.fileView(),
+                        "otp-stream");
                 ConfigFollower f = follower;
                 this.topology = OtpTopology.buildTopology(config, new ChallengeMetrics(metrics.registry()),
                         () -> f.get().rateLimits());
             } else {
                 LOG.info("no configEncryptionKey: the send limits are the file's for this instance's life");
                 this.follower = null;
-                this.topology = OtpTopology.buildTopology(config, new ChallengeMetrics(metrics.registry()));
+                RateLimitSettings limits = config.rateLimits();
+                this.topology = OtpTopology.buildTopology(config, new ChallengeMetrics(metrics.registry()),
+                        () -> limits);
             }
         } catch (RuntimeException e) {
             metrics.close();

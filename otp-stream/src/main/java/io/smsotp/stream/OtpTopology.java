@@ -63,6 +63,12 @@ public final class OtpTopology {
     /** The topology, with the send limits read from {@code rateLimits} at each send (the live configuration). */
     public static Topology buildTopology(SmsOtpConfig config, ChallengeMetrics metrics,
                                          Supplier<RateLimitSettings> rateLimits) {
+        return buildTopology(OtpStreamConfig.of(Objects.requireNonNull(config, "config")), metrics, rateLimits);
+    }
+
+    /** The topology of otp-stream's part of the configuration. */
+    public static Topology buildTopology(OtpStreamConfig config, ChallengeMetrics metrics,
+                                         Supplier<RateLimitSettings> rateLimits) {
         Objects.requireNonNull(config, "config");
         Topology topology = new Topology();
         topology.addSource(COMMANDS_SOURCE, Topics.COMMANDS.keySerde().deserializer(),

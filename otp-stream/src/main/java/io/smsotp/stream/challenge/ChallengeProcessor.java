@@ -2,6 +2,7 @@ package io.smsotp.stream.challenge;
 
 import io.smsotp.config.RateLimitSettings;
 import io.smsotp.config.SmsOtpConfig;
+import io.smsotp.stream.OtpStreamConfig;
 import java.util.function.Supplier;
 import io.smsotp.events.CodeCipher;
 import io.smsotp.events.ChallengeStatus;
@@ -71,7 +72,7 @@ public final class ChallengeProcessor implements Processor<String, Object, Strin
     private final Duration sweepInterval;
     private final SmsCipher cipher;
     private final CodeCipher codeCipher;
-    private final SmsOtpConfig config;
+    private final OtpStreamConfig config;
     private final CodeGenerator codes = new CodeGenerator();
 
     private ProcessorContext<String, Object> context;
@@ -83,7 +84,7 @@ public final class ChallengeProcessor implements Processor<String, Object, Strin
     private final ChallengeMetrics metrics;
     private final Supplier<RateLimitSettings> rateLimits;
 
-    private ChallengeProcessor(byte[] hmacKey, SmsCipher cipher, CodeCipher codeCipher, SmsOtpConfig config,
+    private ChallengeProcessor(byte[] hmacKey, SmsCipher cipher, CodeCipher codeCipher, OtpStreamConfig config,
                                ChallengeMetrics metrics, Supplier<RateLimitSettings> rateLimits) {
         this.metrics = metrics;
         this.rateLimits = rateLimits;
@@ -113,22 +114,17 @@ public final class ChallengeProcessor implements Processor<String, Object, Strin
     /** The supplier, with the send limits read from {@code rateLimits} at each send (the live configuration). */
     public static ProcessorSupplier<String, Object, String, Object> supplier(
             SmsOtpConfig config, ChallengeMetrics metrics, Supplier<RateLimitSettings> rateLimits) {
+        return supplier(OtpStreamConfig.of(config), metrics, rateLimits);
+    }
+
+    /** The supplier of otp-stream's part of the configuration, the send limits read from {@code rateLimits}. */
+    public static ProcessorSupplier<String, Object, String, Object> supplier(
+            OtpStreamConfig config, ChallengeMetrics metrics, Supplier<RateLimitSettings> rateLimits) {
         Objects.requireNonNull(metrics, "metrics");
         Objects.requireNonNull(rateLimits, "rateLimits");
         byte[] key = config.stream().codeHmacKeyBytes();
-        if (key == null) {
-            throw new IllegalArgumentException("stream.codeHmacKey is required: it keys the hash kept for each code");
-        }
         SmsCipher cipher = config.smsCipher();
-        if (cipher == null) {
-            throw new IllegalArgumentException("smsEncryptionKey is required: it seals the SMS text (which holds the "
-                    + "code) on its way through Kafka");
-        }
         CodeCipher codeCipher = config.codeCipher();
-        if (codeCipher == null) {
-            throw new IllegalArgumentException("codeEncryptionKey is required: it opens the code a user typed, which "
-                    + "auth-service seals on its way through Kafka");
-        }
         return new ProcessorSupplier<>() {
             @Override
             public Processor<String, Object, String, Object> get() {
