@@ -2,6 +2,7 @@ package io.smsotp.launcher;
 
 import io.smsotp.auth.AuthService;
 import io.smsotp.metrics.ManagementServer;
+import io.smsotp.config.AdminSettings;
 import io.smsotp.config.AppConfig;
 import io.smsotp.config.AuthSettings;
 import io.smsotp.config.ConfigException;
@@ -59,6 +60,7 @@ public final class EmbeddedDefault implements AutoCloseable {
     private PickupDispatchApp demoApp;
     private SmsOtpConfig config;
     private String generatedApiKey;
+    private String generatedAdminKey;
     private DemoUser demoUser;
     private DemoUser adminUser;
 
@@ -190,6 +192,11 @@ public final class EmbeddedDefault implements AutoCloseable {
         if (cfg.configEncryptionKey() == null) {
             cfg = cfg.withConfigEncryptionKey(secrets.getOrCreate(LauncherSecrets.CONFIG_ENCRYPTION_KEY));
         }
+        if (cfg.admin().apiKeys().isEmpty()) {
+            // automation's way into the admin API on a laptop; a deployment names its own keys
+            generatedAdminKey = secrets.getOrCreate(LauncherSecrets.ADMIN_API_KEY);
+            cfg = cfg.withAdmin(new AdminSettings(List.of(generatedAdminKey)));
+        }
         if (cfg.stream().stateDir() == null) {
             cfg = cfg.withStream(cfg.stream().withStateDir(dataDir.resolve("streams").toString()));
         }
@@ -297,6 +304,11 @@ public final class EmbeddedDefault implements AutoCloseable {
     }
 
     /** The demo app's API key when the launcher made it (no apps configured), else null. */
+    /** The admin API key the launcher made for this data dir, or null when the config names admin keys. */
+    public String generatedAdminKey() {
+        return generatedAdminKey;
+    }
+
     public String generatedApiKey() {
         return generatedApiKey;
     }

@@ -106,6 +106,19 @@ public final class Launcher {
                     ? "   (the code arrives in the SMS inbox: " + inbox + ")" : "   (the code goes to the configured providers)"));
             out.println("  backup codes   " + user.backupCodes() + "   (each works once, instead of the SMS code)");
         }
+        if (system.adminUser() != null) {
+            EmbeddedDefault.DemoUser admin = system.adminUser();
+            out.println();
+            out.println("Manage it: open " + system.authUrl() + "/admin (the console) and sign in as");
+            out.println("  username       " + admin.username() + "   (role admin)");
+            out.println("  password       " + admin.password());
+            out.println("  mobile         " + admin.mobile() + (inbox != null ? "   (its code arrives in the SMS inbox too)" : ""));
+            out.println("  your account   " + system.authUrl() + "/account   (any user: number, SMS codes, backup codes)");
+        }
+        if (system.generatedAdminKey() != null) {
+            out.println("  Admin API key  " + system.generatedAdminKey() + "   (" + system.authUrl()
+                    + "/admin/api/v1, OpenAPI at /admin/api/v1/openapi.json)");
+        }
         if (system.generatedApiKey() != null) {
             out.println();
             out.println("  Demo app key   " + system.generatedApiKey() + "   (app 'demo', made for this data dir)");

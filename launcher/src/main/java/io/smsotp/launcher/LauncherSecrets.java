@@ -25,6 +25,7 @@ final class LauncherSecrets {
     static final String SMS_ENCRYPTION_KEY = "smsEncryptionKey";
     static final String CODE_ENCRYPTION_KEY = "codeEncryptionKey";
     static final String CONFIG_ENCRYPTION_KEY = "configEncryptionKey";
+    static final String ADMIN_API_KEY = "adminApiKey";
     static final String DEMO_USER_PASSWORD = "demoUserPassword";
     static final String ADMIN_USER_PASSWORD = "adminUserPassword";
     static final String DEMO_USER_BACKUP_CODES = "demoUserBackupCodes";
@@ -58,7 +59,7 @@ final class LauncherSecrets {
         if (value == null) {
             byte[] bytes = new byte[32];
             RANDOM.nextBytes(bytes);
-            value = name.equals(DEMO_API_KEY) ? Base64.getUrlEncoder().withoutPadding().encodeToString(bytes)
+            value = name.equals(DEMO_API_KEY) || name.equals(ADMIN_API_KEY) ? Base64.getUrlEncoder().withoutPadding().encodeToString(bytes)
                     : Base64.getEncoder().encodeToString(bytes);
             values.setProperty(name, value);
             save();
