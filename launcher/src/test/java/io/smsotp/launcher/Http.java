@@ -35,6 +35,14 @@ final class Http {
         return send(request(path).GET());
     }
 
+    Answer put(String path, String json) {
+        return send(request(path).PUT(HttpRequest.BodyPublishers.ofString(json)));
+    }
+
+    Answer delete(String path) {
+        return send(request(path).DELETE());
+    }
+
     Answer createChallenge(String to) {
         return post("/api/v1/challenges", "{\"to\":\"" + to + "\"}");
     }

@@ -5,14 +5,10 @@ import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.smsotp.auth.AuthService;
-import io.smsotp.auth.admin.ConfigWriter;
-import io.smsotp.config.AppConfig;
 import io.smsotp.config.ConfigLoader;
 import io.smsotp.config.ProviderConfig;
 import io.smsotp.config.SmsOtpConfig;
-import io.smsotp.config.live.ConfigKind;
 import io.smsotp.dispatcher.SmsDispatcher;
-import io.smsotp.events.OtpPolicy;
 import io.smsotp.launcher.gateway.FakeSmsGateway;
 import io.smsotp.stream.OtpStreamService;
 import io.smsotp.testsupport.TestKafka;
@@ -30,8 +26,8 @@ import org.junit.jupiter.api.Test;
 
 /**
  * The live configuration across instances on a real broker: two of each service (the embedded
- * default's and one more of each), a change written through the first auth-service instance in
- * effect on every instance without a restart.
+ * default's and one more of each), a change made through the first auth-service instance's admin
+ * API in effect on every instance without a restart.
  */
 class LiveConfigAcrossInstancesTest {
 
@@ -82,18 +78,20 @@ class LiveConfigAcrossInstancesTest {
         TestKafka.deleteRecursively(dataDir);
     }
 
+    private static Http admin() {
+        return new Http(system.authUrl(), system.generatedAdminKey());
+    }
+
     @Test
     void aProviderSwappedThroughOneInstanceSendsTheNextSmsThroughEveryDispatcher() throws Exception {
-        ConfigWriter writer = system.auth().configWriter();
-        ProviderConfig replacement = new ProviderConfig("replacement", newProvider.sendUrl(), "POST",
-                Map.of("Content-Type", "application/json"),
-                "{\"to\":\"$ctx.num\",\"text\":\"$ctx.msg\",\"id\":\"$ctx.id\"}", List.of(202));
         String old = system.auth().liveConfig().providers().get(0).name();
 
-        writer.write("admin:test", List.of(
-                new ConfigWriter.Change(ConfigKind.PROVIDER, "replacement", replacement.toTree(), null,
-                        ConfigWriter.ABSENT, "provider.create"),
-                new ConfigWriter.Change(ConfigKind.PROVIDER, old, null, null, ConfigWriter.ANY, "provider.delete")));
+        Http.Answer added = admin().post("/admin/api/v1/providers", """
+                {"name": "replacement", "url": "%s", "method": "POST", "headers": {"Content-Type": "application/json"},
+                 "payload": "{\\"to\\":\\"$ctx.num\\",\\"text\\":\\"$ctx.msg\\",\\"id\\":\\"$ctx.id\\"}",
+                 "successCodes": [202]}""".formatted(newProvider.sendUrl()));
+        assertThat(added.status()).as(added.body().toString()).isEqualTo(201);
+        assertThat(admin().delete("/admin/api/v1/providers/" + old).status()).isEqualTo(204);
 
         List<SmsDispatcher> dispatchers = List.of(system.dispatcher(), secondDispatcher);
         await().atMost(Duration.ofSeconds(1)).untilAsserted(() -> assertThat(dispatchers).allSatisfy(d ->
@@ -116,27 +114,23 @@ class LiveConfigAcrossInstancesTest {
 
     @Test
     void anAppCreatedOnOneInstanceWorksOnTheOtherWithinASecond() throws Exception {
-        String key = "fresh-app-key-" + System.nanoTime();
-        AppConfig fresh = new AppConfig("fresh", "Fresh", "sha256:" + io.smsotp.config.AdminSettings.sha256Hex(key),
-                OtpPolicy.DEFAULT);
-
-        system.auth().configWriter().write("admin:test", List.of(new ConfigWriter.Change(ConfigKind.APP, "fresh",
-                ConfigLoader.treeOf(fresh), null, ConfigWriter.ABSENT, "app.create")));
+        Http.Answer created = admin().post("/admin/api/v1/apps", "{\"id\": \"fresh\", \"name\": \"Fresh\"}");
+        assertThat(created.status()).as(created.body().toString()).isEqualTo(201);
+        String key = created.body().path("apiKey").asText();
 
         Http other = new Http("http://localhost:" + secondAuth.port(), key);
+        // the key known there: a create without a number is a 400 for a known key, a 401 for an unknown one
         await().atMost(Duration.ofSeconds(1)).pollInterval(Duration.ofMillis(20))
-                .until(() -> other.createChallenge("+12125550177").status() == 201);
+                .until(() -> other.post("/api/v1/challenges", "{}").status() == 400);
+        assertThat(other.createChallenge("+12125550177").status()).isEqualTo(201);
     }
 
     @Test
     void anOtpLengthChangedThroughOneInstanceShowsInTheNextSms() throws Exception {
-        ConfigWriter writer = system.auth().configWriter();
-        var entry = system.auth().liveConfig().entry(ConfigKind.APP, "shop").orElseThrow();
-        ObjectNode body = entry.body().deepCopy();
-        body.putObject("otp").put("length", 8);
+        ObjectNode shop = (ObjectNode) admin().get("/admin/api/v1/apps/shop").body();
+        shop.putObject("otp").put("length", 8);
 
-        writer.write("admin:test", List.of(new ConfigWriter.Change(ConfigKind.APP, "shop", body, null,
-                entry.version(), "app.replace")));
+        assertThat(admin().put("/admin/api/v1/apps/shop", shop.toString()).status()).isEqualTo(200);
 
         await().atMost(Duration.ofSeconds(1)).until(() -> secondAuth.liveConfig().app("shop").orElseThrow()
                 .otp().length() == 8);
