@@ -106,6 +106,15 @@ public final class Launcher {
                     ? "   (the code arrives in the SMS inbox: " + inbox + ")" : "   (the code goes to the configured providers)"));
             out.println("  backup codes   " + user.backupCodes() + "   (each works once, instead of the SMS code)");
         }
+        if (system.adminUser() != null) {
+            EmbeddedDefault.DemoUser admin = system.adminUser();
+            out.println();
+            out.println("Manage it in the console: open " + system.issuer() + "/admin and sign in as");
+            out.println("  admin user     " + admin.username());
+            out.println("  admin password " + admin.password());
+            out.println("  admin mobile   " + admin.mobile() + (inbox != null ? "   (its code arrives in the SMS inbox too)"
+                    : ""));
+        }
         if (system.generatedApiKey() != null) {
             out.println();
             out.println("  Demo app key   " + system.generatedApiKey() + "   (app 'demo', made for this data dir)");
