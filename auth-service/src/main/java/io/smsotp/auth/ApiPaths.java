@@ -178,6 +178,69 @@ public final class ApiPaths {
     /** GET: the page after signing out of the console. */
     public static final String CONSOLE_SIGNED_OUT = CONSOLE + "/signed-out";
 
+    // the console's pages (forms; the entry edited is named by a query parameter or a hidden
+    // field, never a path segment: provider names and usernames may hold '/' and '%')
+
+    /** GET: the providers in failover order, with move up and down. */
+    public static final String CONSOLE_PROVIDERS = CONSOLE + "/providers";
+
+    /** GET: the form of a new provider (described in full, or from a preset); POST: add it. */
+    public static final String CONSOLE_PROVIDER_NEW = CONSOLE_PROVIDERS + "/new";
+
+    /** GET ({@code ?name=}): a provider's form; POST: replace it. */
+    public static final String CONSOLE_PROVIDER_EDIT = CONSOLE_PROVIDERS + "/edit";
+
+    /** GET ({@code ?name=}): the confirmation; POST: remove the provider. */
+    public static final String CONSOLE_PROVIDER_DELETE = CONSOLE_PROVIDERS + "/delete";
+
+    /** POST: one place up or down in the failover order ({@code name}, {@code direction=up|down}). */
+    public static final String CONSOLE_PROVIDER_MOVE = CONSOLE_PROVIDERS + "/move";
+
+    /** GET ({@code ?name=}): the test SMS form; POST: send one and show what came of it. */
+    public static final String CONSOLE_PROVIDER_TEST = CONSOLE_PROVIDERS + "/test";
+
+    /** GET: the applications. */
+    public static final String CONSOLE_APPS = CONSOLE + "/apps";
+
+    /** GET: the form of a new application; POST: add it (its API key and client secret shown once). */
+    public static final String CONSOLE_APP_NEW = CONSOLE_APPS + "/new";
+
+    /** GET ({@code ?id=}): an application's form; POST: replace it. */
+    public static final String CONSOLE_APP_EDIT = CONSOLE_APPS + "/edit";
+
+    /** GET ({@code ?id=}): the confirmation; POST: remove the application. */
+    public static final String CONSOLE_APP_DELETE = CONSOLE_APPS + "/delete";
+
+    /** POST: a new API key, shown once; the old one works on for the overlap. */
+    public static final String CONSOLE_APP_ROTATE_KEY = CONSOLE_APPS + "/rotate-key";
+
+    /** POST: a new client secret, shown once; the old one stops at once. */
+    public static final String CONSOLE_APP_ROTATE_SECRET = CONSOLE_APPS + "/rotate-secret";
+
+    /** GET: users, searched a page at a time ({@code q}, {@code offset}). */
+    public static final String CONSOLE_USERS = CONSOLE + "/users";
+
+    /** GET: the form of a new user; POST: make them. */
+    public static final String CONSOLE_USER_NEW = CONSOLE_USERS + "/new";
+
+    /** GET ({@code ?username=}): a user's profile form; POST: replace the profile. */
+    public static final String CONSOLE_USER_EDIT = CONSOLE_USERS + "/edit";
+
+    /** GET ({@code ?username=}): the confirmation; POST: delete the user. */
+    public static final String CONSOLE_USER_DELETE = CONSOLE_USERS + "/delete";
+
+    /** POST: ten new backup codes, shown once. */
+    public static final String CONSOLE_USER_BACKUP_CODES = CONSOLE_USERS + "/backup-codes";
+
+    /** POST: lift the login's lock. */
+    public static final String CONSOLE_USER_UNLOCK = CONSOLE_USERS + "/unlock";
+
+    /** GET: the send limits' form; POST: replace them. */
+    public static final String CONSOLE_RATE_LIMITS = CONSOLE + "/rate-limits";
+
+    /** GET: the audit log, newest first ({@code q}, {@code offset}). */
+    public static final String CONSOLE_AUDIT = CONSOLE + "/audit";
+
     // ---- health and metrics (no API key: probes and Prometheus call them) ------------------
 
     /** GET: 200 while the process runs. */
@@ -200,6 +263,11 @@ public final class ApiPaths {
     /** Whether {@code path} is one of smsotp's own pages (the account page, the console; not the admin API). */
     public static boolean isSelfPage(String path) {
         return under(path, ACCOUNT) || under(path, CONSOLE) && !path.startsWith(CONSOLE_API);
+    }
+
+    /** Whether {@code path} is a page of the console (not the admin API under its path). */
+    public static boolean isConsolePage(String path) {
+        return under(path, CONSOLE) && !path.startsWith(CONSOLE_API);
     }
 
     private static boolean under(String path, String base) {

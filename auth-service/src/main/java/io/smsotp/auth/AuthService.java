@@ -6,6 +6,7 @@ import io.smsotp.auth.lockout.Lockouts;
 import io.smsotp.auth.login.LoginContextKey;
 import io.smsotp.auth.login.LoginRoutes;
 import io.smsotp.auth.account.AccountRoutes;
+import io.smsotp.auth.console.ConsoleRoutes;
 import io.smsotp.auth.self.BuiltInClients;
 import io.smsotp.auth.self.RoleLookup;
 import io.smsotp.auth.self.SelfClient;
@@ -210,8 +211,9 @@ public final class AuthService {
             AccountRoutes account = new AccountRoutes(new SelfSignIn(SelfClient.ACCOUNT, oidc, sessionKey, roleLookup,
                     Clock.systemUTC()), users, commands, signIns, live, audit, sessionKey,
                     config.auth().trustedProxyRanges(), Clock.systemUTC());
-            // the console's pages register beside this sign-in and take its session
-            SelfSignIn console = new SelfSignIn(SelfClient.CONSOLE, oidc, sessionKey, roleLookup, Clock.systemUTC());
+            // the console: pages over the admin API's services, behind its own sign-in with the admin role
+            ConsoleRoutes console = new ConsoleRoutes(new SelfSignIn(SelfClient.CONSOLE, oidc, sessionKey, roleLookup,
+                    Clock.systemUTC()), admin, userAdmin);
             this.app = buildApp(config, stopBudget, apiKeys, new ChallengeApi(commands, lockouts,
                     Clock.systemUTC()), routes -> {
                         pages.register(routes);

@@ -9,6 +9,7 @@ import io.smsotp.auth.challenge.ChallengeIds;
 import io.smsotp.auth.challenge.CommandsUnavailableException;
 import io.smsotp.auth.challenge.StoppingException;
 import io.smsotp.auth.admin.ConfigWriteException;
+import io.smsotp.auth.console.ConsoleErrors;
 import io.smsotp.auth.http.ApiException;
 import io.smsotp.auth.users.UserChangeException;
 import io.smsotp.config.ConfigException;
@@ -34,7 +35,7 @@ final class ErrorMapping {
     }
 
     static void register(RoutesConfig routes, long maxBodyBytes) {
-        routes.exception(ApiException.class, (e, ctx) -> answer(ctx, e));
+        routes.exception(ApiException.class, (e, ctx) -> answerOrPage(ctx, e, e));
         // Jackson's message may quote the body, and the body may hold a code: never echo it
         routes.exception(JsonProcessingException.class, (e, ctx) ->
                 answer(ctx, ApiException.badRequest("malformed_json", "the body is not valid JSON")));
@@ -53,13 +54,13 @@ final class ErrorMapping {
         });
         // Jetty's async timeout cancels a request still waiting: the same outcome as no reply
         routes.exception(CancellationException.class, (e, ctx) -> unavailable(ctx));
-        routes.exception(ConfigWriteException.class, (e, ctx) -> answer(ctx, new ApiException(e.reason().status(),
-                e.reason().name().toLowerCase(Locale.ROOT), e.getMessage())));
-        routes.exception(UserChangeException.class, (e, ctx) -> answer(ctx, new ApiException(e.reason().status(),
-                e.reason().name().toLowerCase(Locale.ROOT), e.getMessage())));
+        routes.exception(ConfigWriteException.class, (e, ctx) -> answerOrPage(ctx, e,
+                new ApiException(e.reason().status(), e.reason().name().toLowerCase(Locale.ROOT), e.getMessage())));
+        routes.exception(UserChangeException.class, (e, ctx) -> answerOrPage(ctx, e,
+                new ApiException(e.reason().status(), e.reason().name().toLowerCase(Locale.ROOT), e.getMessage())));
         // a part of the configuration given to the admin API that the file would refuse too: the message names the field
-        routes.exception(ConfigException.class, (e, ctx) -> answer(ctx, ApiException.badRequest("invalid_field",
-                e.getMessage())));
+        routes.exception(ConfigException.class, (e, ctx) -> answerOrPage(ctx, e,
+                ApiException.badRequest("invalid_field", e.getMessage())));
         // Javalin's own answers: no route (404), wrong method (405), body over the limit (413)
         routes.exception(HttpResponseException.class, (e, ctx) -> {
             ApiException mapped = fromJavalin(e, maxBodyBytes);
@@ -86,6 +87,15 @@ final class ErrorMapping {
             }
             answer(ctx, new ApiException(500, "internal", "internal error"));
         });
+    }
+
+    /** {@code json} for the APIs; on a console page, what the admin services refused as the console's HTML. */
+    private static void answerOrPage(Context ctx, RuntimeException e, ApiException json) {
+        if (ApiPaths.isConsolePage(ctx.path())) {
+            ConsoleErrors.answer(ctx, e);
+        } else {
+            answer(ctx, json);
+        }
     }
 
     private static ApiException fromJavalin(HttpResponseException e, long maxBodyBytes) {

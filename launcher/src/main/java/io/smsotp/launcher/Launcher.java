@@ -109,14 +109,15 @@ public final class Launcher {
         if (system.adminUser() != null) {
             EmbeddedDefault.DemoUser admin = system.adminUser();
             out.println();
-            out.println("Manage it: open " + system.authUrl() + "/admin (the console) and sign in as");
-            out.println("  username       " + admin.username() + "   (role admin)");
-            out.println("  password       " + admin.password());
-            out.println("  mobile         " + admin.mobile() + (inbox != null ? "   (its code arrives in the SMS inbox too)" : ""));
-            out.println("  your account   " + system.authUrl() + "/account   (any user: number, SMS codes, backup codes)");
+            out.println("Manage it in the console: open " + system.issuer() + "/admin and sign in as");
+            out.println("  admin user     " + admin.username());
+            out.println("  admin password " + admin.password());
+            out.println("  admin mobile   " + admin.mobile() + (inbox != null ? "   (its code arrives in the SMS inbox too)"
+                    : ""));
+            out.println("  your account   " + system.issuer() + "/account   (any user: number, SMS codes, backup codes)");
         }
         if (system.generatedAdminKey() != null) {
-            out.println("  Admin API key  " + system.generatedAdminKey() + "   (" + system.authUrl()
+            out.println("  Admin API key  " + system.generatedAdminKey() + "   (" + system.issuer()
                     + "/admin/api/v1, OpenAPI at /admin/api/v1/openapi.json)");
         }
         if (system.generatedApiKey() != null) {

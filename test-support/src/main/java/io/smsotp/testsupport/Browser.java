@@ -22,6 +22,7 @@ import org.openqa.selenium.WebElement;
 import org.openqa.selenium.chrome.ChromeDriver;
 import org.openqa.selenium.chrome.ChromeDriverService;
 import org.openqa.selenium.chrome.ChromeOptions;
+import org.openqa.selenium.support.ui.Select;
 import org.openqa.selenium.support.ui.WebDriverWait;
 
 /**
@@ -115,13 +116,25 @@ public final class Browser implements AutoCloseable {
     /** Types {@code value} into the input or textarea named {@code name}, replacing what it held. */
     public Browser fill(String name, String value) {
         Objects.requireNonNull(value, "value");
-        WebElement field = new WebDriverWait(driver, wait)
-                .ignoring(StaleElementReferenceException.class)
-                .withMessage(() -> "no field named '" + name + "' on " + currentUrl())
-                .until(d -> d.findElements(By.name(name)).stream().filter(WebElement::isDisplayed).findFirst()
-                        .orElse(null));
+        WebElement field = visible(name, "field");
         field.clear();
         field.sendKeys(value);
+        return this;
+    }
+
+    /** Chooses the option whose value is {@code value} in the select named {@code name}. */
+    public Browser choose(String name, String value) {
+        Objects.requireNonNull(value, "value");
+        new Select(visible(name, "select")).selectByValue(value);
+        return this;
+    }
+
+    /** Ticks ({@code checked}) or clears the checkbox named {@code name}. */
+    public Browser check(String name, boolean checked) {
+        WebElement box = visible(name, "checkbox");
+        if (box.isSelected() != checked) {
+            box.click();
+        }
         return this;
     }
 
@@ -198,6 +211,14 @@ public final class Browser implements AutoCloseable {
             service.stop();
             TestKafka.deleteRecursively(profile);
         }
+    }
+
+    private WebElement visible(String name, String what) {
+        return new WebDriverWait(driver, wait)
+                .ignoring(StaleElementReferenceException.class)
+                .withMessage(() -> "no " + what + " named '" + name + "' on " + currentUrl())
+                .until(d -> d.findElements(By.name(name)).stream().filter(WebElement::isDisplayed).findFirst()
+                        .orElse(null));
     }
 
     private Optional<WebElement> byText(String text) {

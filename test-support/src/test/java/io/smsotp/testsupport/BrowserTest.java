@@ -23,6 +23,8 @@ class BrowserTest {
             <!doctype html><html><body>
             <form method="post" action="/hello">
               <input name="username"><input name="password" type="password">
+              <select name="role"><option value="user">User</option><option value="admin">Admin</option></select>
+              <input type="checkbox" name="remember" value="on">
               <button type="submit">Log in</button>
             </form>
             <a id="away" href="/hello">Elsewhere</a>
@@ -39,7 +41,8 @@ class BrowserTest {
         server.createContext("/hello", ex -> {
             String body = new String(ex.getRequestBody().readAllBytes(), StandardCharsets.UTF_8);
             reply(ex, "<!doctype html><html><body><p>Hello " + field(body, "username") + ", password of "
-                    + field(body, "password").length() + " characters</p></body></html>");
+                    + field(body, "password").length() + " characters (role " + field(body, "role") + ", remember "
+                    + (field(body, "remember").isEmpty() ? "no" : "yes") + ")</p></body></html>");
         });
         server.start();
         base = "http://127.0.0.1:" + server.getAddress().getPort();
@@ -57,6 +60,16 @@ class BrowserTest {
 
             assertThat(browser.waitForText("Hello")).contains("Hello alice, password of 7 characters");
             assertThat(browser.currentUrl()).isEqualTo(base + "/hello");
+        }
+    }
+
+    @Test
+    void choosesAnOptionAndTicksACheckbox() {
+        try (Browser browser = Browser.start()) {
+            browser.open(base + "/").fill("username", "bob").choose("role", "admin").check("remember", true)
+                    .click("Log in");
+
+            assertThat(browser.waitForText("Hello")).contains("Hello bob").contains("(role admin, remember yes)");
         }
     }
 

@@ -3,6 +3,7 @@ package io.smsotp.auth.admin;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.smsotp.auth.ApiPaths;
+import io.smsotp.auth.self.BuiltInClients;
 import io.smsotp.config.AdminSettings;
 import io.smsotp.config.AppConfig;
 import io.smsotp.config.ConfigLoader;
@@ -67,6 +68,10 @@ public final class AppAdmin {
             if (tree.has(field)) {
                 throw AdminBodies.invalid(field + ": made by the server: leave it out (the answer shows it once)");
             }
+        }
+        if (BuiltInClients.isReserved(tree.path("id").asText(null))) {
+            // the built-in clients are made by every instance; one of the topic under such an id would be left out
+            throw AdminBodies.invalid("id: ids starting with '" + BuiltInClients.PREFIX + "' are smsotp's own");
         }
         boolean publicClient = publicClient(tree);
         String apiKey = AppSecrets.newApiKey();

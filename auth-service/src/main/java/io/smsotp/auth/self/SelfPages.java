@@ -60,6 +60,14 @@ public final class SelfPages {
 
     /** A whole page; {@code body} is HTML the caller escaped. {@code viewer} null: nobody signed in. */
     public static String page(String title, Viewer viewer, Notice notice, String body) {
+        return page(title, viewer, notice, null, body);
+    }
+
+    /**
+     * A whole page of an area with its own navigation ({@code nav}, HTML the caller escaped; null:
+     * none), laid out wider for its tables: the console.
+     */
+    public static String page(String title, Viewer viewer, Notice notice, String nav, String body) {
         String header = viewer == null ? "" : """
                 <header><span>Signed in as <strong id="signed-in-as">%s</strong></span>
                 <form method="post" action="%s" id="signout-form">%s<button type="submit" class="link" id="signout">Sign out</button></form>
@@ -75,8 +83,8 @@ public final class SelfPages {
                 <link rel="stylesheet" href="%s">
                 </head>
                 <body>
-                <main>
-                %s
+                <main%s>
+                %s%s
                 <h1>%s</h1>
                 %s
                 %s
@@ -84,7 +92,8 @@ public final class SelfPages {
                 </main>
                 </body>
                 </html>
-                """.formatted(text(title), ApiPaths.ACCOUNT_CSS, header, text(title),
+                """.formatted(text(title), ApiPaths.ACCOUNT_CSS, nav == null ? "" : " class=\"wide\"", header,
+                nav == null ? "" : "\n" + nav, text(title),
                 notice == null ? "" : notice.html(), body);
     }
 
