@@ -65,6 +65,7 @@ class SecretsNeverLoggedTest {
                 OTHER_BACKUP_CODE));
         // 6 and 8 digits: looked for as whole numbers, since any longer number may hold them by chance
         Set<String> shortSecrets = new LinkedHashSet<>();
+        Set<String> adminCodes = new LinkedHashSet<>();
 
         Path dataDir = Files.createTempDirectory("smsotp-log-capture-");
         int appPort;
@@ -93,6 +94,8 @@ class SecretsNeverLoggedTest {
             secrets.add(system.config().stream().codeHmacKey());
             secrets.add(system.config().smsEncryptionKey());
             secrets.add(system.config().codeEncryptionKey());
+            secrets.add(system.config().configEncryptionKey());
+            secrets.addAll(adminRun(system, adminCodes));
             secrets.addAll(apiRun(system));
             secrets.addAll(loginRun(system, portal));
             shortSecrets.addAll(accountRun(system));
@@ -113,6 +116,7 @@ class SecretsNeverLoggedTest {
         }
         assertThat(secrets).as("codes were used and checked too").hasSizeGreaterThan(10);
         assertThat(shortSecrets).as("the account page's two SMS codes and ten backup codes").hasSize(12);
+        shortSecrets.addAll(adminCodes);
         for (String secret : shortSecrets) {
             Pattern whole = Pattern.compile("(?<![0-9])" + secret + "(?![0-9])");
             assertThat(whole.matcher(logged).find()).as("a code of the account page in %s", log).isFalse();
@@ -153,6 +157,40 @@ class SecretsNeverLoggedTest {
     }
 
     /** Creates, verifies wrong then right, resends and verifies over the 2FA API; the codes it saw. */
+    /**
+     * The admin API at work: its key, a provider token, an app's key and client secret made and
+     * rotated, a user's password and backup codes. Returns every secret it saw.
+     */
+    private static List<String> adminRun(EmbeddedDefault system, Set<String> codes) {
+        List<String> seen = new java.util.ArrayList<>();
+        String adminKey = system.generatedAdminKey();
+        seen.add(adminKey);
+        Http admin = new Http(system.authUrl(), adminKey);
+        String token = "provider-token-" + java.util.UUID.randomUUID();
+        seen.add(token);
+        assertThat(admin.post("/admin/api/v1/providers", ("{\"name\":\"logged\",\"url\":\"http://127.0.0.1:9/x\","
+                + "\"method\":\"GET\",\"headers\":{\"Authorization\":\"Bearer %s\"}}").formatted(token)).status())
+                .isEqualTo(201);
+        assertThat(admin.delete("/admin/api/v1/providers/logged").status()).isEqualTo(204);
+        Http.Answer app = admin.post("/admin/api/v1/apps",
+                "{\"id\":\"made\",\"redirectUris\":[\"http://127.0.0.1:9/cb\"]}");
+        assertThat(app.status()).isEqualTo(201);
+        seen.add(app.body().path("apiKey").asText());
+        seen.add(app.body().path("clientSecret").asText());
+        Http.Answer rotated = admin.post("/admin/api/v1/apps/made/rotate-key", "{\"overlap\":\"PT0S\"}");
+        seen.add(rotated.body().path("apiKey").asText());
+        seen.add(admin.post("/admin/api/v1/apps/made/rotate-secret", "{}").body().path("clientSecret").asText());
+        String password = "admin-made-pw-" + java.util.UUID.randomUUID();
+        seen.add(password);
+        assertThat(admin.post("/admin/api/v1/users", ("{\"username\":\"made\",\"password\":\"%s\","
+                + "\"claims\":{\"mobile\":\"+12125550111\"}}").formatted(password)).status()).isEqualTo(201);
+        admin.post("/admin/api/v1/users/made/backup-codes", "{}").body().path("codes")
+                .forEach(c -> codes.add(c.asText()));
+        assertThat(codes).hasSize(10);
+        assertThat(seen).doesNotContain("").hasSize(7);
+        return seen;
+    }
+
     private static List<String> apiRun(EmbeddedDefault system) {
         Http api = new Http(system.authUrl(), API_KEY);
         List<String> codes = new ArrayList<>();
