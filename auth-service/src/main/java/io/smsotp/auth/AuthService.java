@@ -74,7 +74,8 @@ public final class AuthService {
     /** How long a stopping server lets an idle kept-alive connection live. */
     private static final Duration SHUTDOWN_IDLE_TIMEOUT = Duration.ofMillis(10);
 
-    private final SmsOtpConfig config;
+    /** auth-service's part of the configuration. */
+    private final AuthConfig config;
     private final Javalin app;
     /** The Kafka gateway this service started and stops, or null when the caller owns the commands. */
     private final OtpGateway ownedGateway;
@@ -129,7 +130,8 @@ public final class AuthService {
      * The whole service talking to otp-stream through Kafka at {@code kafka.bootstrapServers};
      * its gateway starts and stops with it.
      */
-    public static AuthService withKafka(SmsOtpConfig config) {
+    public static AuthService withKafka(SmsOtpConfig file) {
+        AuthConfig config = AuthConfig.of(file);
         OtpGateway gateway = OtpGateway.fromConfig(config);
         return new AuthService(config, gateway, gateway, true, null);
     }
@@ -138,9 +140,14 @@ public final class AuthService {
         this(config, commands, ownedGateway, login, null);
     }
 
-    private AuthService(SmsOtpConfig config, ChallengeCommands commands, OtpGateway ownedGateway, boolean login,
+    private AuthService(SmsOtpConfig file, ChallengeCommands commands, OtpGateway ownedGateway, boolean login,
                         RoleLookup roles) {
-        this.config = Objects.requireNonNull(config, "config");
+        this(AuthConfig.of(Objects.requireNonNull(file, "config")), commands, ownedGateway, login, roles);
+    }
+
+    private AuthService(AuthConfig config, ChallengeCommands commands, OtpGateway ownedGateway, boolean login,
+                        RoleLookup roles) {
+        this.config = config;
         Objects.requireNonNull(commands, "commands");
         this.ownedGateway = ownedGateway;
         this.gateway = commands instanceof OtpGateway g ? g : null;
@@ -151,18 +158,18 @@ public final class AuthService {
         commands = new MeteredCommands(commands, metrics.registry());
         Supplier<LiveConfig> configured;
         if (config.configCipher() != null) {
-            this.follower = new ConfigFollower(config, "auth-service");
+            this.follower = new ConfigFollower(config.kafka(), config.configCipher(), config.fileView(), "auth-service");
             this.configWriter = new ConfigWriter(config, follower, Clock.systemUTC());
-            this.audit = new AuditTrail(config);
+            this.audit = new AuditTrail(config.kafka());
             configured = follower;
-            this.admin = AdminServices.of(configWriter, follower, audit, config.dispatcher().requestTimeout(),
+            this.admin = AdminServices.of(configWriter, follower, audit, config.providerTestTimeout(),
                     Clock.systemUTC());
         } else {
             this.follower = null;
             this.configWriter = null;
             this.audit = null;
             this.admin = null;
-            LiveConfig fromFile = LiveConfig.fromFile(config);
+            LiveConfig fromFile = config.fileView();
             configured = () -> fromFile;
         }
         ApiKeys apiKeys = new ApiKeys(configured, Clock.systemUTC());
@@ -255,7 +262,7 @@ public final class AuthService {
         };
     }
 
-    private static Javalin buildApp(SmsOtpConfig config, StopBudget stop, ApiKeys apiKeys, ChallengeApi challenges,
+    private static Javalin buildApp(AuthConfig config, StopBudget stop, ApiKeys apiKeys, ChallengeApi challenges,
                                     Consumer<RoutesConfig> login, Consumer<RoutesConfig> health,
                                     Consumer<RoutesConfig> admin) {
         long replyTimeoutMs = config.auth().replyTimeout().toMillis();

@@ -54,14 +54,6 @@ public final class Main {
         if (config.apps().isEmpty()) {
             throw new ConfigException("apps: at least one application (id, and apiKey or redirectUris) is required");
         }
-        for (int i = 0; i < config.providers().size(); i++) {
-            try {
-                // auth-service seeds the live configuration with these: refuse what the dispatchers would
-                io.smsotp.dispatcher.provider.ProviderPresets.expand(config.providers().get(i));
-            } catch (IllegalArgumentException e) {
-                throw new ConfigException("providers[" + i + "]: " + e.getMessage());
-            }
-        }
         if (config.codeEncryptionKey() == null) {
             throw new ConfigException("codeEncryptionKey is required: a base64 key of at least 32 bytes, in the "
                     + "config file or as SMSOTP_CODEENCRYPTIONKEY; otp-stream needs the same key to open typed codes");

@@ -64,4 +64,15 @@ class MainTest {
         Main.requireRunnable(config);
         assertThat(config.kafka().bootstrapServers()).isEqualTo("localhost:9092");
     }
+
+    @Test
+    void aPresetProviderMissingACredentialIsRefusedBeforeItCouldBeSeeded() {
+        SmsOtpConfig config = ConfigLoader.parse(APPS + """
+                providers:
+                  - {preset: vonage, credentials: {apiKey: k}, from: Shop}
+                """, Map.of());
+
+        assertThatThrownBy(() -> AuthConfig.of(config)).isInstanceOf(ConfigException.class)
+                .hasMessageContaining("providers[0]").hasMessageContaining("credentials.apiSecret");
+    }
 }

@@ -48,23 +48,28 @@ public final class AuditTrail implements AutoCloseable {
     private volatile boolean running = true;
 
     public AuditTrail(SmsOtpConfig config) {
-        this.partition = new TopicPartition(config.kafka().auditTopic(), 0);
+        this(config.kafka());
+    }
+
+    /** The audit log on {@code kafka.auditTopic} of the brokers {@code kafka} names. */
+    public AuditTrail(io.smsotp.config.KafkaSettings kafka) {
+        this.partition = new TopicPartition(kafka.auditTopic(), 0);
         Properties c = new Properties();
-        c.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, config.kafka().bootstrapServers());
+        c.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers());
         c.put(ConsumerConfig.CLIENT_ID_CONFIG, "auth-service-audit");
         // an aborted config change never happened: neither did its audit record
         c.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
         c.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
         c.put(ConsumerConfig.FETCH_MAX_WAIT_MS_CONFIG, "100");
-        this.consumerProperties = KafkaClientProperties.applyTo(c, config.kafka());
+        this.consumerProperties = KafkaClientProperties.applyTo(c, kafka);
         Properties p = new Properties();
-        p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, config.kafka().bootstrapServers());
+        p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers());
         p.put(ProducerConfig.CLIENT_ID_CONFIG, "auth-service-audit");
         p.put(ProducerConfig.ACKS_CONFIG, "all");
         p.put(ProducerConfig.MAX_BLOCK_MS_CONFIG, "10000");
         p.put(ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, "15000");
         p.put(ProducerConfig.REQUEST_TIMEOUT_MS_CONFIG, "10000");
-        this.producerProperties = KafkaClientProperties.applyTo(p, config.kafka());
+        this.producerProperties = KafkaClientProperties.applyTo(p, kafka);
         this.thread = new Thread(this::run, "audit-follower");
         thread.setDaemon(true);
     }

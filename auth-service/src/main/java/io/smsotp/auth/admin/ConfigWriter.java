@@ -2,6 +2,7 @@ package io.smsotp.auth.admin;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
+import io.smsotp.auth.AuthConfig;
 import io.smsotp.config.AppConfig;
 import io.smsotp.config.ConfigLoader;
 import io.smsotp.config.KafkaClientProperties;
@@ -87,7 +88,7 @@ public final class ConfigWriter {
         }
     }
 
-    private final SmsOtpConfig file;
+    private final AuthConfig file;
     private final ConfigFollower follower;
     private final ConfigCodec codec;
     private final Clock clock;
@@ -97,6 +98,11 @@ public final class ConfigWriter {
     private final String auditTopic;
 
     public ConfigWriter(SmsOtpConfig file, ConfigFollower follower, Clock clock) {
+        this(AuthConfig.of(Objects.requireNonNull(file, "file")), follower, clock);
+    }
+
+    /** The writer of auth-service's part of the configuration, whose providers, apps and limits seed the topic. */
+    public ConfigWriter(AuthConfig file, ConfigFollower follower, Clock clock) {
         this.file = Objects.requireNonNull(file, "file");
         this.follower = Objects.requireNonNull(follower, "follower");
         this.clock = Objects.requireNonNull(clock, "clock");
@@ -107,7 +113,7 @@ public final class ConfigWriter {
         this.auditTopic = file.kafka().auditTopic();
     }
 
-    private static Properties producerProperties(SmsOtpConfig file) {
+    private static Properties producerProperties(AuthConfig file) {
         Properties props = new Properties();
         props.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, file.kafka().bootstrapServers());
         props.put(ProducerConfig.TRANSACTIONAL_ID_CONFIG, TRANSACTIONAL_ID);

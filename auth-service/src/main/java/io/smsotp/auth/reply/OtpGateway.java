@@ -136,6 +136,11 @@ public final class OtpGateway implements ChallengeCommands {
      * @throws IllegalArgumentException without {@code codeEncryptionKey}
      */
     public static OtpGateway fromConfig(SmsOtpConfig config) {
+        return fromConfig(io.smsotp.auth.AuthConfig.of(config));
+    }
+
+    /** The gateway of auth-service's part of the configuration. */
+    public static OtpGateway fromConfig(io.smsotp.auth.AuthConfig config) {
         CodeCipher codeCipher = config.codeCipher();
         if (codeCipher == null) {
             throw new IllegalArgumentException("codeEncryptionKey is required: it seals each typed code on its way "

@@ -154,6 +154,7 @@ class ConfigWriterKafkaTest {
         List<ConfigWriter> writers = List.of(new ConfigWriter(file, a, Clock.systemUTC()),
                 new ConfigWriter(file, b, Clock.systemUTC()));
         writers.get(0).seedIfEmpty();
+        await().atMost(Duration.ofSeconds(5)).until(b::seeded);
         int perWriter = 6;
         ExecutorService pool = Executors.newFixedThreadPool(2);
         try {
