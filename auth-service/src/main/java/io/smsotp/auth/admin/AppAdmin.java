@@ -3,6 +3,7 @@ package io.smsotp.auth.admin;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.smsotp.auth.ApiPaths;
+import io.smsotp.auth.self.BuiltInClients;
 import io.smsotp.config.AdminSettings;
 import io.smsotp.config.AppConfig;
 import io.smsotp.config.ConfigLoader;
@@ -77,6 +78,11 @@ public final class AppAdmin {
             tree.put("clientSecret", secret);
         }
         AppConfig app = ConfigLoader.bindPart(tree, AppConfig.class);
+        if (BuiltInClients.isReserved(app.id())) {
+            // the built-in clients are on every instance, outside the topic: one there would never be used
+            throw AdminBodies.invalid("id: ids starting with " + BuiltInClients.PREFIX + " are smsotp's own "
+                    + "(its account page and console)");
+        }
         AppConfig stored = app.withApiKey(hashed(apiKey), List.of());
         LiveConfig after = entries.write(actor, List.of(new ConfigWriter.Change(KIND, app.id(),
                 ConfigLoader.treeOf(stored), null, ConfigWriter.ABSENT, "app.create")));
