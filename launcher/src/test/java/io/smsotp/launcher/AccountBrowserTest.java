@@ -83,15 +83,16 @@ class AccountBrowserTest {
         }
         List<AuditRecord> audit = await().atMost(Duration.ofSeconds(10))
                 .until(() -> system.auth().auditTrail().list("user/alice", 0, 50), l -> l.size() >= 4);
-        assertThat(audit).extracting(AuditRecord::action).containsExactly("user.backupCodes.generate",
+        assertThat(audit).extracting(AuditRecord::action).containsExactly("user.backupCodes",
                 "user.smsOtp.enable", "user.smsOtp.disable", "user.mobile.change");
         assertThat(audit).allSatisfy(r -> {
             assertThat(r.actor()).isEqualTo("user:alice");
             assertThat(r.target()).isEqualTo("user/alice");
         });
         AuditRecord change = audit.get(3);
-        assertThat(change.before().path("mobile").asText()).isEqualTo("+*******3001");
-        assertThat(change.after().path("mobile").asText()).isEqualTo("+*******3002");
+        assertThat(change.before().path("claims").path("mobile").asText()).isEqualTo("+*******3001");
+        assertThat(change.after().path("claims").path("mobile").asText()).isEqualTo("+*******3002");
+        assertThat(audit.get(0).after().path("backupCodesLeft").asInt()).isEqualTo(10);
         assertThat(audit.toString()).doesNotContain(ALICE_MOBILE).doesNotContain(ALICE_NEW_MOBILE);
     }
 

@@ -11,7 +11,7 @@ import io.smsotp.auth.self.SelfPageException;
 import io.smsotp.auth.self.SelfPages.Notice;
 import io.smsotp.auth.self.SelfSignIn;
 import io.smsotp.auth.self.SessionKey;
-import io.smsotp.auth.users.BackupCodes;
+import io.smsotp.auth.users.ProfileEdit;
 import io.smsotp.auth.users.SignIns;
 import io.smsotp.auth.users.User;
 import io.smsotp.auth.users.UserStore;
@@ -32,12 +32,9 @@ import java.util.function.Supplier;
  * mobile number (changed only once a code sent to the new number verifies), SMS codes off or on
  * (off only where an application allows it), new backup codes (shown once), recent sign-ins.
  * Every path under it needs the account session ({@link SelfSignIn}), every form its CSRF token,
- * and every change appends an audit record before it is made.
+ * and every change is audited in the same transaction as the change itself.
  */
 public final class AccountRoutes {
-
-    static final int NEW_BACKUP_CODES = 10;
-    static final int BACKUP_CODE_DIGITS = 8;
 
     /** The notices a change redirects to the page with: fixed texts, so a link cannot make the page say anything. */
     private static final Map<String, String> DONE = Map.of(
@@ -47,9 +44,8 @@ public final class AccountRoutes {
             "sms-on", "SMS codes are on.");
 
     private final SelfSignIn signIn;
-    private final UserStore users;
     private final Supplier<LiveConfig> live;
-    private final AccountAudit audit;
+    private final AccountChanges changes;
     private final AccountView view;
     private final MobileChange mobile;
     private final String css = resource("self/pages.css");
@@ -63,12 +59,10 @@ public final class AccountRoutes {
                          Supplier<LiveConfig> live, AuditTrail trail, SessionKey key, List<IpRange> trustedProxies,
                          Clock clock) {
         this.signIn = Objects.requireNonNull(signIn, "signIn");
-        this.users = Objects.requireNonNull(users, "users");
         this.live = Objects.requireNonNull(live, "live");
-        this.audit = new AccountAudit(trail, clock);
+        this.changes = new AccountChanges(users.profiles(), trail, clock);
         this.view = new AccountView(signIn, users, signIns, live);
-        this.mobile = new MobileChange(users, commands, live, audit, view, signIn, new Sealer(key), trustedProxies,
-                clock);
+        this.mobile = new MobileChange(commands, live, changes, view, signIn, new Sealer(key), trustedProxies, clock);
     }
 
     public void register(RoutesConfig routes) {
@@ -105,9 +99,8 @@ public final class AccountRoutes {
         }
         User user = view.user(ctx);
         if (user.disableSmsOtp() != disable) {
-            audit.record(user.username(), disable ? "user.smsOtp.disable" : "user.smsOtp.enable",
-                    Map.of("disable_sms_otp", user.disableSmsOtp()), Map.of("disable_sms_otp", disable));
-            users.setDisableSmsOtp(user.username(), disable);
+            changes.edit(user.username(), disable ? "user.smsOtp.disable" : "user.smsOtp.enable",
+                    p -> new ProfileEdit(p.mobile(), disable, p.roles()));
         }
         ctx.redirect(ApiPaths.ACCOUNT + "?done=" + (disable ? "sms-off" : "sms-on"), HttpStatus.SEE_OTHER);
     }
@@ -115,10 +108,7 @@ public final class AccountRoutes {
     /** POST {@code /account/backup-codes}: new codes replace the old, shown in this answer only. */
     private void backupCodes(Context ctx) {
         User user = view.user(ctx);
-        List<String> codes = BackupCodes.generate(NEW_BACKUP_CODES, BACKUP_CODE_DIGITS);
-        audit.record(user.username(), "user.backupCodes.generate", Map.of("backupCodesLeft", user.backupCodesLeft()),
-                Map.of("backupCodesLeft", codes.size()));
-        users.setBackupCodes(user.username(), String.join(",", codes));
+        List<String> codes = changes.newBackupCodes(user.username()).codes();
         ctx.html(AccountPages.newBackupCodes(signIn.viewer(ctx), codes));
     }
 

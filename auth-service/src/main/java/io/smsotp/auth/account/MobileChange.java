@@ -15,18 +15,16 @@ import io.smsotp.auth.self.SelfPageException;
 import io.smsotp.auth.self.SelfPages.Notice;
 import io.smsotp.auth.self.SelfSignIn;
 import io.smsotp.auth.self.Session;
+import io.smsotp.auth.users.ProfileEdit;
 import io.smsotp.auth.users.User;
-import io.smsotp.auth.users.UserStore;
 import io.smsotp.config.AppConfig;
 import io.smsotp.config.IpRange;
 import io.smsotp.config.live.LiveConfig;
 import io.smsotp.events.OtpEvent;
 import java.time.Clock;
 import java.time.Duration;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
-import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
@@ -46,10 +44,9 @@ final class MobileChange {
     private static final Logger LOG = LoggerFactory.getLogger(MobileChange.class);
     private static final int MAX_CODE_INPUT = 64;
 
-    private final UserStore users;
     private final ChallengeCommands commands;
     private final Supplier<LiveConfig> live;
-    private final AccountAudit audit;
+    private final AccountChanges changes;
     private final AccountView view;
     private final SelfSignIn signIn;
     private final Sealer sealer;
@@ -57,12 +54,11 @@ final class MobileChange {
     private final Clock clock;
     private final ChallengeIds ids = new ChallengeIds();
 
-    MobileChange(UserStore users, ChallengeCommands commands, Supplier<LiveConfig> live, AccountAudit audit,
-                 AccountView view, SelfSignIn signIn, Sealer sealer, List<IpRange> trustedProxies, Clock clock) {
-        this.users = Objects.requireNonNull(users, "users");
+    MobileChange(ChallengeCommands commands, Supplier<LiveConfig> live, AccountChanges changes, AccountView view,
+                 SelfSignIn signIn, Sealer sealer, List<IpRange> trustedProxies, Clock clock) {
         this.commands = Objects.requireNonNull(commands, "commands");
         this.live = Objects.requireNonNull(live, "live");
-        this.audit = Objects.requireNonNull(audit, "audit");
+        this.changes = Objects.requireNonNull(changes, "changes");
         this.view = Objects.requireNonNull(view, "view");
         this.signIn = Objects.requireNonNull(signIn, "signIn");
         this.sealer = Objects.requireNonNull(sealer, "sealer");
@@ -155,9 +151,8 @@ final class MobileChange {
 
     private CompletionStage<Void> save(Context ctx, PendingMobile pending) {
         String username = pending.username();
-        String previous = users.find(username).map(User::mobile).orElse(null);
-        audit.record(username, "user.mobile.change", masked(previous), masked(pending.mobile()));
-        users.setMobile(username, pending.mobile());
+        String previous = changes.edit(username, "user.mobile.change",
+                p -> new ProfileEdit(pending.mobile(), p.disableSmsOtp(), p.roles())).before().mobile();
         LOG.info("{} changed their mobile number to {} through the account page", username,
                 PhoneNumbers.mask(pending.mobile()));
         if (previous == null || previous.equals(pending.mobile())) {
@@ -194,12 +189,6 @@ final class MobileChange {
     private AppConfig app() {
         return live.get().app(BuiltInClients.ACCOUNT).orElseThrow(() -> new IllegalStateException(
                 BuiltInClients.ACCOUNT + " is missing from the live configuration"));
-    }
-
-    private static Map<String, Object> masked(String mobile) {
-        Map<String, Object> m = new LinkedHashMap<>();
-        m.put("mobile", mobile == null ? null : PhoneNumbers.mask(mobile));
-        return m;
     }
 
     private static SelfPageException expiredCode() {

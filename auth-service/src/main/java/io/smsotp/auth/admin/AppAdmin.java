@@ -82,6 +82,11 @@ public final class AppAdmin {
             tree.put("clientSecret", secret);
         }
         AppConfig app = ConfigLoader.bindPart(tree, AppConfig.class);
+        if (BuiltInClients.isReserved(app.id())) {
+            // the built-in clients are on every instance, outside the topic: one there would never be used
+            throw AdminBodies.invalid("id: ids starting with " + BuiltInClients.PREFIX + " are smsotp's own "
+                    + "(its account page and console)");
+        }
         AppConfig stored = app.withApiKey(hashed(apiKey), List.of());
         LiveConfig after = entries.write(actor, List.of(new ConfigWriter.Change(KIND, app.id(),
                 ConfigLoader.treeOf(stored), null, ConfigWriter.ABSENT, "app.create")));

@@ -88,11 +88,16 @@ public final class UserAdmin {
     /** Appends the change's record; runs inside the store's transaction, so a failure undoes the change. */
     private Consumer<UserProfiles.Change> audited(String actor, String action) {
         Objects.requireNonNull(actor, "actor");
-        return change -> {
-            UserProfile any = change.after() != null ? change.after() : change.before();
-            Instant at = clock.instant();
-            audit.append(new AuditRecord(UUID.randomUUID().toString(), at, actor, action, "user/" + any.username(),
-                    UserJson.audited(change.before()), UserJson.audited(change.after())));
-        };
+        return change -> audit.append(record(actor, action, change, clock.instant()));
+    }
+
+    /**
+     * The audit record of a change to a user by {@code actor} (an admin, or the user on the account
+     * page): the user before and after, the number masked, never a password or a code.
+     */
+    public static AuditRecord record(String actor, String action, UserProfiles.Change change, Instant at) {
+        UserProfile any = change.after() != null ? change.after() : change.before();
+        return new AuditRecord(UUID.randomUUID().toString(), at, actor, action, "user/" + any.username(),
+                UserJson.audited(change.before()), UserJson.audited(change.after()));
     }
 }

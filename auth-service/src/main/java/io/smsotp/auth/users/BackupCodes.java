@@ -32,8 +32,6 @@ public final class BackupCodes {
     static final int MAX_CODES = 1000;
     static final int MAX_DIGITS = 64;
 
-    private static final SecureRandom RANDOM = new SecureRandom();
-
     private final SecretKeySpec key;
 
     BackupCodes(byte[] key) {
@@ -90,17 +88,6 @@ public final class BackupCodes {
             codes.add(String.format(Locale.ROOT, "%0" + digits + "d", random.nextLong(bound)));
         }
         return List.copyOf(codes);
-    }
-
-    /**
-     * {@code count} distinct new codes of {@code digits} random digits each (leading zeros kept),
-     * from a SecureRandom: what a user is shown once and then holds on paper.
-     */
-    public static List<String> generate(int count, int digits) {
-        if (digits < 6) {
-            throw new IllegalArgumentException("backup codes: 1.." + MAX_CODES + " codes of 6..18 digits");
-        }
-        return generate(RANDOM, count, digits);
     }
 
     /** The MAC of one code, bound to the user so the same code of two users gives two values. */

@@ -90,6 +90,19 @@ class AppAdminKafkaTest {
     }
 
     @Test
+    void idsOfTheBuiltInClientsAreRefused() {
+        Answer made = admin.post(ApiPaths.ADMIN_APPS, "{\"id\": \"smsotp-account\", \"redirectUris\":"
+                + " [\"https://evil.example/cb\"], \"publicClient\": true}");
+        Answer other = admin.post(ApiPaths.ADMIN_APPS, "{\"id\": \"SMSOTP-extra\"}");
+
+        assertThat(made.status()).isEqualTo(400);
+        assertThat(made.body().path("message").asText()).startsWith("id: ids starting with smsotp- are smsotp's own");
+        assertThat(other.status()).isEqualTo(400);
+        // they are not in the topic: nothing there to replace or delete
+        assertThat(admin.delete(ApiPaths.adminApp("smsotp-account"), java.util.Map.of()).status()).isEqualTo(404);
+    }
+
+    @Test
     void theExistingIdIsRefusedWith409() {
         Answer again = admin.post(ApiPaths.ADMIN_APPS, "{\"id\": \"shop\"}");
 

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.smsotp.auth.ApiPaths;
 import io.smsotp.auth.AuthService;
 import io.smsotp.auth.InMemoryWriter;
+import io.smsotp.auth.users.ProfileEdit;
 import io.smsotp.config.AuthSettings;
 import io.smsotp.config.SmsOtpConfig;
 import io.smsotp.config.UserConfig;
@@ -15,8 +16,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
-import java.util.concurrent.atomic.AtomicReference;
+import java.time.Instant;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -31,14 +31,13 @@ class ConsoleSignInHttpTest {
     AuthService service;
     FormBrowser browser;
     String base;
-    final AtomicReference<Set<String>> aliceRoles = new AtomicReference<>(Set.of());
-
-    void start(RoleLookup roles) {
+    /** Alice with {@code roles}, read from the user store as in production. */
+    void start(List<String> roles) {
         SmsOtpConfig config = SmsOtpConfig.defaults()
                 .withAuth(new AuthSettings("127.0.0.1", 0, Duration.ofSeconds(2), null, null, dataDir.toString()))
                 .withUsers(List.of(new UserConfig("alice", PASSWORD, null,
-                        new UserConfig.Claims("+15551234567", false, null))));
-        service = AuthService.withLogin(config, new InMemoryWriter(), roles).start();
+                        new UserConfig.Claims("+15551234567", false, null, roles))));
+        service = AuthService.withLogin(config, new InMemoryWriter()).start();
         base = service.issuer();
         browser = new FormBrowser(base);
     }
@@ -49,8 +48,8 @@ class ConsoleSignInHttpTest {
     }
 
     @Test
-    void untilUsersHaveRolesNobodySignsInToTheConsole() {
-        start(RoleLookup.NONE);
+    void aUserWithoutTheAdminRoleDoesNotSignInToTheConsole() {
+        start(List.of("auditor"));
 
         Page refused = get(signIn(ApiPaths.CONSOLE));
 
@@ -61,8 +60,7 @@ class ConsoleSignInHttpTest {
 
     @Test
     void anAdminSignsInWithTheSmsCodeBackToThePageAskedForAndLosesTheConsoleWithTheRole() {
-        aliceRoles.set(Set.of("admin"));
-        start(username -> username.equals("alice") ? aliceRoles.get() : Set.of());
+        start(List.of("admin"));
 
         Page back = get(signIn(ApiPaths.CONSOLE + "/users"));
 
@@ -73,7 +71,8 @@ class ConsoleSignInHttpTest {
         assertThat(get(ApiPaths.CONSOLE + "/users").status()).as("signed in: not sent to the login again")
                 .isNotEqualTo(303);
 
-        aliceRoles.set(Set.of());
+        service.users().profiles().replace("alice", null, new ProfileEdit("+15551234567", false, List.of()),
+                Instant.now(), change -> { });
         Page gone = get(ApiPaths.CONSOLE + "/users");
 
         assertThat(gone.status()).isEqualTo(403);
@@ -81,8 +80,21 @@ class ConsoleSignInHttpTest {
     }
 
     @Test
+    void anotherRoleLookupDecidesWhenGiven() {
+        SmsOtpConfig config = SmsOtpConfig.defaults()
+                .withAuth(new AuthSettings("127.0.0.1", 0, Duration.ofSeconds(2), null, null, dataDir.toString()))
+                .withUsers(List.of(new UserConfig("alice", PASSWORD, null,
+                        new UserConfig.Claims("+15551234567", false, null, List.of("admin")))));
+        service = AuthService.withLogin(config, new InMemoryWriter(), RoleLookup.NONE).start();
+        base = service.issuer();
+        browser = new FormBrowser(base);
+
+        assertThat(get(signIn(ApiPaths.CONSOLE)).status()).isEqualTo(403);
+    }
+
+    @Test
     void theAdminApiUnderTheConsolesPathIsNotAPageOfIt() {
-        start(RoleLookup.NONE);
+        start(List.of());
 
         Page api = get(ApiPaths.CONSOLE_API + "v1/apps");
 
