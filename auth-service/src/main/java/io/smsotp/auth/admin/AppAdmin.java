@@ -69,10 +69,6 @@ public final class AppAdmin {
                 throw AdminBodies.invalid(field + ": made by the server: leave it out (the answer shows it once)");
             }
         }
-        if (BuiltInClients.isReserved(tree.path("id").asText(null))) {
-            // the built-in clients are made by every instance; one of the topic under such an id would be left out
-            throw AdminBodies.invalid("id: ids starting with '" + BuiltInClients.PREFIX + "' are smsotp's own");
-        }
         boolean publicClient = publicClient(tree);
         String apiKey = AppSecrets.newApiKey();
         tree.put("apiKey", apiKey);
