@@ -94,6 +94,8 @@ class LiveConfigAcrossInstancesTest {
         assertThat(admin().delete("/admin/api/v1/providers/" + old).status()).isEqualTo(204);
 
         List<SmsDispatcher> dispatchers = List.of(system.dispatcher(), secondDispatcher);
+        // both in the group with partitions of their own (a loaded machine may still be rebalancing)
+        await().atMost(Duration.ofSeconds(60)).until(() -> dispatchers.stream().allMatch(d -> d.ownedPartitions() > 0));
         await().atMost(Duration.ofSeconds(1)).untilAsserted(() -> assertThat(dispatchers).allSatisfy(d ->
                 assertThat(d.providers()).extracting(ProviderConfig::name).containsExactly("replacement")));
         // numbers spread over the partitions, so both dispatchers send some
