@@ -1,6 +1,7 @@
 package io.smsotp.auth;
 
 import io.smsotp.auth.challenge.ChallengeCommands;
+import io.smsotp.auth.challenge.ChallengeIds;
 import io.smsotp.auth.challenge.CommandsUnavailableException;
 import io.smsotp.events.ChallengeStatus;
 import io.smsotp.events.ChallengeView;
@@ -39,6 +40,12 @@ public final class InMemoryWriter implements ChallengeCommands {
     private final List<OtpCommand> received = new CopyOnWriteArrayList<>();
     private volatile boolean unavailable;
     private volatile OtpEvent.SendRateLimited sendLimit;
+
+    /** One partition in memory: any fresh id will do. */
+    @Override
+    public String newChallengeId(String to) {
+        return new ChallengeIds().next();
+    }
 
     /** Every command sent so far. */
     public List<OtpCommand> received() {

@@ -45,6 +45,8 @@ public final class OtpStreamService {
     private volatile ManagementServer management;
     private volatile boolean stopping;
     private boolean started;
+    /** The partition count of otp.commands, read at start before any task runs. */
+    private volatile int commandPartitions = 1;
     /** Follows the live send limits, or null when they are the file's. */
     private final ConfigFollower follower;
     private final io.smsotp.config.RateLimitSettings fileRateLimits;
@@ -73,13 +75,13 @@ public final class OtpStreamService {
                         "otp-stream");
                 ConfigFollower f = follower;
                 this.topology = OtpTopology.buildTopology(config, new ChallengeMetrics(metrics.registry()),
-                        () -> f.get().rateLimits());
+                        () -> f.get().rateLimits(), () -> commandPartitions);
             } else {
                 LOG.info("no configEncryptionKey: the send limits are the file's for this instance's life");
                 this.follower = null;
                 RateLimitSettings limits = config.rateLimits();
                 this.topology = OtpTopology.buildTopology(config, new ChallengeMetrics(metrics.registry()),
-                        () -> limits);
+                        () -> limits, () -> commandPartitions);
             }
         } catch (RuntimeException e) {
             metrics.close();
@@ -109,8 +111,8 @@ public final class OtpStreamService {
         }
         CompletableFuture<Void> running = new CompletableFuture<>();
         Properties props = StreamsProperties.of(stream, kafka);
-        // the send-limit topics are otp-stream's own, like its changelogs: it makes them itself
-        InternalTopics.ensure(kafka.bootstrapServers(), kafka);
+        // where challenges live depends on it; the tasks read it when they start, after this
+        commandPartitions = CommandPartitions.read(kafka.bootstrapServers(), kafka);
         if (follower != null) {
             follower.start();
             awaitConfig(timeout);

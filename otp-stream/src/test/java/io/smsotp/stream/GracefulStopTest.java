@@ -6,19 +6,18 @@ import static org.awaitility.Awaitility.await;
 import io.smsotp.config.KafkaSettings;
 import io.smsotp.config.SmsOtpConfig;
 import io.smsotp.config.StreamSettings;
+import io.smsotp.events.ChallengePlacement;
 import io.smsotp.events.OtpCommand;
 import io.smsotp.events.OtpEvent;
 import io.smsotp.events.OtpPolicy;
 import io.smsotp.events.Topics;
 import io.smsotp.testsupport.TestKafka;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.UUID;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import org.apache.kafka.clients.admin.Admin;
@@ -35,7 +34,6 @@ import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
-import org.apache.kafka.common.utils.Utils;
 import org.apache.kafka.streams.KafkaStreams;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -86,9 +84,10 @@ class GracefulStopTest {
                 .until(() -> stableMembers() == 1);
         // which now owns every task: a create on each partition of otp.commands is answered
         try (Commands commands = new Commands()) {
-            for (String id : idsOnEveryPartition()) {
+            for (Map.Entry<String, String> placed : numbersOnEveryPartition().entrySet()) {
+                String id = placed.getKey();
                 String requestId = "r-" + id;
-                commands.send(new OtpCommand.CreateChallenge(id, "demo", "Demo", uniqueNumber(), OtpPolicy.DEFAULT,
+                commands.send(new OtpCommand.CreateChallenge(id, "demo", "Demo", placed.getValue(), OtpPolicy.DEFAULT,
                         requestId, "graceful-stop-test"));
                 assertThat(commands.awaitReply(id, requestId)).isInstanceOf(OtpEvent.ChallengeCreated.class);
             }
@@ -113,8 +112,8 @@ class GracefulStopTest {
         }
     }
 
-    /** One challenge id for each partition of otp.commands, as the default partitioner places its key. */
-    private List<String> idsOnEveryPartition() throws RuntimeException {
+    /** For each partition of otp.commands, a challenge id → its number, placed there as auth-service places it. */
+    private Map<String, String> numbersOnEveryPartition() {
         int partitions;
         try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, servers))) {
             partitions = admin.describeTopics(List.of(Topics.COMMANDS.name())).allTopicNames()
@@ -124,11 +123,12 @@ class GracefulStopTest {
         }
         Map<Integer, String> byPartition = new HashMap<>();
         while (byPartition.size() < partitions) {
-            String id = UUID.randomUUID().toString();
-            byte[] key = id.getBytes(StandardCharsets.UTF_8);
-            byPartition.putIfAbsent(Utils.toPositive(Utils.murmur2(key)) % partitions, id);
+            String number = uniqueNumber();
+            byPartition.putIfAbsent(ChallengePlacement.partitionOfNumber(number, partitions), number);
         }
-        return List.copyOf(byPartition.values());
+        Map<String, String> placed = new HashMap<>();
+        byPartition.values().forEach(number -> placed.put(TestKafka.challengeIdFor(number), number));
+        return placed;
     }
 
     private static String uniqueNumber() {

@@ -16,7 +16,6 @@ import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
-import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
@@ -88,7 +87,7 @@ class OtpStreamHealthTest {
     void servesJvmKafkaStreamsAndChallengeMetricsInPrometheusFormat() {
         service.start();
         int port = service.managementPort();
-        String id = UUID.randomUUID().toString();
+        String id = TestKafka.challengeIdFor("+15550001234");
         OtpCommand create = new OtpCommand.CreateChallenge(id, "demo", "Demo", "+15550001234", OtpPolicy.DEFAULT,
                 "198.51.100.9", "r-health", "health-test");
         try (KafkaProducer<String, byte[]> producer = new KafkaProducer<>(Map.of(

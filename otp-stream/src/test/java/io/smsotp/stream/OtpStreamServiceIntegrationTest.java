@@ -8,13 +8,14 @@ import io.smsotp.config.RateLimitSettings;
 import io.smsotp.config.SmsOtpConfig;
 import io.smsotp.config.StreamSettings;
 import io.smsotp.events.ChallengeStatus;
+import io.smsotp.events.ChallengePlacement;
 import io.smsotp.events.OtpCommand;
 import io.smsotp.events.OtpEvent;
 import io.smsotp.events.OtpPolicy;
 import io.smsotp.events.SmsCipher;
 import io.smsotp.events.SmsRequest;
 import io.smsotp.events.Topics;
-import io.smsotp.stream.limit.LimitTopics;
+import io.smsotp.stream.challenge.ChallengeProcessor;
 import io.smsotp.testsupport.RawTopics;
 import io.smsotp.testsupport.TestKafka;
 import java.nio.charset.StandardCharsets;
@@ -79,7 +80,6 @@ class OtpStreamServiceIntegrationTest {
                         null))
                 .withSmsEncryptionKey(TopologyFixture.randomKey()).withCodeEncryptionKey(TopologyFixture.randomKey());
         cipher = config.smsCipher();
-        // otp-stream makes its own send-limit topics at start, with the partitions of otp.commands
         service = new OtpStreamService(config);
         service.start();
 
@@ -111,11 +111,12 @@ class OtpStreamServiceIntegrationTest {
     @Test
     void createsSendsAndVerifiesOnceThroughKafkaWithExactlyOnce() {
         assertThat(service.state()).isEqualTo(KafkaStreams.State.RUNNING);
-        String id = UUID.randomUUID().toString();
+        String number = uniqueNumber();
+        String id = TestKafka.challengeIdFor(number);
         byte[] garbage = "{this is not a command".getBytes(StandardCharsets.UTF_8);
 
         producer.send(new ProducerRecord<>(Topics.COMMANDS.name(), id, garbage));
-        send(new OtpCommand.CreateChallenge(id, "demo", "Demo", uniqueNumber(), OtpPolicy.DEFAULT, "r-create", "it"));
+        send(new OtpCommand.CreateChallenge(id, "demo", "Demo", number, OtpPolicy.DEFAULT, "r-create", "it"));
 
         OtpEvent.ChallengeCreated created = (OtpEvent.ChallengeCreated) awaitEvent(id, "r-create");
         assertThat(created.challenge().status()).isEqualTo(ChallengeStatus.PENDING);
@@ -145,12 +146,12 @@ class OtpStreamServiceIntegrationTest {
 
     @Test
     void thePerNumberLimitRefusesTheSendAfterItsMaximumAcrossPartitionsAndCreatesNothing() {
-        // the ids spread over the three partitions of otp.commands: the count still meets in one place
+        // each id placed on the number's partition, as auth-service places it: the count meets there
         String number = uniqueNumber();
         List<String> ids = new ArrayList<>();
         Instant before = Instant.now();
         for (int i = 0; i <= PER_NUMBER; i++) {
-            String id = UUID.randomUUID().toString();
+            String id = TestKafka.challengeIdFor(number);
             ids.add(id);
             send(new OtpCommand.CreateChallenge(id, "demo", "Demo", number, OtpPolicy.DEFAULT, "203.0.113.7",
                     "r-" + i, "it"));
@@ -175,6 +176,28 @@ class OtpStreamServiceIntegrationTest {
     }
 
     @Test
+    void aCreateWhoseIdIsNotOnItsNumbersPartitionIsRefusedAndSendsNothing() {
+        String number = uniqueNumber();
+        String id = UUID.randomUUID().toString();
+        while (ChallengePlacement.isPlaced(id, number, 3)) {
+            id = UUID.randomUUID().toString();
+        }
+
+        send(new OtpCommand.CreateChallenge(id, "demo", "Demo", number, OtpPolicy.DEFAULT, "r-misplaced", "it"));
+
+        assertThat(awaitEvent(id, "r-misplaced")).isInstanceOfSatisfying(OtpEvent.CommandRejected.class, r -> {
+            assertThat(r.reason()).isEqualTo(ChallengeProcessor.INVALID);
+            assertThat(r.message()).contains("number's partition");
+        });
+        String placed = TestKafka.challengeIdFor(number);
+        send(new OtpCommand.CreateChallenge(placed, "demo", "Demo", number, OtpPolicy.DEFAULT, "r-placed", "it"));
+        assertThat(awaitEvent(placed, "r-placed")).isInstanceOf(OtpEvent.ChallengeCreated.class);
+        String misplaced = id;
+        assertThat(seen).filteredOn(r -> r.topic().equals(Topics.SMS_OUTBOUND.name()) && misplaced.equals(r.key()))
+                .isEmpty();
+    }
+
+    @Test
     void noCodeSentOrTypedIsInPlaintextOnAnyTopicChangelogOrDeadLetter() throws Exception {
         // 10 digits and 8 of the alphanumeric alphabet: neither turns up by chance in the bytes
         OtpPolicy digits = new OtpPolicy(10, Duration.ofMinutes(5), 5, Duration.ZERO, 2);
@@ -186,9 +209,9 @@ class OtpStreamServiceIntegrationTest {
         List<String> numbers = new ArrayList<>();
         int n = 0;
         for (OtpPolicy policy : List.of(digits, alphanumeric, digits, alphanumeric)) {
-            String id = UUID.randomUUID().toString();
-            ids.add(id);
             String number = uniqueNumber();
+            String id = TestKafka.challengeIdFor(number);
+            ids.add(id);
             numbers.add(number);
             n++;
             send(new OtpCommand.CreateChallenge(id, "demo", "Demo", number, policy, "198.51.100." + n, "c" + n, "it"));
@@ -227,7 +250,6 @@ class OtpStreamServiceIntegrationTest {
         List<String> topics = new ArrayList<>(changelogsOfTheApp());
         assertThat(topics).hasSize(4);
         Topics.ALL.forEach(t -> topics.add(t.name()));
-        topics.addAll(List.of(LimitTopics.SEND_PERMITS.name(), LimitTopics.SEND_DECISIONS.name()));
         List<ConsumerRecord<byte[], byte[]>> atRest = RawTopics.readAll(servers, topics);
 
         assertThat(atRest).hasSizeGreaterThan(60);
@@ -247,8 +269,7 @@ class OtpStreamServiceIntegrationTest {
             }
         }
         List<ConsumerRecord<byte[], byte[]>> limitKeys = atRest.stream()
-                .filter(r -> r.topic().endsWith("-send-limits-changelog") || r.topic().equals(
-                        LimitTopics.SEND_PERMITS.name())).toList();
+                .filter(r -> r.topic().endsWith("-send-limits-changelog")).toList();
         assertThat(limitKeys).isNotEmpty().allSatisfy(r -> {
             for (String number : numbers) {
                 // neither the number nor the IP is a key: only their HMACs are

@@ -13,10 +13,7 @@ import io.smsotp.events.SmsCipher;
 import io.smsotp.events.SmsRequest;
 import io.smsotp.events.SmsStatus;
 import io.smsotp.events.Topics;
-import io.smsotp.stream.limit.LimitMessage;
-import io.smsotp.stream.limit.LimitTopics;
-import io.smsotp.stream.limit.SendDecision;
-import io.smsotp.stream.limit.SendLimiter;
+import io.smsotp.stream.limit.SendCounts;
 import io.smsotp.stream.limit.SendWindow;
 import java.nio.file.Path;
 import java.security.SecureRandom;
@@ -39,9 +36,8 @@ import io.smsotp.stream.challenge.ChallengeMetrics;
 import org.apache.kafka.streams.state.KeyValueStore;
 
 /**
- * The real topology on a TopologyTestDriver, with the production Streams properties. The driver
- * runs the whole route synchronously: a create goes to the limiter through otp.send-permits and
- * comes back through otp.send-decisions before {@code pipeInput} returns.
+ * The real topology on a TopologyTestDriver, with the production Streams properties. Its topics
+ * have one partition, where every challenge id is placed right.
  */
 final class TopologyFixture implements AutoCloseable {
 
@@ -60,8 +56,6 @@ final class TopologyFixture implements AutoCloseable {
     /** The key auth-service seals typed codes with, as otp-stream holds it. */
     final CodeCipher codeCipher;
     private final TestInputTopic<String, OtpCommand> commands;
-    private final TestInputTopic<String, SendDecision> decisions;
-    private final TestInputTopic<String, LimitMessage> permits;
     private final TestInputTopic<String, SmsStatus> statuses;
     private final TestInputTopic<String, String> rawCommands;
     private final TestOutputTopic<String, OtpEvent> events;
@@ -89,10 +83,6 @@ final class TopologyFixture implements AutoCloseable {
         Properties props = StreamsProperties.of(settings, kafka);
         props.put(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, processingGuarantee);
         driver = new TopologyTestDriver(OtpTopology.buildTopology(config, new ChallengeMetrics(meters)), props, START);
-        permits = driver.createInputTopic(LimitTopics.SEND_PERMITS.name(),
-                LimitTopics.SEND_PERMITS.keySerde().serializer(), LimitTopics.SEND_PERMITS.valueSerde().serializer());
-        decisions = driver.createInputTopic(LimitTopics.SEND_DECISIONS.name(),
-                LimitTopics.SEND_DECISIONS.keySerde().serializer(), LimitTopics.SEND_DECISIONS.valueSerde().serializer());
         commands = driver.createInputTopic(Topics.COMMANDS.name(), Topics.COMMANDS.keySerde().serializer(),
                 Topics.COMMANDS.valueSerde().serializer());
         rawCommands = driver.createInputTopic(Topics.COMMANDS.name(), new StringSerializer(), new StringSerializer());
@@ -122,19 +112,6 @@ final class TopologyFixture implements AutoCloseable {
     void createFor(String id, String to, OtpPolicy policy, String clientIp) {
         commands.pipeInput(id, new OtpCommand.CreateChallenge(id, APP, "Demo", to, policy, clientIp,
                 "req-create-" + id, "auth-1"));
-    }
-
-    /**
-     * A permit request as the challenge processor sends it, for a command it checked earlier: for
-     * tests of what happens when the challenge changes while its permit travels.
-     */
-    void pipePermit(LimitMessage.PermitRequest request) {
-        permits.pipeInput(request.hops().get(0).key(), request);
-    }
-
-    /** A decision as the limiter would send it: for tests of what happens while a permit travels. */
-    void pipeDecision(SendDecision decision) {
-        decisions.pipeInput(decision.challengeId(), decision);
     }
 
     /** Creates a challenge with the default policy and returns the code its SMS carries. */
@@ -224,7 +201,7 @@ final class TopologyFixture implements AutoCloseable {
     }
 
     KeyValueStore<String, SendWindow> limitStore() {
-        return driver.getKeyValueStore(SendLimiter.STORE);
+        return driver.getKeyValueStore(SendCounts.STORE);
     }
 
     List<byte[]> rawRecordsOf(String topic) {

@@ -1,6 +1,8 @@
 package io.smsotp.testsupport;
 
+import io.smsotp.events.ChallengePlacement;
 import io.smsotp.events.Topic;
+import io.smsotp.events.Topics;
 import io.smsotp.events.TopicAdmin;
 import io.smsotp.kafka.EmbeddedKafkaBroker;
 import java.io.IOException;
@@ -12,11 +14,19 @@ import java.nio.channels.SocketChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.security.SecureRandom;
 import java.util.Collection;
+import java.util.List;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.Comparator;
 import java.util.Map;
 import java.util.UUID;
 import java.util.stream.Stream;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.testcontainers.DockerClientFactory;
@@ -37,6 +47,8 @@ public final class TestKafka {
     static final String KAFKA_IMAGE = "apache/kafka:4.1.1";
 
     private static String bootstrapServers;
+    private static final Map<String, Integer> PARTITIONS = new ConcurrentHashMap<>();
+    private static final SecureRandom RANDOM = new SecureRandom();
 
     private TestKafka() {
     }
@@ -53,6 +65,32 @@ public final class TestKafka {
     public static void createTopics(Collection<Topic<?, ?>> topics, int partitions) {
         TopicAdmin.ensureTopics(bootstrapServers(), topics.stream().map(Topic::name).toList(), partitions,
                 (short) 1, Map.of());
+    }
+
+    /**
+     * An id for a challenge to {@code to} on the shared broker's {@code otp.commands}, placed on its
+     * number's partition as auth-service places it (otp-stream refuses a create that is not).
+     */
+    public static String challengeIdFor(String to) {
+        return challengeIdFor(to, Topics.COMMANDS.name());
+    }
+
+    /** The same, for a commands topic of a test's own. */
+    public static String challengeIdFor(String to, String commandsTopic) {
+        int partitions = PARTITIONS.computeIfAbsent(commandsTopic, TestKafka::partitionsOf);
+        return ChallengePlacement.newId(RANDOM, to, partitions);
+    }
+
+    private static int partitionsOf(String topic) {
+        try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers()))) {
+            return admin.describeTopics(List.of(topic)).allTopicNames().get(30, TimeUnit.SECONDS).get(topic)
+                    .partitions().size();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        } catch (ExecutionException | TimeoutException e) {
+            throw new IllegalStateException("cannot read the partitions of " + topic, e);
+        }
     }
 
     /** A short random suffix for topic, group or application ids that one test must own. */

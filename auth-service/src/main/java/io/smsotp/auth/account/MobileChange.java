@@ -84,7 +84,7 @@ final class MobileChange {
             return;
         }
         AppConfig app = app();
-        String id = ids.next();
+        String id = commands.newChallengeId(e164);
         CompletionStage<OtpEvent> created = commands.create(id, app.id(), app.name(), e164, app.otp(),
                 ClientIps.of(ctx, trustedProxies));
         answer(ctx, created.handle((reply, failure) -> {

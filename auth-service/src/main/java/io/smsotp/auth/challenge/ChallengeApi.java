@@ -32,7 +32,6 @@ public final class ChallengeApi {
     private final ChallengeCommands commands;
     private final Lockouts lockouts;
     private final Clock clock;
-    private final ChallengeIds ids = new ChallengeIds();
 
     /** An API without account lockout (no database): a {@code user} in a create is refused. */
     public ChallengeApi(ChallengeCommands commands) {
@@ -67,7 +66,7 @@ public final class ChallengeApi {
                 throw Replies.accountLocked(until, clock.instant());
             });
         }
-        String id = ids.next();
+        String id = commands.newChallengeId(to);
         ctx.future(() -> commands.create(id, app.id(), app.name(), to, app.otp(), clientIp)
                 .thenAccept(ChallengeMdc.around(id, reply -> {
                     ChallengeBodies.Created created = Replies.created(id, reply, clock.instant());

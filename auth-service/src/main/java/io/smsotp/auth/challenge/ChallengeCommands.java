@@ -16,6 +16,13 @@ import java.util.concurrent.CompletionStage;
 public interface ChallengeCommands {
 
     /**
+     * A fresh, unguessable id for a challenge to {@code to} (E.164), placed where the writer keeps
+     * every challenge to that number ({@link io.smsotp.events.ChallengePlacement}); the writer refuses
+     * a create whose id is not.
+     */
+    String newChallengeId(String to);
+
+    /**
      * Make a challenge for {@code to} (E.164) under the application's policy and send its code;
      * {@code clientIp} (or null) counts against the per-IP send limit.
      */

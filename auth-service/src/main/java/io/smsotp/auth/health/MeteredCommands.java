@@ -31,6 +31,11 @@ public final class MeteredCommands implements ChallengeCommands {
     }
 
     @Override
+    public String newChallengeId(String to) {
+        return commands.newChallengeId(to);
+    }
+
+    @Override
     public CompletionStage<OtpEvent> create(String challengeId, String appId, String appName, String to,
                                             OtpPolicy policy, String clientIp) {
         return counted("create", commands.create(challengeId, appId, appName, to, policy, clientIp));

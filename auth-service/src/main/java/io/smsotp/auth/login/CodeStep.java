@@ -2,7 +2,6 @@ package io.smsotp.auth.login;
 
 import io.javalin.http.Context;
 import io.smsotp.auth.challenge.ChallengeCommands;
-import io.smsotp.auth.challenge.ChallengeIds;
 import io.smsotp.auth.challenge.ClientIps;
 import io.smsotp.auth.challenge.PhoneNumbers;
 import io.smsotp.auth.lockout.Lockouts;
@@ -49,7 +48,6 @@ final class CodeStep {
     private final List<IpRange> trustedProxies;
     private final LoginForms forms;
     private final Completion completion;
-    private final ChallengeIds ids = new ChallengeIds();
 
     CodeStep(UserStore users, ChallengeCommands commands, Lockouts lockouts, List<IpRange> trustedProxies,
              LoginForms forms, Completion completion) {
@@ -206,7 +204,7 @@ final class CodeStep {
 
     /** Makes a new challenge for {@code e164} and shows the code page for it. */
     void sendNewCode(Context ctx, AppConfig app, LoginContext context, String e164, LoginPages.Notice notice) {
-        String id = ids.next();
+        String id = commands.newChallengeId(e164);
         reply(ctx, id, commands.create(id, app.id(), app.name(), e164, app.otp(), clientIp(ctx)), (reply, failure) -> {
             if (reply instanceof OtpEvent.ChallengeCreated created) {
                 showOtp(ctx, 200, app, context.withChallengeId(id), created.challenge(), notice);

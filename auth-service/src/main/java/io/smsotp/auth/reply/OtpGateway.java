@@ -7,6 +7,7 @@ import io.smsotp.config.AuthSettings;
 import io.smsotp.config.KafkaClientProperties;
 import io.smsotp.config.KafkaSettings;
 import io.smsotp.config.SmsOtpConfig;
+import io.smsotp.events.ChallengePlacement;
 import io.smsotp.events.CodeCipher;
 import io.smsotp.events.OtpCommand;
 import io.smsotp.events.OtpEvent;
@@ -18,6 +19,7 @@ import io.micrometer.core.instrument.binder.kafka.KafkaClientMetrics;
 import io.smsotp.logging.ChallengeMdc;
 import io.smsotp.metrics.KafkaConnections;
 import io.smsotp.metrics.ServiceMetrics;
+import java.security.SecureRandom;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -83,6 +85,7 @@ public final class OtpGateway implements ChallengeCommands {
     });
 
     private final int maxPending;
+    private final SecureRandom random = new SecureRandom();
     private final CodeCipher codeCipher;
     private volatile boolean running;
     private KafkaProducer<String, OtpCommand> producer;
@@ -275,6 +278,25 @@ public final class OtpGateway implements ChallengeCommands {
     /** Requests waiting for their reply now. */
     public int pending() {
         return waiting.size();
+    }
+
+    /**
+     * Placed for the partition count of the commands topic as this producer's metadata has it: the
+     * count that partitions the create it is about to send.
+     *
+     * @throws CommandsUnavailableException when the gateway is not running or the topic's metadata cannot be had
+     */
+    @Override
+    public String newChallengeId(String to) {
+        KafkaProducer<String, OtpCommand> p = producer;
+        if (!running || p == null) {
+            throw new CommandsUnavailableException("the otp gateway is not running");
+        }
+        try {
+            return ChallengePlacement.newId(random, to, p.partitionsFor(commandsTopic.name()).size());
+        } catch (KafkaException e) {
+            throw new CommandsUnavailableException("no metadata for " + commandsTopic.name(), e);
+        }
     }
 
     @Override

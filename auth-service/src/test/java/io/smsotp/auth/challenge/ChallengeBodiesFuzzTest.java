@@ -82,6 +82,11 @@ class ChallengeBodiesFuzzTest {
         final AtomicReference<String> lastTo = new AtomicReference<>();
 
         @Override
+        public String newChallengeId(String to) {
+            return new ChallengeIds().next();
+        }
+
+        @Override
         public CompletionStage<OtpEvent> create(String challengeId, String appId, String appName, String to,
                                                 OtpPolicy policy, String clientIp) {
             lastTo.set(to);

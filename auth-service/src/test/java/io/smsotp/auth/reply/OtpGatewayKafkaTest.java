@@ -14,6 +14,7 @@ import io.smsotp.config.AuthSettings;
 import io.smsotp.config.SmsOtpConfig;
 import io.smsotp.events.ChallengeStatus;
 import io.smsotp.events.ChallengeView;
+import io.smsotp.events.ChallengePlacement;
 import io.smsotp.events.CodeCipher;
 import io.smsotp.events.Delivery;
 import io.smsotp.events.OtpCommand;
@@ -58,7 +59,7 @@ import org.junit.jupiter.api.Test;
  */
 class OtpGatewayKafkaTest {
 
-    private static final Duration REPLY_TIMEOUT = Duration.ofMillis(800);
+    private static final Duration REPLY_TIMEOUT = Duration.ofMillis(2_000);
     private static final OtpPolicy POLICY = OtpPolicy.DEFAULT;
     private static final CodeCipher CODE_CIPHER = new CodeCipher(new byte[] {
             1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16, 17, 18, 19, 20, 21, 22, 23, 24, 25, 26, 27, 28, 29,
@@ -85,6 +86,18 @@ class OtpGatewayKafkaTest {
     void tearDown() {
         gateway.stop();
         responder.close();
+    }
+
+    @Test
+    void makesEachChallengeIdLandOnItsNumbersPartitionOfTheCommandsTopic() {
+        for (int n = 0; n < 30; n++) {
+            String number = "+1555000" + String.format("%04d", n);
+
+            String id = gateway.newChallengeId(number);
+
+            assertThat(id).matches("[A-Za-z0-9_-]{22}");
+            assertThat(ChallengePlacement.partitionOf(id, 3)).isEqualTo(ChallengePlacement.partitionOfNumber(number, 3));
+        }
     }
 
     @Test

@@ -2,7 +2,6 @@ package io.smsotp.launcher.security;
 
 import io.smsotp.auth.admin.ConfigWriter;
 import io.smsotp.events.Topics;
-import io.smsotp.stream.limit.LimitTopics;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
@@ -49,9 +48,9 @@ public final class ServiceAcls {
     }
 
     /**
-     * otp-stream (Kafka Streams, exactly-once): reads commands, delivery reports and its send-limit
-     * topics; writes outcomes, send requests, dead letters and its send-limit topics (which it
-     * creates itself); owns every internal topic, its group and its transactional ids, all named
+     * otp-stream (Kafka Streams, exactly-once): reads commands (and describes the topic, for its
+     * partition count: READ implies DESCRIBE) and delivery reports; writes outcomes, send requests
+     * and dead letters; owns every internal topic, its group and its transactional ids, all named
      * by {@code applicationId} ({@code stream.applicationId}).
      */
     public static List<AclBinding> otpStream(String principal, String applicationId) {
@@ -64,11 +63,6 @@ public final class ServiceAcls {
         acls.add(allow(principal, literalTopic(Topics.DEAD_LETTER.name()), AclOperation.WRITE));
         // the live send limits
         acls.add(allow(principal, literalTopic(Topics.CONFIG.name()), AclOperation.READ));
-        for (var topic : LimitTopics.ALL) {
-            for (AclOperation op : List.of(AclOperation.CREATE, AclOperation.READ, AclOperation.WRITE)) {
-                acls.add(allow(principal, literalTopic(topic.name()), op));
-            }
-        }
         // changelogs and repartition topics are named "<applicationId>-...": Streams makes them and
         // describes them at each start (DESCRIBE comes with READ/WRITE; it never reads their configs)
         ResourcePattern internal = new ResourcePattern(ResourceType.TOPIC, applicationId, PatternType.PREFIXED);

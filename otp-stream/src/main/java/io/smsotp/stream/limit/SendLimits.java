@@ -9,11 +9,14 @@ import java.util.Objects;
 import java.util.function.Supplier;
 
 /**
- * Which limits one send must pass, in the order it visits them: per recipient number always
+ * Which limits one send must pass, in the order they are asked: per recipient number always
  * (from {@code rateLimits.perNumber}), per application only when its policy sets
  * {@code maxSendsPerMinute}, per client IP only when the command names one (from
- * {@code rateLimits.perIp}). A limit that does not apply is no hop at all: each hop is a trip
- * through Kafka (a commit interval and a fetch), so a send pays only for the limits it has.
+ * {@code rateLimits.perIp}). All are counted in the challenge's own task (see
+ * {@link io.smsotp.events.ChallengePlacement}): the per-number limit exactly, since every send to
+ * a number meets there; the per-application and per-IP limits per task, so across the
+ * {@code P} partitions of {@code otp.commands} one app or one IP gets at most {@code P × max}
+ * sends in a window (each task refuses past {@code max}, and a send is counted in exactly one task).
  */
 public final class SendLimits {
 
@@ -42,18 +45,18 @@ public final class SendLimits {
      * @param appMaxPerMinute the policy's {@code maxSendsPerMinute}, or null
      * @param clientIp the end user's IP as the command gives it, or null
      */
-    public List<LimitHop> hopsFor(String to, String appId, Integer appMaxPerMinute, String clientIp) {
+    public List<LimitCheck> checksFor(String to, String appId, Integer appMaxPerMinute, String clientIp) {
         RateLimitSettings settings = live.get();
-        List<LimitHop> hops = new ArrayList<>(3);
-        hops.add(new LimitHop(OtpEvent.SendRateLimited.PER_NUMBER, keys.number(to), settings.perNumber().max(),
+        List<LimitCheck> checks = new ArrayList<>(3);
+        checks.add(new LimitCheck(OtpEvent.SendRateLimited.PER_NUMBER, keys.number(to), settings.perNumber().max(),
                 settings.perNumber().window()));
         if (appMaxPerMinute != null) {
-            hops.add(new LimitHop(OtpEvent.SendRateLimited.PER_APP, keys.app(appId), appMaxPerMinute, APP_WINDOW));
+            checks.add(new LimitCheck(OtpEvent.SendRateLimited.PER_APP, keys.app(appId), appMaxPerMinute, APP_WINDOW));
         }
         if (clientIp != null && !clientIp.isBlank()) {
-            hops.add(new LimitHop(OtpEvent.SendRateLimited.PER_IP, keys.ip(clientIp), settings.perIp().max(),
+            checks.add(new LimitCheck(OtpEvent.SendRateLimited.PER_IP, keys.ip(clientIp), settings.perIp().max(),
                     settings.perIp().window()));
         }
-        return hops;
+        return checks;
     }
 }

@@ -93,21 +93,4 @@ public record SendWindow(long windowMillis, List<Slot> slots) {
         }
         return new SendWindow(windowMillis, next);
     }
-
-    /** This window without the send counted at {@code at}; unchanged when it is no longer here. */
-    public SendWindow minus(long at) {
-        List<Slot> next = new ArrayList<>(slots);
-        for (int i = 0; i < next.size(); i++) {
-            Slot s = next.get(i);
-            if (s.first() <= at && at <= s.last()) {
-                if (s.count() > 1) {
-                    next.set(i, new Slot(s.first(), s.last(), s.count() - 1));
-                } else {
-                    next.remove(i);
-                }
-                return new SendWindow(windowMillis, next);
-            }
-        }
-        return this;
-    }
 }
