@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.smsotp.events.ChallengePlacement;
 import io.smsotp.config.ConfigLoader;
 import io.smsotp.config.SmsOtpConfig;
 import io.smsotp.events.Topics;
@@ -61,6 +62,8 @@ class EndToEndTest {
             """.formatted(DEMO_KEY, QUICK_KEY, BUSY_KEY, LONG_KEY);
     private static final Pattern CODE = Pattern.compile("\\b(\\d{4,10})\\b");
     private static final AtomicInteger NUMBERS = new AtomicInteger();
+    /** The embedded default's partitions of otp.commands ({@code kafka.partitions}, default 3). */
+    private static final int PARTITIONS = 3;
 
     static Path dataDir;
     static EmbeddedDefault system;
@@ -215,27 +218,33 @@ class EndToEndTest {
     }
 
     @Test
-    void theThirdSmsAskedForFromOneClientIpIs429PerIp() {
+    void theThirdSmsAskedForFromOneClientIpToNumbersOfOnePartitionIs429PerIp() {
+        // per IP is counted in each partition's task (at most partitions × max in all, docs/security.md)
         String ip = "198.51.100." + (NUMBERS.incrementAndGet() % 250 + 1);
+        int partition = ChallengePlacement.partitionOfNumber(newNumber(), PARTITIONS);
         for (int i = 0; i < 2; i++) {
-            assertThat(demo.post("/api/v1/challenges", "{\"to\":\"" + newNumber() + "\",\"clientIp\":\"" + ip + "\"}")
-                    .status()).isEqualTo(201);
+            assertThat(demo.post("/api/v1/challenges", "{\"to\":\"" + newNumberOn(partition) + "\",\"clientIp\":\""
+                    + ip + "\"}").status()).isEqualTo(201);
         }
-        Http.Answer refused = demo.post("/api/v1/challenges", "{\"to\":\"" + newNumber() + "\",\"clientIp\":\"" + ip + "\"}");
+        Http.Answer refused = demo.post("/api/v1/challenges", "{\"to\":\"" + newNumberOn(partition)
+                + "\",\"clientIp\":\"" + ip + "\"}");
         assertThat(refused.status()).isEqualTo(429);
         assertThat(refused.body().path("limit").asText()).isEqualTo("per_ip");
-        assertThat(demo.createChallenge(newNumber()).status()).as("without the IP, only the other limits apply").isEqualTo(201);
+        assertThat(demo.createChallenge(newNumberOn(partition)).status())
+                .as("without the IP, only the other limits apply").isEqualTo(201);
     }
 
     @Test
     void theApplicationsOwnLimitCountsAllItsNumbers() {
         Http busy = new Http(system.authUrl(), BUSY_KEY);
-        assertThat(busy.createChallenge(newNumber()).status()).isEqualTo(201);
-        assertThat(busy.createChallenge(newNumber()).status()).isEqualTo(201);
-        Http.Answer refused = busy.createChallenge(newNumber());
+        int partition = ChallengePlacement.partitionOfNumber(newNumber(), PARTITIONS);
+        assertThat(busy.createChallenge(newNumberOn(partition)).status()).isEqualTo(201);
+        assertThat(busy.createChallenge(newNumberOn(partition)).status()).isEqualTo(201);
+        Http.Answer refused = busy.createChallenge(newNumberOn(partition));
         assertThat(refused.status()).isEqualTo(429);
         assertThat(refused.body().path("limit").asText()).isEqualTo("per_app");
-        assertThat(demo.createChallenge(newNumber()).status()).as("another application is not limited").isEqualTo(201);
+        assertThat(demo.createChallenge(newNumberOn(partition)).status()).as("another application is not limited")
+                .isEqualTo(201);
     }
 
     @Test
@@ -319,6 +328,15 @@ class EndToEndTest {
 
     static String newNumber() {
         return "+1212555" + String.format("%04d", NUMBERS.incrementAndGet());
+    }
+
+    /** A fresh number whose challenges live on {@code partition} of otp.commands. */
+    static String newNumberOn(int partition) {
+        String number = newNumber();
+        while (ChallengePlacement.partitionOfNumber(number, PARTITIONS) != partition) {
+            number = newNumber();
+        }
+        return number;
     }
 
     static String awaitSms(String to) {
