@@ -174,10 +174,6 @@ public final class DispatchLoop implements Runnable {
         return offsets.held();
     }
 
-    boolean paused() {
-        return backPressure.paused();
-    }
-
     private void pause() {
         if (!stop.asked()) {
             LockSupport.parkNanos(BACKOFF.toNanos());

@@ -27,6 +27,7 @@ import java.util.TreeSet;
 import java.util.function.Function;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.clients.producer.MockProducer;
+import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -51,12 +52,16 @@ class RecordIntakeTest {
         client.close();
     }
 
+    /** The partition's state, assigned with no commit on first sight. */
+    PartitionOffsets partitionOf(TopicPartition tp) {
+        return offsets.get(tp) != null ? offsets.get(tp) : offsets.assign(tp, null);
+    }
+
     RecordIntake intake(Function<SmsRequest, Sending> sender) {
-        return new RecordIntake(tp -> offsets.get(tp) != null ? offsets.get(tp) : offsets.assign(tp, null), reports,
-                CIPHER, request -> {
-                    handedToSender.add(request);
-                    return sender.apply(request);
-                });
+        return new RecordIntake(this::partitionOf, reports, CIPHER, request -> {
+            handedToSender.add(request);
+            return sender.apply(request);
+        });
     }
 
     RecordIntake intake() {
@@ -145,8 +150,8 @@ class RecordIntakeTest {
     void holdsEveryRecordItStartsUntilItsReportIsAcknowledged() {
         MockProducer<byte[], byte[]> slow = new MockProducer<>(false, null, new ByteArraySerializer(),
                 new ByteArraySerializer());
-        RecordIntake intake = new RecordIntake(tp -> offsets.get(tp) != null ? offsets.get(tp) : offsets.assign(tp, null),
-                new OutcomeReports(slow, offsets, clock), CIPHER, noProvider::deliver);
+        RecordIntake intake = new RecordIntake(this::partitionOf, new OutcomeReports(slow, offsets, clock), CIPHER,
+                noProvider::deliver);
 
         intake.accept(record(0, request("c1")));
         intake.accept(record(1, request("c2")));
