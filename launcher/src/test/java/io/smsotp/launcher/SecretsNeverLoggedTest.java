@@ -139,7 +139,7 @@ class SecretsNeverLoggedTest {
         assertThat(entries).as("the same run as the text file").anySatisfy(e -> assertThat(e.path("message").asText())
                 .contains(dataDir.toString()));
         for (String logger : List.of("io.smsotp.stream.challenge.ChallengeProcessor",
-                "io.smsotp.dispatcher.consumer.DispatchLoop")) {
+                "io.smsotp.dispatcher.consumer.OutcomeReports")) {
             List<JsonNode> aboutOne = entries.stream().filter(e -> e.path("logger").asText().equals(logger))
                     .filter(e -> CHALLENGE_IN_MESSAGE.matcher(e.path("message").asText()).find()).toList();
             assertThat(aboutOne).as("%s logged about challenges", logger).isNotEmpty();
