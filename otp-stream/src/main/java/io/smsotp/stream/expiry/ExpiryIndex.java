@@ -4,6 +4,7 @@ import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Objects;
 import org.apache.kafka.common.serialization.Serdes;
@@ -31,12 +32,14 @@ public final class ExpiryIndex {
 
     private final KeyValueStore<Bytes, byte[]> store;
     /**
-     * No entry is due before this time: all below was handed out by {@link #due} (and removed).
+     * Where the next scan starts: every key below it was handed out by {@link #due} (and removed).
      * Scanning from here rather than from 0 skips the tombstones RocksDB keeps for swept entries
-     * until compaction, which would otherwise grow the cost of every scan. In memory only: after
+     * until compaction, which would otherwise grow the cost of every scan with what was swept before.
+     * A key, not a time: after a full batch the next scan starts just past its last entry, so many
+     * entries due in one millisecond are not walked again batch after batch. In memory only: after
      * a restart the first scan starts at 0 again, which is always correct.
      */
-    private long sweptBelow;
+    private Bytes scanFrom = lowerBound();
 
     public ExpiryIndex(KeyValueStore<Bytes, byte[]> store) {
         this.store = Objects.requireNonNull(store, "store");
@@ -54,10 +57,12 @@ public final class ExpiryIndex {
 
     /** An entry that makes {@code id} due at {@code at}. */
     public void add(Instant at, String id) {
-        long millis = at.toEpochMilli();
-        store.put(key(millis, id), PRESENT);
+        Bytes key = key(at.toEpochMilli(), id);
+        store.put(key, PRESENT);
         // only a wall clock stepping back can index below what was swept; scan from there again
-        sweptBelow = Math.min(sweptBelow, millis);
+        if (key.compareTo(scanFrom) < 0) {
+            scanFrom = key;
+        }
     }
 
     /**
@@ -66,15 +71,18 @@ public final class ExpiryIndex {
      */
     public List<Entry> due(long nowMillis, int limit) {
         List<Entry> due = new ArrayList<>();
+        Bytes last = null;
         // collected first and changed after: writing into a store while iterating it is not defined
-        try (KeyValueIterator<Bytes, byte[]> it = store.range(bare(sweptBelow, new byte[0]), upperBound(nowMillis))) {
-            while (it.hasNext() && due.size() < limit) {
+        try (KeyValueIterator<Bytes, byte[]> it = store.range(scanFrom, upperBound(nowMillis))) {
+            while (due.size() < limit && it.hasNext()) {
                 KeyValue<Bytes, byte[]> kv = it.next();
                 due.add(Entry.of(kv.key));
+                last = kv.key;
             }
         }
-        // a full batch may leave more entries of its last time behind; otherwise nothing is left up to now
-        sweptBelow = due.size() < limit ? nowMillis + 1 : due.get(due.size() - 1).dueAtMillis();
+        // a full batch may leave more entries behind, even of its last time: the next scan starts
+        // right after its last key; otherwise nothing is left up to now
+        scanFrom = due.size() < limit ? upperBound(nowMillis) : justAfter(last);
         return due;
     }
 
@@ -90,6 +98,11 @@ public final class ExpiryIndex {
             throw new IllegalArgumentException("an id is required");
         }
         return bare(epochMillis, id.getBytes(StandardCharsets.UTF_8));
+    }
+
+    /** The smallest key that sorts after {@code key}: the same bytes and a zero byte. */
+    private static Bytes justAfter(Bytes key) {
+        return Bytes.wrap(Arrays.copyOf(key.get(), key.get().length + 1));
     }
 
     /** The smallest key there can be. */

@@ -13,6 +13,7 @@ import java.util.NavigableMap;
 import java.util.TreeMap;
 import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.common.utils.Bytes;
+import org.apache.kafka.streams.KeyValue;
 import org.apache.kafka.streams.processor.api.MockProcessorContext;
 import org.apache.kafka.streams.state.KeyValueIterator;
 import org.apache.kafka.streams.state.KeyValueStore;
@@ -134,6 +135,81 @@ class ExpiryIndexTest {
         due.forEach(index::remove);
         assertThat(index.due(now + 30, 10_000)).isEmpty();
         assertThat(visited).hasValue(0);
+    }
+
+    @Test
+    void aSweepOfManyEntriesDueAtOneTimeNeverWalksTheOnesItAlreadyHandedOut() {
+        AtomicInteger visited = new AtomicInteger();
+        ExpiryIndex index = new ExpiryIndex(keepingTombstones(visited));
+        for (int i = 0; i < 30; i++) {
+            // due in the same millisecond: more than one batch's worth
+            index.add(Instant.ofEpochMilli(1_000), String.format("c-%02d", i));
+        }
+
+        for (int batch = 0; batch < 3; batch++) {
+            index.due(5_000, 10).forEach(index::remove);
+        }
+        List<ExpiryIndex.Entry> after = index.due(5_000, 10);
+
+        assertThat(after).isEmpty();
+        // each entry read once; a scan that started at the batch's time again would step over the
+        // removed ones too, which RocksDB keeps as tombstones until compaction (10 + 20 + 30 + 30):
+        // the cost of a sweep would grow with what was swept before it
+        assertThat(visited).hasValue(30);
+    }
+
+    /**
+     * A sorted store that, like RocksDB until compaction, keeps a deleted key as a tombstone that a
+     * range scan must step over: {@code visited} counts every key a scan passes, live or deleted.
+     */
+    @SuppressWarnings("unchecked")
+    private static KeyValueStore<Bytes, byte[]> keepingTombstones(AtomicInteger visited) {
+        NavigableMap<Bytes, byte[]> keys = new TreeMap<>();
+        byte[] tombstone = new byte[0];
+        InvocationHandler onStore = (proxy, method, args) -> switch (method.getName()) {
+            case "put" -> keys.put((Bytes) args[0], ((byte[]) args[1]).clone());
+            case "delete" -> keys.put((Bytes) args[0], tombstone);
+            case "range" -> {
+                var it = keys.subMap((Bytes) args[0], true, (Bytes) args[1], true).entrySet().iterator();
+                yield new KeyValueIterator<Bytes, byte[]>() {
+                    private KeyValue<Bytes, byte[]> next;
+
+                    @Override
+                    public boolean hasNext() {
+                        while (next == null && it.hasNext()) {
+                            var e = it.next();
+                            visited.incrementAndGet();
+                            if (e.getValue() != tombstone) {
+                                next = KeyValue.pair(e.getKey(), e.getValue());
+                            }
+                        }
+                        return next != null;
+                    }
+
+                    @Override
+                    public KeyValue<Bytes, byte[]> next() {
+                        if (!hasNext()) {
+                            throw new java.util.NoSuchElementException();
+                        }
+                        KeyValue<Bytes, byte[]> kv = next;
+                        next = null;
+                        return kv;
+                    }
+
+                    @Override
+                    public Bytes peekNextKey() {
+                        return hasNext() ? next.key : null;
+                    }
+
+                    @Override
+                    public void close() {
+                    }
+                };
+            }
+            default -> throw new UnsupportedOperationException(method.getName());
+        };
+        return (KeyValueStore<Bytes, byte[]>) Proxy.newProxyInstance(ExpiryIndexTest.class.getClassLoader(),
+                new Class<?>[] {KeyValueStore.class}, onStore);
     }
 
     /** {@code store} with every step of a range iterator counted: the cost of a scan, in entries read. */
