@@ -1,0 +1,67 @@
+package io.smsotp.auth;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.smsotp.auth.users.TestPostgres;
+import io.smsotp.auth.users.UserStore;
+import io.smsotp.config.DatabaseSettings;
+import java.nio.file.Path;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
+
+/**
+ * The counter rows a sign-in charges (lockouts, failed passwords per IP) are looked up before they
+ * are inserted, so a row that is there costs no INSERT (and no duplicate-key exception), on both
+ * databases the product runs on.
+ */
+class JdbcEnsureRowTest {
+
+    private static final String EXISTS = "SELECT 1 FROM lockouts WHERE account = ?";
+    private static final String INSERT = "INSERT INTO lockouts (account, failures, locks, locked_until) VALUES (?, 0, 0, 0)";
+    /** An insert that can only fail: when it is not run, the call succeeds. */
+    private static final String FAILING_INSERT = "INSERT INTO no_such_table (account) VALUES (?)";
+
+    @TempDir
+    Path dataDir;
+    UserStore store;
+
+    static Stream<String> databases() {
+        return Stream.of("h2", "postgresql");
+    }
+
+    @AfterEach
+    void close() {
+        if (store != null) {
+            store.close();
+        }
+    }
+
+    @ParameterizedTest
+    @MethodSource("databases")
+    void insertsAMissingRowOnceAndLeavesAnExistingOneWithoutTryingToInsertIt(String database) {
+        store = UserStore.open(database.equals("h2") ? DatabaseSettings.defaults()
+                : new DatabaseSettings(TestPostgres.newDatabase(), "postgres", null, 4), dataDir);
+        var db = store.dataSource();
+
+        assertThatThrownBy(() -> Jdbc.inTransaction(db, "test", c -> {
+            Jdbc.ensureRow(c, EXISTS, new Object[] {"pw:alice"}, FAILING_INSERT, "pw:alice");
+            return null;
+        })).as("a missing row is inserted").isInstanceOf(IllegalStateException.class);
+
+        Jdbc.inTransaction(db, "test", c -> {
+            Jdbc.ensureRow(c, EXISTS, new Object[] {"pw:alice"}, INSERT, "pw:alice");
+            return null;
+        });
+        boolean found = Jdbc.inTransaction(db, "test", c -> Jdbc.exists(c, EXISTS, "pw:alice"));
+        assertThat(found).isTrue();
+
+        Jdbc.inTransaction(db, "test", c -> {
+            Jdbc.ensureRow(c, EXISTS, new Object[] {"pw:alice"}, FAILING_INSERT, "pw:alice");
+            return null;
+        });
+    }
+}
