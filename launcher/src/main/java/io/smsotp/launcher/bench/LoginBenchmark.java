@@ -128,6 +128,7 @@ public final class LoginBenchmark {
         OidcLogin.Results results = new OidcLogin.Results();
         long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(seconds);
         List<Thread> workers = new ArrayList<>();
+        Map<String, Long> threads0 = product.cpuTicksByThread();
         Duration cpu0 = product.cpu();
         long start = System.nanoTime();
         for (int i = 0; i < concurrency; i++) {
@@ -150,11 +151,28 @@ public final class LoginBenchmark {
         if (!counted) {
             System.out.printf("  warm-up %s: %d logins, %d failed (not counted)%s%n", hash.label(), results.done(),
                     results.failed(), results.firstFailure() == null ? "" : "; first failure: " + results.firstFailure());
-        } else if (results.firstFailure() != null) {
-            System.out.println("    first failure: " + results.firstFailure());
+        } else {
+            if (results.firstFailure() != null) {
+                System.out.println("    first failure: " + results.firstFailure());
+            }
+            printThreads(threads0, product.cpuTicksByThread(), results.done());
         }
         return new Row(hash, concurrency, results.done(), results.failed(), took, results.percentileMs(50),
                 results.percentileMs(99), cpu);
+    }
+
+    /** The product's CPU per login by kind of thread, the largest first: where a login's CPU goes. */
+    private static void printThreads(Map<String, Long> before, Map<String, Long> after, long logins) {
+        if (logins == 0) {
+            return;
+        }
+        StringBuilder line = new StringBuilder("    CPU-ms per login by thread:");
+        after.entrySet().stream()
+                .map(e -> Map.entry(e.getKey(), e.getValue() - before.getOrDefault(e.getKey(), 0L)))
+                .filter(e -> e.getValue() > 0)
+                .sorted(Map.Entry.<String, Long>comparingByValue().reversed()).limit(8)
+                .forEach(e -> line.append(String.format(" %s %.1f;", e.getKey(), e.getValue() * 10.0 / logins)));
+        System.out.println(line);
     }
 
     private void onSms(ReceivedSms sms) {

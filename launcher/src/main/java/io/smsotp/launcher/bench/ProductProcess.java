@@ -18,6 +18,8 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
@@ -124,6 +126,35 @@ final class ProductProcess implements AutoCloseable {
     Duration cpu() {
         return process.info().totalCpuDuration()
                 .orElseThrow(() -> new IllegalStateException("the OS does not report the product's CPU time"));
+    }
+
+    /**
+     * CPU time so far per kind of thread of the product (each thread's {@code utime+stime} from
+     * {@code /proc/<pid>/task/<tid>/stat}, in clock ticks of 10 ms, by its name with digits taken
+     * out, so that a pool's threads add up): where the product's CPU goes, GC and JIT included.
+     * Threads that ended are not counted.
+     */
+    Map<String, Long> cpuTicksByThread() {
+        Map<String, Long> ticks = new TreeMap<>();
+        try (var tasks = Files.list(Path.of("/proc", Long.toString(process.pid()), "task"))) {
+            for (Path task : (Iterable<Path>) tasks::iterator) {
+                String stat;
+                try {
+                    stat = Files.readString(task.resolve("stat"));
+                } catch (IOException e) {
+                    continue; // the thread ended meanwhile
+                }
+                int open = stat.indexOf('(');
+                int close = stat.lastIndexOf(')');
+                String name = stat.substring(open + 1, close).replaceAll("[0-9]+", "N");
+                String[] fields = stat.substring(close + 2).split(" ");
+                // fields after the name: state is [0], utime [11], stime [12] (proc(5) fields 14 and 15)
+                ticks.merge(name, Long.parseLong(fields[11]) + Long.parseLong(fields[12]), Long::sum);
+            }
+        } catch (IOException e) {
+            return Map.of();
+        }
+        return ticks;
     }
 
     /** Peak resident set size ({@code VmHWM}), e.g. {@code 612340 kB}. */
