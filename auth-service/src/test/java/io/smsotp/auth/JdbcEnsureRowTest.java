@@ -5,9 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.smsotp.auth.users.TestPostgres;
 import io.smsotp.auth.users.UserStore;
-import io.smsotp.config.DatabaseSettings;
 import java.nio.file.Path;
-import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -29,10 +27,6 @@ class JdbcEnsureRowTest {
     Path dataDir;
     UserStore store;
 
-    static Stream<String> databases() {
-        return Stream.of("h2", "postgresql");
-    }
-
     @AfterEach
     void close() {
         if (store != null) {
@@ -41,10 +35,9 @@ class JdbcEnsureRowTest {
     }
 
     @ParameterizedTest
-    @MethodSource("databases")
+    @MethodSource("io.smsotp.auth.users.TestPostgres#databases")
     void insertsAMissingRowOnceAndLeavesAnExistingOneWithoutTryingToInsertIt(String database) {
-        store = UserStore.open(database.equals("h2") ? DatabaseSettings.defaults()
-                : new DatabaseSettings(TestPostgres.newDatabase(), "postgres", null, 4), dataDir);
+        store = UserStore.open(TestPostgres.settings(database), dataDir);
         var db = store.dataSource();
 
         assertThatThrownBy(() -> Jdbc.inTransaction(db, "test", c -> {
