@@ -88,8 +88,13 @@ final class ProductProcess implements AutoCloseable {
      * The send limits are raised out of the way: a benchmark sends to few numbers from one address.
      */
     static String configCalling(String providerSendUrl) {
+        return configCalling(providerSendUrl, "");
+    }
+
+    /** As {@link #configCalling(String)}, with more {@code auth} settings, e.g. {@code ", passwordHashing: {queue: 16}"}. */
+    static String configCalling(String providerSendUrl, String moreAuthSettings) {
         return """
-                auth: {port: 0}
+                auth: {port: 0%s}
                 rateLimits:
                   perNumber: {max: 1000000000, window: PT1M}
                   perIp: {max: 1000000000, window: PT1M}
@@ -100,7 +105,7 @@ final class ProductProcess implements AutoCloseable {
                     headers: {Content-Type: application/json}
                     payload: '{"to":"$ctx.num","text":"$ctx.msg","id":"$ctx.id"}'
                     successCodes: [202]
-                """.formatted(providerSendUrl);
+                """.formatted(moreAuthSettings, providerSendUrl);
     }
 
     /** A random secret for a key the benchmark gives the product (base64url, 32 bytes). */

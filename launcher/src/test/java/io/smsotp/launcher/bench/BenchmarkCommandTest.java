@@ -4,12 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.smsotp.testsupport.TestKafka;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -21,21 +16,8 @@ class BenchmarkCommandTest {
 
     @Test
     void endsWithOneJsonLineOfEveryFigureMeasuredOnAProductInItsOwnJvm() throws Exception {
-        Path dir = Files.createTempDirectory("smsotp-bench-test-");
-        Path stdout = dir.resolve("stdout");
-        Process p = new ProcessBuilder(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-Xmx256m", "-cp", System.getProperty("java.class.path"), Benchmark.class.getName(),
-                "--rate", "20", "--max-rate", "40", "--seconds", "2", "--warmup-seconds", "2"))
-                .redirectOutput(stdout.toFile()).redirectError(dir.resolve("stderr").toFile()).start();
-        try {
-            assertThat(p.waitFor(5, TimeUnit.MINUTES)).as("finished within 5 minutes").isTrue();
-        } finally {
-            p.destroyForcibly();
-        }
-        List<String> lines = Files.readAllLines(stdout, StandardCharsets.UTF_8);
-        String stderr = Files.readString(dir.resolve("stderr"), StandardCharsets.UTF_8);
-        TestKafka.deleteRecursively(dir);
-        assertThat(p.exitValue()).as("exit status; stderr: %s", stderr).isZero();
+        List<String> lines = BenchCommand.run(Benchmark.class,
+                "--rate", "20", "--max-rate", "40", "--seconds", "2", "--warmup-seconds", "2");
         assertThat(lines).as("its table and the JSON line").hasSizeGreaterThan(5);
 
         JsonNode last = new ObjectMapper().readTree(lines.get(lines.size() - 1));
