@@ -26,7 +26,7 @@ import java.util.regex.Pattern;
  * and each concurrency, it reports logins per second, p50/p99 login latency and logins per CPU
  * second of the product's process. Each {@code --jvms} run starts a fresh product JVM (BouncyCastle's
  * Argon2 runs at one of two speeds per JVM); the table shows the median over them. Options:
- * {@code --concurrency 4,8,16 --seconds 20 --warmup-seconds 20 --jvms 3 --hashes smsotp,keycloak}
+ * {@code --concurrency 4,8,16 --seconds 20 --warmup-seconds 60 --jvms 3 --hashes smsotp,keycloak}
  * and {@code --product-jvm-arg ARG} (repeatable) for the product's JVM. Run with:
  * {@code java -Xmx512m -cp launcher/target/smsotp.jar io.smsotp.launcher.bench.LoginBenchmark}
  */
@@ -71,7 +71,7 @@ public final class LoginBenchmark {
         int[] concurrency = Arrays.stream(o.get("concurrency", "4,8,16").split(",")).map(String::strip)
                 .mapToInt(Integer::parseInt).toArray();
         int seconds = Integer.parseInt(o.get("seconds", "20"));
-        int warm = Integer.parseInt(o.get("warmup-seconds", "20"));
+        int warm = Integer.parseInt(o.get("warmup-seconds", "60"));
         int jvms = Integer.parseInt(o.get("jvms", "3"));
         int users = Arrays.stream(concurrency).max().orElse(1);
         List<String> names = List.of(o.get("hashes", "smsotp,keycloak").split(","));
