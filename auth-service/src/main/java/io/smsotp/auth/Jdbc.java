@@ -2,6 +2,7 @@ package io.smsotp.auth;
 
 import java.sql.Connection;
 import java.sql.PreparedStatement;
+import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Savepoint;
 import java.sql.Types;
@@ -53,6 +54,32 @@ public final class Jdbc {
             }
         } catch (SQLException e) {
             throw new IllegalStateException(what + " failed", e);
+        }
+    }
+
+    /** Whether {@code sql} (a query with positional {@code params}) finds a row. */
+    public static boolean exists(Connection c, String sql, Object... params) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement(sql)) {
+            for (int i = 0; i < params.length; i++) {
+                ps.setObject(i + 1, params[i]);
+            }
+            try (ResultSet rs = ps.executeQuery()) {
+                return rs.next();
+            }
+        }
+    }
+
+    /**
+     * Makes sure the row {@code existsSql} looks for is there, inserting it with {@code insertSql}
+     * when it is not: a counter row that exists, as it does from the second sign-in on, costs one
+     * indexed SELECT instead of a savepoint, a failed INSERT and the duplicate-key exception the
+     * driver builds for it (three per hosted login before). Two transactions that both find it
+     * missing still meet in {@link #insertIfAbsent}.
+     */
+    public static void ensureRow(Connection c, String existsSql, Object[] key, String insertSql, Object... insertParams)
+            throws SQLException {
+        if (!exists(c, existsSql, key)) {
+            insertIfAbsent(c, insertSql, insertParams);
         }
     }
 

@@ -272,8 +272,8 @@ public final class Lockouts {
     }
 
     private static void ensureRow(Connection c, String account) throws SQLException {
-        Jdbc.insertIfAbsent(c, "INSERT INTO lockouts (account, failures, locks, locked_until) VALUES (?, 0, 0, 0)",
-                account);
+        Jdbc.ensureRow(c, "SELECT 1 FROM lockouts WHERE account = ?", new Object[] {account},
+                "INSERT INTO lockouts (account, failures, locks, locked_until) VALUES (?, 0, 0, 0)", account);
     }
 
     private <T> T inTransaction(Jdbc.Work<T> work) {

@@ -36,8 +36,9 @@ public final class PasswordThrottle {
             return Optional.empty();
         }
         return inTransaction(c -> {
-            Jdbc.insertIfAbsent(c, "INSERT INTO ip_password_failures (ip, window_start, failures) VALUES (?, ?, 0)",
-                    ip, now.toEpochMilli());
+            Jdbc.ensureRow(c, "SELECT 1 FROM ip_password_failures WHERE ip = ?", new Object[] {ip},
+                    "INSERT INTO ip_password_failures (ip, window_start, failures) VALUES (?, ?, 0)", ip,
+                    now.toEpochMilli());
             long start;
             int failures;
             try (PreparedStatement ps = c.prepareStatement(

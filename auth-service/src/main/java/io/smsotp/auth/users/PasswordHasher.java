@@ -42,12 +42,20 @@ public final class PasswordHasher {
 
     /** A fresh PHC string for {@code password} with a random salt. */
     public String hash(char[] password) {
+        return hash(password, MEMORY_KIB, ITERATIONS, LANES);
+    }
+
+    /**
+     * A fresh PHC string for {@code password} at other parameters, e.g. to write a users file whose
+     * hashes cost what another system's do; {@link #verify} takes it as long as it is within bounds.
+     */
+    public String hash(char[] password, int memoryKib, int iterations, int lanes) {
         Objects.requireNonNull(password, "password");
         byte[] salt = new byte[SALT_BYTES];
         random.nextBytes(salt);
-        Phc phc = new Phc(MEMORY_KIB, ITERATIONS, LANES, salt, null);
+        Phc phc = new Phc(memoryKib, iterations, lanes, salt, null);
         byte[] out = phc.derive(password, HASH_BYTES);
-        return "$argon2id$v=19$m=" + MEMORY_KIB + ",t=" + ITERATIONS + ",p=" + LANES + "$"
+        return "$argon2id$v=19$m=" + memoryKib + ",t=" + iterations + ",p=" + lanes + "$"
                 + B64.encodeToString(salt) + "$" + B64.encodeToString(out);
     }
 

@@ -5,7 +5,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.smsotp.auth.users.TestPostgres;
 import io.smsotp.auth.users.UserStore;
 import io.smsotp.config.AuthSettings;
-import io.smsotp.config.DatabaseSettings;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
@@ -37,9 +36,7 @@ class LockoutsTest {
     }
 
     Lockouts open(String database) {
-        DatabaseSettings settings = database.equals("h2") ? DatabaseSettings.defaults()
-                : new DatabaseSettings(TestPostgres.newDatabase(), "postgres", null, 8);
-        store = UserStore.open(settings, dataDir);
+        store = UserStore.open(TestPostgres.settings(database), dataDir);
         return new Lockouts(store.dataSource(), SETTINGS);
     }
 

@@ -21,6 +21,20 @@ public final class TestPostgres {
     private TestPostgres() {
     }
 
+    /** The databases the product runs on, for {@code @MethodSource("io.smsotp.auth.users.TestPostgres#databases")}. */
+    public static java.util.stream.Stream<String> databases() {
+        return java.util.stream.Stream.of("h2", "postgresql");
+    }
+
+    /**
+     * The settings of a new, empty database of the kind named ({@code h2}: the embedded default in
+     * the store's data dir; {@code postgresql}: {@link #newDatabase()}), for tests that run on both.
+     */
+    public static io.smsotp.config.DatabaseSettings settings(String database) {
+        return database.equals("h2") ? io.smsotp.config.DatabaseSettings.defaults()
+                : new io.smsotp.config.DatabaseSettings(newDatabase(), "postgres", null, 8);
+    }
+
     /** A JDBC URL of a new, empty database. */
     public static synchronized String newDatabase() {
         try {

@@ -7,7 +7,6 @@ import io.smsotp.auth.Jdbc;
 import io.smsotp.auth.lockout.Lockouts;
 import io.smsotp.config.AuthSettings;
 import io.smsotp.config.ConfigException;
-import io.smsotp.config.DatabaseSettings;
 import io.smsotp.config.UserConfig;
 import java.nio.file.Path;
 import java.sql.Connection;
@@ -44,9 +43,7 @@ class UserProfilesTest {
     }
 
     void open(String database) {
-        DatabaseSettings settings = database.equals("h2") ? DatabaseSettings.defaults()
-                : new DatabaseSettings(TestPostgres.newDatabase(), "postgres", null, 8);
-        store = UserStore.open(settings, dataDir);
+        store = UserStore.open(TestPostgres.settings(database), dataDir);
         profiles = store.profiles();
     }
 

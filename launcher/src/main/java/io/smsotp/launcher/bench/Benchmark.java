@@ -2,22 +2,18 @@ package io.smsotp.launcher.bench;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.smsotp.config.ConfigLoader;
-import io.smsotp.config.SmsOtpConfig;
-import io.smsotp.launcher.EmbeddedDefault;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.smsotp.launcher.Options;
+import io.smsotp.launcher.gateway.FakeSmsGateway;
 import io.smsotp.launcher.gateway.FakeSmsGateway.ReceivedSms;
 import java.io.IOException;
-import java.lang.management.ManagementFactory;
-import java.lang.management.MemoryPoolMXBean;
-import java.lang.management.MemoryType;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
@@ -27,9 +23,13 @@ import org.HdrHistogram.Histogram;
 import org.HdrHistogram.Recorder;
 
 /**
- * Starts the embedded default in this JVM and measures it from the outside, over HTTP: create
- * → SMS at the (fake) provider, verify round trips, peak memory, and the broker's raw
- * produce→consume round trip as the physical limit. Run with:
+ * Measures the product from the outside, as a login system would: the embedded default (a real
+ * KRaft broker, otp-stream, sms-dispatcher and auth-service) runs in a JVM of its own
+ * ({@link ProductProcess}), while this JVM is the load generator and the SMS provider it calls, so
+ * the product's CPU is measured apart from its load. Open loop: each request has its time on a
+ * fixed schedule and its latency runs from that time, not from when it went out (no coordinated
+ * omission). It prints a table, then as its last line one JSON object with the figures for
+ * {@code --rate}. Run with:
  * {@code java -Xmx512m -cp launcher/target/smsotp.jar io.smsotp.launcher.bench.Benchmark}
  */
 public final class Benchmark {
@@ -43,12 +43,14 @@ public final class Benchmark {
      * connections and the heap went to their buffers.
      */
     private static final int MAX_IN_FLIGHT = 256;
+    private static final Set<String> OPTIONS = Set.of("rate", "max-rate", "seconds", "warmup-seconds",
+            "product-jvm-arg");
 
-    private final EmbeddedDefault system;
+    private final ProductProcess product;
     private final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
             .connectTimeout(Duration.ofSeconds(5)).build();
     private final String apiKey;
-    /** Per recipient number: when its create was sent (nanoTime). */
+    /** Per recipient number: when its create was due on the schedule (nanoTime). */
     private final Map<String, Long> createSentAt = new ConcurrentHashMap<>();
     /** Per recipient number: the code its SMS carried. */
     private final Map<String, String> codes = new ConcurrentHashMap<>();
@@ -58,50 +60,67 @@ public final class Benchmark {
     private final AtomicLong smsCount = new AtomicLong();
     private final AtomicLong lastSmsNanos = new AtomicLong();
 
-    private Benchmark(EmbeddedDefault system) {
-        this.system = system;
-        this.apiKey = system.generatedApiKey();
+    private Benchmark(ProductProcess product, String apiKey) {
+        this.product = product;
+        this.apiKey = apiKey;
     }
 
     public static void main(String[] args) throws Exception {
-        int rate = intArg(args, "--rate", 1000);
-        int maxRate = intArg(args, "--max-rate", 2000);
-        int seconds = intArg(args, "--seconds", 20);
-        Path dataDir = Files.createTempDirectory("smsotp-bench-");
-        // ports 0: the benchmark must not collide with a launcher that is running
-        SmsOtpConfig config = ConfigLoader.parse("auth: {port: 0}\ngateway: {port: 0}\n", System.getenv());
+        Options o = Options.parse("benchmark", args, OPTIONS);
+        int rate = Integer.parseInt(o.get("rate", "1000"));
+        int maxRate = Integer.parseInt(o.get("max-rate", "2000"));
+        int seconds = Integer.parseInt(o.get("seconds", "20"));
+        int warm = Integer.parseInt(o.get("warmup-seconds", "30"));
         Benchmark[] self = new Benchmark[1];
-        try (EmbeddedDefault system = EmbeddedDefault.start(config, dataDir, sms -> self[0].onSms(sms))) {
-            self[0] = new Benchmark(system);
-            self[0].run(rate, maxRate, seconds, args);
+        FakeSmsGateway provider = new FakeSmsGateway("127.0.0.1", 0, sms -> {
+            if (self[0] != null) {
+                self[0].onSms(sms);
+            }
+        }).start();
+        String apiKey = ProductProcess.randomToken();
+        ObjectNode result;
+        try (ProductProcess product = ProductProcess.start(ProductProcess.configCalling(provider.sendUrl())
+                + "apps:\n  - {id: bench, name: Bench, apiKey: \"" + apiKey + "\"}\n", o.all("product-jvm-arg"))) {
+            self[0] = new Benchmark(product, apiKey);
+            result = self[0].run(rate, maxRate, seconds, warm);
+        } finally {
+            provider.stop();
         }
+        // the last line: one JSON object for scripts
+        System.out.println(JSON.writeValueAsString(result));
         System.exit(0);
     }
 
-    private void run(int rate, int maxRate, int seconds, String[] args) throws Exception {
-        System.out.printf("smsotp benchmark: %d cores, max heap %d MiB, Java %s, commit interval %s, %d partitions%n",
-                Runtime.getRuntime().availableProcessors(), Runtime.getRuntime().maxMemory() >> 20,
-                System.getProperty("java.version"), system.config().stream().commitInterval(),
-                system.config().kafka().partitions());
-        System.out.println("broker at " + system.bootstrapServers() + ", 2FA API at " + system.authUrl());
+    private ObjectNode run(int rate, int maxRate, int seconds, int warm) throws Exception {
+        System.out.printf("smsotp benchmark: %d cores, Java %s; product in its own JVM (pid %d, -Xmx512m),"
+                        + " load generator and SMS provider in this one%n",
+                Runtime.getRuntime().availableProcessors(), System.getProperty("java.version"), product.pid());
+        System.out.println("broker at " + product.bootstrapServers() + ", 2FA API at " + product.authUrl());
         // a cold JVM (broker, services and this load generator all interpreting and compiling on two
         // cores) serves far less than a warm one: ramp up outside the measured phases
-        int warm = intArg(args, "--warmup-seconds", 30);
-        warmUp(100, warm);
-        warmUp(Math.max(100, rate / 2), 10);
+        warmUp(Math.min(100, rate), warm);
+        warmUp(Math.max(Math.min(100, rate), rate / 2), Math.min(10, warm));
 
-        Histogram raw = RawKafkaRoundTrip.measure(system.bootstrapServers(), 2000, 2000 * Math.min(seconds, 10));
+        Histogram raw = RawKafkaRoundTrip.measure(product.bootstrapServers(), 2000, 2000 * Math.min(seconds, 10));
         row("raw Kafka produce→consume @2000/s", raw, raw.getTotalCount(), Double.NaN);
 
+        Duration cpu0 = product.cpu();
         Phase create = createPhase(rate, seconds, 1_000_000);
+        Duration cpu1 = product.cpu();
         row(String.format("create→SMS @%d/s", rate), create.latency, create.done, create.perSecond);
         row(String.format("create HTTP 201 @%d/s", rate), create.httpLatency, create.done, Double.NaN);
-        System.out.printf("  create answers: %d of %d were 201; %d SMS reached the provider%n", create.valid,
-                create.sent, create.done);
+        System.out.printf("  create answers: %d of %d were 201; %d SMS reached the provider; product CPU %d ms%n",
+                create.valid, create.sent, create.done, cpu1.minus(cpu0).toMillis());
 
         Phase verify = verifyPhase(rate);
+        Duration cpu2 = product.cpu();
         row(String.format("verify round trip @%d/s", rate), verify.latency, verify.done, verify.perSecond);
-        System.out.printf("  verify answers: %d valid:true of %d sent, %d errors%n", verify.valid, verify.sent, verify.errors);
+        System.out.printf("  verify answers: %d valid:true of %d sent, %d errors; product CPU %d ms%n", verify.valid,
+                verify.sent, verify.errors, cpu2.minus(cpu1).toMillis());
+        // each challenge that went the whole way (create → SMS → verify) carries the CPU of both phases
+        Double cpuPerChallenge = verify.valid == 0 ? null : cpu2.minus(cpu0).toNanos() / 1e6 / verify.valid;
+        System.out.printf("product CPU per challenge (create → SMS → verify) @%d/s: %s ms%n", rate,
+                cpuPerChallenge == null ? "n/a" : String.format("%.2f", cpuPerChallenge));
 
         Phase max = createPhase(maxRate, seconds, 2_000_000);
         row(String.format("create→SMS @%d/s offered", maxRate), max.latency, max.done, max.perSecond);
@@ -109,7 +128,29 @@ public final class Benchmark {
         System.out.printf("  create answers: %d of %d were 201; %d SMS reached the provider%n", max.valid,
                 max.sent, max.done);
 
-        System.out.printf("peak heap used %d MiB; peak RSS %s%n", peakHeapMiB(), peakRss());
+        System.out.printf("product: peak heap used %d MiB; peak RSS %s%n", product.peakHeapMiB(), product.peakRss());
+
+        ObjectNode out = JSON.createObjectNode();
+        ObjectNode rawJson = out.putObject("rawKafka");
+        rawJson.put("p50", ms(raw, 50)).put("p99", ms(raw, 99));
+        phaseJson(out.putObject("createToSms"), rate, create);
+        phaseJson(out.putObject("verify"), rate, verify);
+        out.put("maxSustained", round(max.perSecond));
+        out.put("productCpuMsPerChallenge", cpuPerChallenge == null ? null : round(cpuPerChallenge));
+        return out;
+    }
+
+    private static void phaseJson(ObjectNode node, int rate, Phase phase) {
+        node.put("rate", rate).put("achieved", round(phase.perSecond)).put("p50", ms(phase.latency, 50))
+                .put("p99", ms(phase.latency, 99));
+    }
+
+    private static double ms(Histogram h, double percentile) {
+        return round(h.getValueAtPercentile(percentile) / 1000.0);
+    }
+
+    private static double round(double v) {
+        return Double.isFinite(v) ? Math.round(v * 10) / 10.0 : 0;
     }
 
     /** JIT, connection pools and RocksDB caches warm up outside the measured phases. */
@@ -140,20 +181,19 @@ public final class Benchmark {
         long smsBefore = smsCount.get();
         long start = System.nanoTime();
         AtomicInteger inFlight = new AtomicInteger();
-        Pacer.run(count, perSecond, i -> {
+        Pacer.run(count, perSecond, (i, due) -> {
             String to = "+1212" + (numberBase + i);
+            createSentAt.put(to, due);
             if (inFlight.get() >= MAX_IN_FLIGHT) {
                 // overloaded: shed instead of queueing without bound in the load generator
                 errors.incrementAndGet();
                 return;
             }
             inFlight.incrementAndGet();
-            long t0 = System.nanoTime();
-            createSentAt.put(to, t0);
             http.sendAsync(post("/api/v1/challenges", "{\"to\":\"" + to + "\"}"), HttpResponse.BodyHandlers.ofString())
                     .whenComplete((resp, err) -> {
                         inFlight.decrementAndGet();
-                        httpLatency.recordValue((System.nanoTime() - t0) / 1000);
+                        httpLatency.recordValue((System.nanoTime() - due) / 1000);
                         if (err != null || resp.statusCode() != 201) {
                             errors.incrementAndGet();
                         } else {
@@ -178,7 +218,7 @@ public final class Benchmark {
         AtomicInteger answered = new AtomicInteger();
         long start = System.nanoTime();
         AtomicInteger inFlight = new AtomicInteger();
-        Pacer.run(targets.size(), perSecond, i -> {
+        Pacer.run(targets.size(), perSecond, (i, due) -> {
             var t = targets.get((int) i);
             if (inFlight.get() >= MAX_IN_FLIGHT) {
                 errors.incrementAndGet();
@@ -186,12 +226,11 @@ public final class Benchmark {
                 return;
             }
             inFlight.incrementAndGet();
-            long t0 = System.nanoTime();
             http.sendAsync(post("/api/v1/challenges/" + t.getValue() + "/verify",
                     "{\"code\":\"" + codes.get(t.getKey()) + "\"}"), HttpResponse.BodyHandlers.ofString())
                     .whenComplete((resp, err) -> {
                         inFlight.decrementAndGet();
-                        latency.recordValue((System.nanoTime() - t0) / 1000);
+                        latency.recordValue((System.nanoTime() - due) / 1000);
                         if (err != null || resp.statusCode() != 200) {
                             errors.incrementAndGet();
                         } else if (resp.body().contains("\"valid\":true")) {
@@ -203,11 +242,11 @@ public final class Benchmark {
         awaitCount(answered::get, targets.size(), Duration.ofSeconds(60));
         double took = (System.nanoTime() - start) / 1e9;
         return new Phase(latency.getIntervalHistogram(), null, targets.size(), answered.get(),
-                answered.get() / took, errors.get(), valid.get());
+                valid.get() / took, errors.get(), valid.get());
     }
 
     private HttpRequest post(String path, String body) {
-        return HttpRequest.newBuilder(URI.create(system.authUrl() + path))
+        return HttpRequest.newBuilder(URI.create(product.authUrl() + path))
                 .timeout(Duration.ofSeconds(30))
                 .header("Authorization", "Bearer " + apiKey)
                 .header("Content-Type", "application/json")
@@ -237,36 +276,9 @@ public final class Benchmark {
                 h.getValueAtPercentile(50) / 1000.0, h.getValueAtPercentile(99) / 1000.0, h.getMaxValue() / 1000.0);
     }
 
-    private static long peakHeapMiB() {
-        long sum = 0;
-        for (MemoryPoolMXBean pool : ManagementFactory.getMemoryPoolMXBeans()) {
-            if (pool.getType() == MemoryType.HEAP && pool.getPeakUsage() != null) {
-                sum += pool.getPeakUsage().getUsed();
-            }
-        }
-        return sum >> 20;
-    }
-
-    private static String peakRss() {
-        try {
-            return Files.readAllLines(Path.of("/proc/self/status")).stream().filter(l -> l.startsWith("VmHWM"))
-                    .map(l -> l.replace("VmHWM:", "").trim()).findFirst().orElse("n/a");
-        } catch (IOException e) {
-            return "n/a";
-        }
-    }
-
-    private static int intArg(String[] args, String name, int fallback) {
-        for (int i = 0; i < args.length - 1; i++) {
-            if (args[i].equals(name)) {
-                return Integer.parseInt(args[i + 1]);
-            }
-        }
-        return fallback;
-    }
-
     /**
      * @param done SMS delivered (create phases) or answers (verify)
+     * @param perSecond SMS delivered per second (create phases) or valid:true answers per second (verify)
      * @param valid 201 answers (create phases) or valid:true answers (verify)
      */
     private record Phase(Histogram latency, Histogram httpLatency, long sent, long done, double perSecond,
