@@ -1,6 +1,8 @@
 package io.smsotp.events;
 
 import java.io.IOException;
+import com.fasterxml.jackson.databind.ObjectReader;
+import com.fasterxml.jackson.databind.ObjectWriter;
 import java.util.Objects;
 import org.apache.kafka.common.errors.SerializationException;
 import org.apache.kafka.common.serialization.Deserializer;
@@ -11,9 +13,14 @@ import org.apache.kafka.common.serialization.Serializer;
 public final class JsonSerde<T> implements Serde<T>, Serializer<T>, Deserializer<T> {
 
     private final Class<T> type;
+    // resolved once per type: writeValueAsBytes/readValue look the (de)serializer up on every call
+    private final ObjectWriter writer;
+    private final ObjectReader reader;
 
     private JsonSerde(Class<T> type) {
         this.type = Objects.requireNonNull(type, "type");
+        this.writer = Json.MAPPER.writerFor(type);
+        this.reader = Json.MAPPER.readerFor(type);
     }
 
     public static <T> JsonSerde<T> serdeFor(Class<T> type) {
@@ -26,7 +33,7 @@ public final class JsonSerde<T> implements Serde<T>, Serializer<T>, Deserializer
             return null;
         }
         try {
-            return Json.MAPPER.writeValueAsBytes(data);
+            return writer.writeValueAsBytes(data);
         } catch (IOException e) {
             throw new SerializationException("cannot write " + type.getSimpleName() + " for " + topic, e);
         }
@@ -38,7 +45,7 @@ public final class JsonSerde<T> implements Serde<T>, Serializer<T>, Deserializer
             return null;
         }
         try {
-            return Json.MAPPER.readValue(data, type);
+            return reader.readValue(data);
         } catch (IOException | IllegalArgumentException e) {
             // the payload is not echoed: it may hold a code
             throw new SerializationException("not a valid " + type.getSimpleName() + " on " + topic
