@@ -1,7 +1,6 @@
 package io.smsotp.stream.challenge;
 
 import io.smsotp.config.RateLimitSettings;
-import io.smsotp.config.SmsOtpConfig;
 import io.smsotp.events.CodeCipher;
 import io.smsotp.events.OtpCommand;
 import io.smsotp.events.OtpEvent;
@@ -84,16 +83,6 @@ public final class ChallengeProcessor implements Processor<String, Object, Strin
         this.rateLimits = rateLimits;
         this.partitions = partitions;
         this.sweepInterval = config.stream().expirySweepInterval();
-    }
-
-    /**
-     * The supplier for one-partition topics (tests), declaring the stores.
-     *
-     * @throws IllegalArgumentException without {@code stream.codeHmacKey}, {@code smsEncryptionKey} or
-     *     {@code codeEncryptionKey}
-     */
-    public static ProcessorSupplier<String, Object, String, Object> supplier(SmsOtpConfig config) {
-        return supplier(OtpStreamConfig.of(config), ChallengeMetrics.unread(), config::rateLimits, () -> 1);
     }
 
     /**

@@ -107,7 +107,7 @@ public final class ChallengeRules {
                 verdict);
     }
 
-    static String resendRefusal(ChallengeRecord challenge, Instant now) {
+    private static String resendRefusal(ChallengeRecord challenge, Instant now) {
         if (challenge.status() != ChallengeStatus.PENDING) {
             return OtpEvent.CodeResent.NOT_PENDING;
         }

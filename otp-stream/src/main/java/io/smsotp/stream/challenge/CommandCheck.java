@@ -12,6 +12,11 @@ final class CommandCheck {
     private CommandCheck() {
     }
 
+    /** Whether {@code to} is a number in E.164, the only form a recipient travels in. */
+    static boolean isE164(String to) {
+        return to != null && E164.matcher(to).matches();
+    }
+
     /**
      * The problem, or null.
      *
@@ -31,7 +36,7 @@ final class CommandCheck {
             return "appId is required";
         }
         if (command instanceof OtpCommand.CreateChallenge create) {
-            if (create.to() == null || !E164.matcher(create.to()).matches()) {
+            if (!isE164(create.to())) {
                 return "to must be a number in E.164";
             }
             if (!ChallengePlacement.isPlaced(create.challengeId(), create.to(), partitions)) {

@@ -5,7 +5,6 @@ import io.smsotp.events.SmsRequest;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.UUID;
-import java.util.regex.Pattern;
 
 /**
  * Notices: an SMS of a given text and no code ({@link OtpCommand.SendNotice}). Nothing is stored
@@ -18,14 +17,12 @@ final class Notices {
     /** A notice late by more than this tells of something long past: the dispatcher drops it. */
     static final Duration LIFETIME = Duration.ofHours(1);
 
-    private static final Pattern E164 = Pattern.compile("\\+[1-9][0-9]{1,14}");
-
     private Notices() {
     }
 
     /** What makes {@code notice} impossible to send, or null. */
     static String problemWith(OtpCommand.SendNotice notice) {
-        if (notice.to() == null || !E164.matcher(notice.to()).matches()) {
+        if (!CommandCheck.isE164(notice.to())) {
             return "to must be a number in E.164";
         }
         if (notice.text() == null || notice.text().isBlank()) {
