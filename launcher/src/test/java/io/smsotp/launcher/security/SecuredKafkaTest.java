@@ -31,7 +31,6 @@ import java.util.Base64;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
-import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
@@ -123,7 +122,7 @@ class SecuredKafkaTest {
         OtpGateway gateway = OtpGateway.fromConfig(base.withKafka(kafkaAs(AUTH)));
         gateway.start();
         running.add(gateway::stop);
-        String id = UUID.randomUUID().toString();
+        String id = gateway.newChallengeId("+15555550123");
 
         // auth-service writes the command and reads the outcome otp-stream wrote
         OtpEvent created = gateway.create(id, "demo", "Demo", "+15555550123", OtpPolicy.DEFAULT, null)
