@@ -44,13 +44,18 @@ public final class ChallengePlacement {
         return partitionOf(challengeId, partitions) == partitionOfNumber(e164, partitions);
     }
 
+    /** A fresh unguessable id placed nowhere in particular (a notice's, which no limit counts). */
+    public static String randomId(SecureRandom random) {
+        byte[] bytes = new byte[RANDOM_BYTES];
+        random.nextBytes(bytes);
+        return ENCODER.encodeToString(bytes);
+    }
+
     /** A fresh unguessable id for a challenge to {@code e164}, placed on its number's partition. */
     public static String newId(SecureRandom random, String e164, int partitions) {
         int target = partitionOfNumber(e164, partitions);
-        byte[] bytes = new byte[RANDOM_BYTES];
         for (int draw = 0; draw < MAX_DRAWS; draw++) {
-            random.nextBytes(bytes);
-            String id = ENCODER.encodeToString(bytes);
+            String id = randomId(random);
             if (partitionOf(id, partitions) == target) {
                 return id;
             }
