@@ -56,7 +56,18 @@ await_healthy() { # [container ids...]: all of them when none given
     [ $waiting = 0 ] && return 0
     sleep 1
   done
-  log "not healthy after five minutes:"; compose ps; return 1
+  log "not healthy after five minutes:"; compose ps
+  # the logs of what is not healthy go with the cluster at exit: keep them in this run's output
+  for id in "${ids[@]}"; do
+    state=$(docker inspect -f '{{.State.Status}} {{if .State.Health}}{{.State.Health.Status}}{{else}}none{{end}}' "$id")
+    case $state in
+      "running healthy"|"running none"|"exited none") ;;
+      *) log "--- $(docker inspect -f '{{.Name}}' "$id") ($state): its health checks and the last 200 lines of its log"
+         docker inspect -f '{{range .State.Health.Log}}{{.ExitCode}} {{.Output}}{{end}}' "$id" 2>&1 | tail -20
+         docker logs --tail 200 "$id" 2>&1 ;;
+    esac
+  done
+  return 1
 }
 started=$SECONDS
 await_healthy

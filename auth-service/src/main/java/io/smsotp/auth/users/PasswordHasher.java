@@ -8,8 +8,6 @@ import java.util.Base64;
 import java.util.Objects;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import org.bouncycastle.crypto.generators.Argon2BytesGenerator;
-import org.bouncycastle.crypto.params.Argon2Parameters;
 
 /**
  * Argon2id password hashes in the PHC string format, at OWASP's minimum (19 MiB, 2 iterations, 1 lane).
@@ -17,6 +15,9 @@ import org.bouncycastle.crypto.params.Argon2Parameters;
  * <p>Hashes made elsewhere are verified with the parameters they carry, as long as they are at
  * least as strong as one of OWASP's equivalent settings and not so costly that a config file
  * could stall the service.
+ *
+ * <p>The hash itself runs in libargon2 where it loads, else in BouncyCastle's Java port; both give
+ * the same bytes ({@link Argon2Engine}).
  */
 public final class PasswordHasher {
 
@@ -102,19 +103,12 @@ public final class PasswordHasher {
 
     private record Phc(int memory, int iterations, int lanes, byte[] salt, byte[] hash) {
         byte[] derive(char[] password, int length) {
-            Argon2BytesGenerator gen = new Argon2BytesGenerator();
-            gen.init(new Argon2Parameters.Builder(Argon2Parameters.ARGON2_id)
-                    .withVersion(Argon2Parameters.ARGON2_VERSION_13)
-                    .withMemoryAsKB(memory).withIterations(iterations).withParallelism(lanes)
-                    .withSalt(salt).build());
             byte[] utf8 = toUtf8(password);
-            byte[] out = new byte[length];
             try {
-                gen.generateBytes(utf8, out);
+                return Argon2Engine.chosen().derive(utf8, salt, memory, iterations, lanes, length);
             } finally {
                 Arrays.fill(utf8, (byte) 0);
             }
-            return out;
         }
 
         private static byte[] toUtf8(char[] password) {
