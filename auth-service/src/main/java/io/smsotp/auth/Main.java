@@ -4,11 +4,17 @@ import io.smsotp.config.ConfigException;
 import io.smsotp.config.ConfigLoader;
 import io.smsotp.config.SmsOtpConfig;
 import io.smsotp.events.TopicAdmin;
+import io.smsotp.lifecycle.CommonPool;
 import io.smsotp.lifecycle.GracefulShutdown;
 import java.nio.file.Path;
 
 /** Runs auth-service alone: {@code java -jar auth-service.jar [--config FILE]}. */
 public final class Main {
+
+    static {
+        // first of all: the common pool is set up on first use (see CommonPool)
+        CommonPool.ensureParallel();
+    }
 
     private Main() {
     }

@@ -3,6 +3,7 @@ package io.smsotp.launcher;
 import io.smsotp.config.ConfigException;
 import io.smsotp.config.ConfigLoader;
 import io.smsotp.config.SmsOtpConfig;
+import io.smsotp.lifecycle.CommonPool;
 import java.io.PrintStream;
 import java.nio.file.Path;
 import java.util.concurrent.CountDownLatch;
@@ -12,6 +13,11 @@ import java.util.concurrent.CountDownLatch;
  * default. Stops cleanly on Ctrl-C.
  */
 public final class Launcher {
+
+    static {
+        // first of all: the common pool is set up on first use (see CommonPool)
+        CommonPool.ensureParallel();
+    }
 
     private Launcher() {
     }

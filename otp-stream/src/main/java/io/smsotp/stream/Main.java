@@ -4,6 +4,7 @@ import io.smsotp.config.ConfigException;
 import io.smsotp.config.ConfigLoader;
 import io.smsotp.config.SmsOtpConfig;
 import io.smsotp.events.TopicAdmin;
+import io.smsotp.lifecycle.CommonPool;
 import io.smsotp.lifecycle.GracefulShutdown;
 import java.nio.file.Path;
 import java.util.Map;
@@ -11,6 +12,11 @@ import org.apache.kafka.streams.KafkaStreams;
 
 /** Runs otp-stream alone: {@code java -jar otp-stream.jar [--config FILE]}. */
 public final class Main {
+
+    static {
+        // first of all: the common pool is set up on first use (see CommonPool)
+        CommonPool.ensureParallel();
+    }
 
     private Main() {
     }

@@ -3,11 +3,17 @@ package io.smsotp.dispatcher;
 import io.smsotp.config.ConfigException;
 import io.smsotp.config.ConfigLoader;
 import io.smsotp.events.TopicAdmin;
+import io.smsotp.lifecycle.CommonPool;
 import io.smsotp.lifecycle.GracefulShutdown;
 import java.util.Map;
 
 /** Runs one dispatcher worker: {@code java -jar sms-dispatcher.jar [--config FILE]}. */
 public final class Main {
+
+    static {
+        // first of all: the common pool is set up on first use (see CommonPool)
+        CommonPool.ensureParallel();
+    }
 
     private Main() {
     }

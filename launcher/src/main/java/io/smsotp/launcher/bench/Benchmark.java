@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.smsotp.launcher.Options;
 import io.smsotp.launcher.gateway.FakeSmsGateway;
 import io.smsotp.launcher.gateway.FakeSmsGateway.ReceivedSms;
+import io.smsotp.lifecycle.CommonPool;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -33,6 +34,11 @@ import org.HdrHistogram.Recorder;
  * {@code java -Xmx512m -cp launcher/target/smsotp.jar io.smsotp.launcher.bench.Benchmark}
  */
 public final class Benchmark {
+
+    static {
+        // first of all: the common pool is set up on first use (see CommonPool)
+        CommonPool.ensureParallel();
+    }
 
     private static final Pattern CODE = Pattern.compile("\\b(\\d{4,10})\\b");
     private static final ObjectMapper JSON = new ObjectMapper();

@@ -4,6 +4,7 @@ import io.smsotp.auth.users.PasswordHasher;
 import io.smsotp.launcher.Options;
 import io.smsotp.launcher.gateway.FakeSmsGateway;
 import io.smsotp.launcher.gateway.FakeSmsGateway.ReceivedSms;
+import io.smsotp.lifecycle.CommonPool;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -31,6 +32,11 @@ import java.util.regex.Pattern;
  * {@code java -Xmx512m -cp launcher/target/smsotp.jar io.smsotp.launcher.bench.LoginBenchmark}
  */
 public final class LoginBenchmark {
+
+    static {
+        // first of all: the common pool is set up on first use (see CommonPool)
+        CommonPool.ensureParallel();
+    }
 
     private static final Pattern CODE = Pattern.compile("\\b(\\d{4,10})\\b");
     private static final Set<String> OPTIONS = Set.of("concurrency", "seconds", "warmup-seconds", "jvms", "hashes",

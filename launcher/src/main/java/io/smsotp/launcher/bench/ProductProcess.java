@@ -3,6 +3,7 @@ package io.smsotp.launcher.bench;
 import io.smsotp.config.ConfigLoader;
 import io.smsotp.config.SmsOtpConfig;
 import io.smsotp.launcher.EmbeddedDefault;
+import io.smsotp.lifecycle.CommonPool;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
@@ -37,6 +38,11 @@ import java.util.concurrent.TimeUnit;
  * in the data dir, never to the benchmark's console.
  */
 final class ProductProcess implements AutoCloseable {
+
+    static {
+        // first of all: the common pool is set up on first use (see CommonPool)
+        CommonPool.ensureParallel();
+    }
 
     private static final String PREFIX = "smsotp-bench ";
 
