@@ -4,7 +4,13 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Random;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 
 class Argon2EngineTest {
@@ -35,6 +41,27 @@ class Argon2EngineTest {
                         .hasSize(length).isEqualTo(fromJava);
             }
         }
+    }
+
+    @Test
+    void nativeHashesRunOnAtMostOneThreadPerCoreWhoeverAsksForThem() throws Exception {
+        // libargon2's memory stays in the malloc arena of the thread that hashed: few threads, bounded memory
+        int callers = 8;
+        ExecutorService many = Executors.newFixedThreadPool(callers);
+        try {
+            List<Future<byte[]>> hashes = new ArrayList<>();
+            for (int i = 0; i < callers * 2; i++) {
+                hashes.add(many.submit(() -> Argon2Engine.NATIVE.derive(new byte[] {1}, new byte[16], 1024, 2, 1, 32)));
+            }
+            for (Future<byte[]> hash : hashes) {
+                assertThat(hash.get(30, TimeUnit.SECONDS)).hasSize(32);
+            }
+        } finally {
+            many.shutdownNow();
+        }
+        long hashingThreads = Thread.getAllStackTraces().keySet().stream()
+                .filter(t -> t.getName().startsWith("argon2-")).count();
+        assertThat(hashingThreads).isBetween(1L, (long) Runtime.getRuntime().availableProcessors());
     }
 
     @Test

@@ -115,14 +115,15 @@ public final class Benchmark {
         Duration cpu1 = product.cpu();
         row(String.format("create→SMS @%d/s", rate), create.latency, create.done, create.perSecond);
         row(String.format("create HTTP 201 @%d/s", rate), create.httpLatency, create.done, Double.NaN);
-        System.out.printf("  create answers: %d of %d were 201; %d SMS reached the provider; product CPU %d ms%n",
-                create.valid, create.sent, create.done, cpu1.minus(cpu0).toMillis());
+        System.out.printf("  create answers: %d of %d were 201 (%d not sent: %d in flight); %d SMS reached the provider;"
+                        + " product CPU %d ms%n", create.valid, create.sent, create.shed, MAX_IN_FLIGHT, create.done,
+                cpu1.minus(cpu0).toMillis());
 
         Phase verify = verifyPhase(rate);
         Duration cpu2 = product.cpu();
         row(String.format("verify round trip @%d/s", rate), verify.latency, verify.done, verify.perSecond);
-        System.out.printf("  verify answers: %d valid:true of %d sent, %d errors; product CPU %d ms%n", verify.valid,
-                verify.sent, verify.errors, cpu2.minus(cpu1).toMillis());
+        System.out.printf("  verify answers: %d valid:true of %d, %d errors (%d not sent: %d in flight); product CPU %d ms%n",
+                verify.valid, verify.sent, verify.errors, verify.shed, MAX_IN_FLIGHT, cpu2.minus(cpu1).toMillis());
         // each challenge that went the whole way (create → SMS → verify) carries the CPU of both phases
         Double cpuPerChallenge = verify.valid == 0 ? null : cpu2.minus(cpu0).toNanos() / 1e6 / verify.valid;
         System.out.printf("product CPU per challenge (create → SMS → verify) @%d/s: %s ms%n", rate,
@@ -131,8 +132,8 @@ public final class Benchmark {
         Phase max = createPhase(maxRate, seconds, 2_000_000);
         row(String.format("create→SMS @%d/s offered", maxRate), max.latency, max.done, max.perSecond);
         row(String.format("create HTTP 201 @%d/s offered", maxRate), max.httpLatency, max.done, Double.NaN);
-        System.out.printf("  create answers: %d of %d were 201; %d SMS reached the provider%n", max.valid,
-                max.sent, max.done);
+        System.out.printf("  create answers: %d of %d were 201 (%d not sent: %d in flight); %d SMS reached the provider%n",
+                max.valid, max.sent, max.shed, MAX_IN_FLIGHT, max.done);
 
         System.out.printf("product: peak heap used %d MiB; peak RSS %s%n", product.peakHeapMiB(), product.peakRss());
 
@@ -183,6 +184,7 @@ public final class Benchmark {
         createToSms.reset();
         Recorder httpLatency = new Recorder(3);
         AtomicInteger errors = new AtomicInteger();
+        AtomicInteger shed = new AtomicInteger();
         AtomicInteger done = new AtomicInteger();
         long smsBefore = smsCount.get();
         long start = System.nanoTime();
@@ -193,6 +195,7 @@ public final class Benchmark {
             if (inFlight.get() >= MAX_IN_FLIGHT) {
                 // overloaded: shed instead of queueing without bound in the load generator
                 errors.incrementAndGet();
+                shed.incrementAndGet();
                 return;
             }
             inFlight.incrementAndGet();
@@ -212,7 +215,7 @@ public final class Benchmark {
         double took = (Math.max(lastSmsNanos.get(), start) - start) / 1e9;
         long delivered = smsCount.get() - smsBefore;
         return new Phase(createToSms.getIntervalHistogram(), httpLatency.getIntervalHistogram(),
-                count, delivered, delivered / took, errors.get(), done.get());
+                count, delivered, delivered / took, errors.get(), done.get(), shed.get());
     }
 
     private Phase verifyPhase(int perSecond) throws InterruptedException {
@@ -222,12 +225,14 @@ public final class Benchmark {
         AtomicInteger valid = new AtomicInteger();
         AtomicInteger errors = new AtomicInteger();
         AtomicInteger answered = new AtomicInteger();
+        AtomicInteger shed = new AtomicInteger();
         long start = System.nanoTime();
         AtomicInteger inFlight = new AtomicInteger();
         Pacer.run(targets.size(), perSecond, (i, due) -> {
             var t = targets.get((int) i);
             if (inFlight.get() >= MAX_IN_FLIGHT) {
                 errors.incrementAndGet();
+                shed.incrementAndGet();
                 answered.incrementAndGet();
                 return;
             }
@@ -248,7 +253,7 @@ public final class Benchmark {
         awaitCount(answered::get, targets.size(), Duration.ofSeconds(60));
         double took = (System.nanoTime() - start) / 1e9;
         return new Phase(latency.getIntervalHistogram(), null, targets.size(), answered.get(),
-                valid.get() / took, errors.get(), valid.get());
+                valid.get() / took, errors.get(), valid.get(), shed.get());
     }
 
     private HttpRequest post(String path, String body) {
@@ -286,8 +291,9 @@ public final class Benchmark {
      * @param done SMS delivered (create phases) or answers (verify)
      * @param perSecond SMS delivered per second (create phases) or valid:true answers per second (verify)
      * @param valid 201 answers (create phases) or valid:true answers (verify)
+     * @param shed requests not sent because {@link #MAX_IN_FLIGHT} were in flight (counted in errors too)
      */
     private record Phase(Histogram latency, Histogram httpLatency, long sent, long done, double perSecond,
-                         int errors, int valid) {
+                         int errors, int valid, int shed) {
     }
 }

@@ -25,8 +25,9 @@ import java.util.regex.Pattern;
  * endpoint (PKCE and {@code client_secret_basic}). For each password hash setting (Argon2id at
  * smsotp's default and at Keycloak's, m=7168 KiB, t=5, p=1, given as PHC strings in the users file)
  * and each concurrency, it reports logins per second, p50/p99 login latency and logins per CPU
- * second of the product's process. Each {@code --jvms} run starts a fresh product JVM (BouncyCastle's
- * Argon2 runs at one of two speeds per JVM); the table shows the median over them. Options:
+ * second of the product's process. Each {@code --jvms} run starts a fresh product JVM (each warms up
+ * its own way, and BouncyCastle's Argon2, when chosen with {@code -Dsmsotp.argon2=java}, runs at one of
+ * two speeds per JVM); the table shows the median over them. Options:
  * {@code --concurrency 4,8,16 --seconds 20 --warmup-seconds 60 --jvms 3 --hashes smsotp,keycloak}
  * and {@code --product-jvm-arg ARG} (repeatable) for the product's JVM. Run with:
  * {@code java -Xmx512m -cp launcher/target/smsotp.jar io.smsotp.launcher.bench.LoginBenchmark}
