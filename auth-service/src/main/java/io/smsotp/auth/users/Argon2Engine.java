@@ -18,9 +18,8 @@ import org.slf4j.LoggerFactory;
 /**
  * Argon2id (version 0x13) itself, two ways that give the same bytes: the reference C library
  * (libargon2, which argon2-jvm carries for the common platforms and calls through JNA) and
- * BouncyCastle's Java port. On this project's machine the C library takes 19–23 ms of CPU for
- * Keycloak's parameters (m=7168 KiB, t=5) where the Java port takes about 30 ms, or about 95 ms
- * in a JVM whose JIT compiled it the slow way (docs/benchmarks.md).
+ * BouncyCastle's Java port. The C library takes less CPU, and the same in every JVM, where the
+ * Java port runs at one of two speeds per JVM (docs/benchmarks.md, "libargon2").
  *
  * <p>{@link #chosen()} is the native one where the library loads and gives the Java port's bytes
  * for a small known input, the Java port otherwise (with a warning in the log). The system property
@@ -68,9 +67,9 @@ enum Argon2Engine {
      *
      * <p>The hashes run on one thread per core, not on the callers' threads: libargon2 takes its m
      * KiB from malloc, and glibc keeps a freed block that large in the arena of the thread that freed
-     * it, one arena per thread up to 8 per core. Hashed on Jetty's threads, 19 MiB blocks stayed
-     * resident in up to 16 arenas on 2 cores (377 MiB of RSS after 960 hashes from 16 threads, two
-     * at a time); on two threads of their own, 92 MiB. So the native memory stays about cores x m.
+     * it, one arena per thread up to 8 per core. Hashed on Jetty's threads, a block would stay
+     * resident in each of up to 16 arenas on 2 cores; on threads of their own, the native memory
+     * stays about cores x m.
      */
     private static final class Libargon2 {
         static final Argon2Advanced ARGON2ID = Argon2Factory.createAdvanced(Argon2Factory.Argon2Types.ARGON2id);
