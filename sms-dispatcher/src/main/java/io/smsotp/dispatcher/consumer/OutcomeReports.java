@@ -120,10 +120,17 @@ final class OutcomeReports {
                 // the outcome is known: report it again rather than send the SMS again
                 LOG.error("a report for {} was not acknowledged; trying again in {}: {}", where(pending), retry,
                         error.toString());
-                CompletableFuture.delayedExecutor(retry.toMillis(), TimeUnit.MILLISECONDS)
+                // a thread of its own, not the common pool's two: producing may block while a broker is away
+                CompletableFuture.delayedExecutor(retry.toMillis(), TimeUnit.MILLISECONDS, OutcomeReports::onOwnThread)
                         .execute(() -> settleWhenAcked(pending, publish));
             }
         });
+    }
+
+    private static void onOwnThread(Runnable retry) {
+        Thread t = new Thread(retry, "sms-report-retry");
+        t.setDaemon(true);
+        t.start();
     }
 
     private CompletableFuture<?> report(SmsRequest request, DeliveryOutcome outcome) {
