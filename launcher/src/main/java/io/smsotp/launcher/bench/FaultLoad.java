@@ -135,8 +135,8 @@ public final class FaultLoad {
             }
             verifyUntilAnswered(run, code, deadline);
             if (run.approved()) {
-                // the same code again: a second "valid" would be a second approval
-                HttpResponse<String> replay = verifyOnce(run, code);
+                // the same code again: a second "valid" would be a second approval (its 409 is no retry)
+                HttpResponse<String> replay = replayOnce(run, code);
                 if (replay != null && replay.statusCode() == 200 && JSON.readTree(replay.body()).path("valid").asBoolean()) {
                     run.valid();
                 }
@@ -230,6 +230,15 @@ public final class FaultLoad {
             return answer;
         } catch (IOException e) {
             run.verifyRetried(e instanceof HttpTimeoutException ? "timeout" : "connection");
+            return null;
+        }
+    }
+
+    /** The approved code sent again, as an attacker would replay it; null when it got no answer. */
+    private HttpResponse<String> replayOnce(ChallengeRun run, String code) throws InterruptedException {
+        try {
+            return post(api.resolve("/api/v1/challenges/" + run.id() + "/verify"), "{\"code\":\"" + code + "\"}");
+        } catch (IOException e) {
             return null;
         }
     }
