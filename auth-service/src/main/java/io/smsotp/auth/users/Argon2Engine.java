@@ -8,7 +8,6 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
-import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.bouncycastle.crypto.generators.Argon2BytesGenerator;
 import org.bouncycastle.crypto.params.Argon2Parameters;
@@ -73,17 +72,12 @@ enum Argon2Engine {
      */
     private static final class Libargon2 {
         static final Argon2Advanced ARGON2ID = Argon2Factory.createAdvanced(Argon2Factory.Argon2Types.ARGON2id);
-        static final ExecutorService THREADS = Executors.newFixedThreadPool(
-                Runtime.getRuntime().availableProcessors(), new ThreadFactory() {
-                    private final AtomicInteger n = new AtomicInteger();
-
-                    @Override
-                    public Thread newThread(Runnable r) {
-                        Thread t = new Thread(r, "argon2-" + n.incrementAndGet());
-                        t.setDaemon(true);
-                        return t;
-                    }
-                });
+        private static final AtomicInteger THREAD_NUMBER = new AtomicInteger();
+        static final ExecutorService THREADS = Executors.newFixedThreadPool(Runtime.getRuntime().availableProcessors(), r -> {
+            Thread t = new Thread(r, "argon2-" + THREAD_NUMBER.incrementAndGet());
+            t.setDaemon(true);
+            return t;
+        });
     }
 
     static final String PROPERTY = "smsotp.argon2";

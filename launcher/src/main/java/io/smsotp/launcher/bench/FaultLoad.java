@@ -222,8 +222,7 @@ public final class FaultLoad {
     /** One verify; null when it got no answer (counted as a verify retry). */
     private HttpResponse<String> verifyOnce(ChallengeRun run, String code) throws InterruptedException {
         try {
-            HttpResponse<String> answer = post(api.resolve("/api/v1/challenges/" + run.id() + "/verify"),
-                    "{\"code\":\"" + code + "\"}");
+            HttpResponse<String> answer = sendVerify(run, code);
             if (answer.statusCode() != 200) {
                 run.verifyRetried(answer.statusCode() + " " + errorOf(answer.body()));
             }
@@ -237,10 +236,14 @@ public final class FaultLoad {
     /** The approved code sent again, as an attacker would replay it; null when it got no answer. */
     private HttpResponse<String> replayOnce(ChallengeRun run, String code) throws InterruptedException {
         try {
-            return post(api.resolve("/api/v1/challenges/" + run.id() + "/verify"), "{\"code\":\"" + code + "\"}");
+            return sendVerify(run, code);
         } catch (IOException e) {
             return null;
         }
+    }
+
+    private HttpResponse<String> sendVerify(ChallengeRun run, String code) throws IOException, InterruptedException {
+        return post(api.resolve("/api/v1/challenges/" + run.id() + "/verify"), "{\"code\":\"" + code + "\"}");
     }
 
     private HttpResponse<String> post(URI uri, String body) throws IOException, InterruptedException {
