@@ -295,12 +295,22 @@ public final class EmbeddedDefault implements AutoCloseable {
         return auth;
     }
 
+    /**
+     * A port free now, for a server bound only after the broker and the services have started.
+     * Taken below Linux's ephemeral range (32768-60999), which a port from {@code new
+     * ServerSocket(0)} is in: there, any outgoing connection (the broker's, the Kafka clients') may
+     * take it in the meantime, and once in CI the demo app found its port in use.
+     */
     private static int freePort() {
-        try (java.net.ServerSocket socket = new java.net.ServerSocket(0)) {
-            return socket.getLocalPort();
-        } catch (java.io.IOException e) {
-            throw new java.io.UncheckedIOException("no free port", e);
+        java.util.concurrent.ThreadLocalRandom random = java.util.concurrent.ThreadLocalRandom.current();
+        for (int attempt = 0; attempt < 100; attempt++) {
+            try (java.net.ServerSocket socket = new java.net.ServerSocket(random.nextInt(20_000, 32_000))) {
+                return socket.getLocalPort();
+            } catch (java.io.IOException taken) {
+                // try another
+            }
         }
+        throw new java.io.UncheckedIOException(new java.io.IOException("no free port in 20000-31999 after 100 tries"));
     }
 
     /** The demo app's API key when the launcher made it (no apps configured), else null. */
