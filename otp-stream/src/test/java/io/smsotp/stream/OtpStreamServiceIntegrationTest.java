@@ -248,7 +248,8 @@ class OtpStreamServiceIntegrationTest {
         assertThat(awaitRecord(Topics.DEAD_LETTER.name(), r -> damagedId.equals(r.key()))).isPresent();
 
         List<String> topics = new ArrayList<>(changelogsOfTheApp());
-        assertThat(topics).hasSize(4);
+        // the challenges and the send windows; the two sweep indexes are local, rebuilt at start
+        assertThat(topics).hasSize(2);
         Topics.ALL.forEach(t -> topics.add(t.name()));
         List<ConsumerRecord<byte[], byte[]>> atRest = RawTopics.readAll(servers, topics);
 
@@ -281,6 +282,29 @@ class OtpStreamServiceIntegrationTest {
                         && ids.contains(text(r.key()))).hasSize(8)
                 .allSatisfy(r -> assertThat(Topics.SMS_OUTBOUND.valueSerde().deserializer()
                         .deserialize(r.topic(), r.value()).text()).startsWith("gcm1:"));
+    }
+
+    @Test
+    void aChallengeRestoredOnAFreshInstanceStillExpiresAndIsAnnounced(@TempDir Path otherStateDir) throws Exception {
+        String number = uniqueNumber();
+        String id = TestKafka.challengeIdFor(number);
+        send(new OtpCommand.CreateChallenge(id, "demo", "Demo", number, new OtpPolicy(6, Duration.ofSeconds(15), 5),
+                "r-create", "it"));
+        awaitEvent(id, "r-create");
+
+        // a new instance on an empty state dir: it restores the challenges from their changelog,
+        // and finds no sweep index anywhere, since the index has none; it must index them itself
+        service.stop();
+        service = new OtpStreamService(config.withStream(config.stream().withStateDir(otherStateDir.toString())));
+        service.start();
+
+        OtpEvent.ChallengeExpired expired = (OtpEvent.ChallengeExpired) Topics.EVENTS.valueSerde().deserializer().deserialize(Topics.EVENTS.name(),
+                awaitRecord(Topics.EVENTS.name(), r -> id.equals(r.key()) && Topics.EVENTS.valueSerde().deserializer()
+                        .deserialize(r.topic(), r.value()) instanceof OtpEvent.ChallengeExpired).orElseThrow().value());
+        assertThat(expired.challenge().status()).isEqualTo(ChallengeStatus.EXPIRED);
+        assertThat(changelogsOfTheApp()).containsExactlyInAnyOrder(
+                config.stream().applicationId() + "-challenges-changelog",
+                config.stream().applicationId() + "-challenge-send-limits-changelog");
     }
 
     /** A verify as auth-service publishes it: the typed code sealed to its challenge. */

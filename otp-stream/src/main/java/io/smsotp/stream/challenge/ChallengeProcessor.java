@@ -127,11 +127,24 @@ public final class ChallengeProcessor implements Processor<String, Object, Strin
         this.rules = new ChallengeRules(new CodeGenerator(), new CodeHasher(hmacKey),
                 new SendLimits(rateLimits, new LimitKeys(hmacKey)));
         this.commandPartitions = partitions.getAsInt();
+        rebuildIndexes(context);
         // Wall-clock time, not stream time: stream time moves only when records arrive, and a
         // challenge must expire (and its outcome be announced) while no one sends anything.
         // Correctness does not rest on the sweep: every verify and status read checks the
         // lifetime against the wall clock itself; the sweep announces expiries and frees space.
         context.schedule(sweepInterval, PunctuationType.WALL_CLOCK_TIME, this::sweep);
+    }
+
+    /**
+     * The two indexes have no changelog: Kafka Streams calls {@code init} once it has restored the
+     * task's stores, so they are indexed again from those here, before the first record or sweep.
+     */
+    private void rebuildIndexes(ProcessorContext<String, Object> context) {
+        long start = System.nanoTime();
+        int challengesIndexed = expiryIndex.rebuild(challenges, ChallengeRules::sweepDue);
+        int keysIndexed = sendCounts.rebuildIndex();
+        LOG.info("task {}: indexed {} stored challenges and {} send-limit keys for the sweep in {} ms",
+                context.taskId(), challengesIndexed, keysIndexed, (System.nanoTime() - start) / 1_000_000);
     }
 
     @Override

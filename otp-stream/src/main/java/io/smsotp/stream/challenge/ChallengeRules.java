@@ -205,6 +205,15 @@ public final class ChallengeRules {
     }
 
     /**
+     * When the sweep next has something to do with a stored challenge: a pending one at the end of
+     * its lifetime, any other one retention later, when it is forgotten. A task indexes every stored
+     * challenge at this time when it starts ({@link io.smsotp.stream.expiry.ExpiryIndex#rebuild}).
+     */
+    public static Instant sweepDue(ChallengeRecord stored) {
+        return stored.status() == ChallengeStatus.PENDING ? stored.expiresAt() : stored.expiresAt().plus(RETENTION);
+    }
+
+    /**
      * What the sweep does with a challenge whose index entry is due: a pending one past its
      * lifetime expires (announced once); one retention after its expiry it is forgotten.
      */

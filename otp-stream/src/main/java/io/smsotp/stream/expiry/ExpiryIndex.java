@@ -7,6 +7,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Objects;
+import java.util.function.Function;
 import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.common.utils.Bytes;
 import org.apache.kafka.streams.KeyValue;
@@ -20,10 +21,18 @@ import org.apache.kafka.streams.state.Stores;
  * key = 8-byte big-endian epoch millis, then the id in UTF-8. RocksDB orders keys bytewise, so a range scan from 0 to
  * now returns exactly the due entries, oldest first, and never touches an entry that is not
  * due: a sweep costs what expires, not what is alive.
+ *
+ * <p>The index is derived, not kept: its store has no changelog, and a task {@link #rebuild rebuilds}
+ * it from the store it indexes when it starts, after Kafka Streams has restored that store. It
+ * only tells the sweep where to look, and the sweep decides from the indexed record alone, so an
+ * entry left over from before a restart (or from a transaction that was aborted) costs a look and
+ * nothing else. Logging it would write four more records per challenge (added, swept, added for
+ * the purge, purged) and one per counted send, each replicated and committed, for state that the
+ * primary store already holds.
  */
 public final class ExpiryIndex {
 
-    /** The store's name; its changelog is {@code <application.id>-challenge-expiry-index-changelog}. */
+    /** The store's name (local only: it has no changelog). */
     public static final String STORE = "challenge-expiry-index";
 
     private static final int TIME_BYTES = Long.BYTES;
@@ -45,14 +54,40 @@ public final class ExpiryIndex {
         this.store = Objects.requireNonNull(store, "store");
     }
 
-    /** The persistent store behind the challenges' index, declared once for the topology. */
+    /** The local store behind the challenges' index, declared once for the topology. */
     public static StoreBuilder<KeyValueStore<Bytes, byte[]>> storeBuilder() {
         return storeBuilder(STORE);
     }
 
-    /** A persistent store for an index of another kind of entry, under its own name. */
+    /**
+     * A store for an index of another kind of entry, under its own name: RocksDB, so a large index
+     * stays off the heap, and without a changelog, since a task rebuilds it when it starts.
+     */
     public static StoreBuilder<KeyValueStore<Bytes, byte[]>> storeBuilder(String name) {
-        return Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(name), Serdes.Bytes(), Serdes.ByteArray());
+        return Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(name), Serdes.Bytes(), Serdes.ByteArray())
+                .withLoggingDisabled();
+    }
+
+    /**
+     * Adds an entry for every record of {@code primary} at the time {@code dueAt} gives it (none where
+     * it gives null): what a task does when it starts, after its primary store was restored. Entries
+     * already there stay; adding one again changes nothing.
+     *
+     * @return how many entries were added
+     */
+    public <V> int rebuild(KeyValueStore<String, V> primary, Function<V, Instant> dueAt) {
+        int added = 0;
+        try (KeyValueIterator<String, V> all = primary.all()) {
+            while (all.hasNext()) {
+                KeyValue<String, V> kv = all.next();
+                Instant at = kv.value == null ? null : dueAt.apply(kv.value);
+                if (at != null) {
+                    add(at, kv.key);
+                    added++;
+                }
+            }
+        }
+        return added;
     }
 
     /** An entry that makes {@code id} due at {@code at}. */

@@ -19,7 +19,7 @@ public final class SendCounts {
 
     /** The windows; changelog {@code <application.id>-challenge-send-limits-changelog}. */
     public static final String STORE = "challenge-send-limits";
-    /** When each key's sends leave; changelog {@code <application.id>-challenge-send-limit-expiry-changelog}. */
+    /** When each key's sends leave: local, no changelog ({@link #rebuildIndex} at a task's start). */
     public static final String EXPIRY_STORE = "challenge-send-limit-expiry";
 
     private final KeyValueStore<String, SendWindow> windows;
@@ -39,6 +39,24 @@ public final class SendCounts {
     /** The key's stored window, or null. */
     public SendWindow get(String key) {
         return windows.get(key);
+    }
+
+    /**
+     * Indexes every stored key at the time its last send leaves the window, which is when the sweep
+     * forgets it: what a task does when it starts, after the windows were restored.
+     *
+     * @return how many keys were indexed
+     */
+    public int rebuildIndex() {
+        return expiry.rebuild(windows, SendCounts::lastLeaves);
+    }
+
+    /** When the last send of {@code window} leaves it; an empty window (never stored) is due at once. */
+    static Instant lastLeaves(SendWindow window) {
+        if (window.isEmpty()) {
+            return Instant.EPOCH;
+        }
+        return Instant.ofEpochMilli(window.slots().get(window.slots().size() - 1).last() + window.windowMillis());
     }
 
     /** Stores what a granted verdict counted. */
@@ -66,8 +84,7 @@ public final class SendCounts {
                 }
                 // the last send has an entry of its own at this same time (the index key is
                 // time + id, so this adds nothing then); it matters only if the window changed
-                long last = current.slots().get(current.slots().size() - 1).last();
-                expiry.add(Instant.ofEpochMilli(last + current.windowMillis()), entry.id());
+                expiry.add(lastLeaves(current), entry.id());
             }
         }
     }

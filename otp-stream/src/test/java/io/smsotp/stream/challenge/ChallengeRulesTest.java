@@ -250,4 +250,20 @@ class ChallengeRulesTest {
         assertThat(purged.purge()).isTrue();
         assertThat(purged.expired()).isNull();
     }
+
+    @Test
+    void theSweepIsDueForAStoredChallengeWhenItHasSomethingToDoWithIt() {
+        Outcome created = create("c-1", TO);
+        ChallengeRecord pending = created.saved();
+        ChallengeRecord approved = verify(pending, codeOf(created), T0.plusSeconds(5)).saved();
+        Instant expiry = pending.expiresAt();
+
+        assertThat(ChallengeRules.sweepDue(pending)).isEqualTo(expiry);
+        assertThat(ChallengeRules.sweep(pending, ChallengeRules.sweepDue(pending)).expired())
+                .isInstanceOf(OtpEvent.ChallengeExpired.class);
+        assertThat(approved.status()).isEqualTo(ChallengeStatus.APPROVED);
+        assertThat(ChallengeRules.sweepDue(approved)).isEqualTo(expiry.plus(ChallengeRules.RETENTION));
+        assertThat(ChallengeRules.sweep(approved, ChallengeRules.sweepDue(approved).minusMillis(1)).purge()).isFalse();
+        assertThat(ChallengeRules.sweep(approved, ChallengeRules.sweepDue(approved)).purge()).isTrue();
+    }
 }

@@ -87,6 +87,26 @@ class ExpiryIndexTest {
     }
 
     @Test
+    void rebuildIndexesEveryRecordOfThePrimaryStoreAtItsDueTimeAndKeepsWhatIsThere() {
+        KeyValueStore<String, Long> primary = Stores.keyValueStoreBuilder(Stores.inMemoryKeyValueStore("primary"),
+                Serdes.String(), Serdes.Long()).withLoggingDisabled().build();
+        primary.init(new MockProcessorContext<>().getStateStoreContext(), primary);
+        primary.put("a", 3_000L);
+        primary.put("b", 1_000L);
+        primary.put("c", -1L);
+        primary.put("d", 2_000L);
+        ExpiryIndex index = new ExpiryIndex(inMemoryStore());
+        index.add(Instant.ofEpochMilli(500), "left-over");
+
+        int added = index.rebuild(primary, due -> due < 0 ? null : Instant.ofEpochMilli(due));
+
+        assertThat(added).isEqualTo(3);
+        assertThat(index.due(2_000, 100)).extracting(ExpiryIndex.Entry::id).containsExactly("left-over", "b", "d");
+        assertThat(index.due(3_000, 100)).extracting(ExpiryIndex.Entry::id).containsExactly("a");
+        assertThat(index.due(Long.MAX_VALUE / 2, 100)).isEmpty();
+    }
+
+    @Test
     void aFullBatchLeavesTheRestForTheNextScan() {
         ExpiryIndex index = new ExpiryIndex(inMemoryStore());
         for (String id : List.of("a", "b", "c")) {
