@@ -134,6 +134,10 @@ public final class ExpirySweep {
         out.printf(Locale.ROOT, "loaded %,d live challenges in %.1f s (%,.0f creates/s); heap after GC %d MiB;"
                         + " RocksDB state dir %d MiB; %s%n", live, seconds, live / seconds, heap >> 20,
                 sizeOf(dir) >> 20, uptime());
+        long r0 = System.nanoTime();
+        int indexed = driver.reindex();
+        out.printf(Locale.ROOT, "a task starting on them indexes %,d challenges for the sweep in %.1f s%n", indexed,
+                (System.nanoTime() - r0) / 1e9);
     }
 
     /** Sweeps with nothing due, one interval apart. */

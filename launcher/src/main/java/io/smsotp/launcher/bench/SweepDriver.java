@@ -11,7 +11,10 @@ import io.smsotp.events.Topics;
 import io.smsotp.stream.OtpTopology;
 import io.smsotp.stream.StreamsProperties;
 import io.smsotp.stream.challenge.ChallengeMetrics;
+import io.smsotp.stream.challenge.ChallengeRecord;
+import io.smsotp.stream.challenge.ChallengeRules;
 import io.smsotp.stream.challenge.ChallengeStore;
+import io.smsotp.stream.expiry.ExpiryIndex;
 import java.nio.file.Path;
 import java.security.SecureRandom;
 import java.time.Duration;
@@ -20,6 +23,7 @@ import java.util.Base64;
 import java.util.HashMap;
 import java.util.Map;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.utils.Bytes;
 import org.apache.kafka.streams.TestInputTopic;
 import org.apache.kafka.streams.TestOutputTopic;
 import org.apache.kafka.streams.TopologyTestDriver;
@@ -83,6 +87,18 @@ final class SweepDriver implements AutoCloseable {
     /** The driver's wall clock. */
     Instant now() {
         return now;
+    }
+
+    /**
+     * Indexes every stored challenge for the sweep, as a task does when it starts (the index has no
+     * changelog): here over entries that are all there already, as after a restart on the same state dir.
+     *
+     * @return how many challenges were indexed
+     */
+    int reindex() {
+        KeyValueStore<String, ChallengeRecord> stored = driver.getKeyValueStore(ChallengeStore.NAME);
+        KeyValueStore<Bytes, byte[]> index = driver.getKeyValueStore(ExpiryIndex.STORE);
+        return new ExpiryIndex(index).rebuild(stored, ChallengeRules::sweepDue);
     }
 
     /** Whether the challenge store still holds {@code id} (expired challenges stay until purged). */
