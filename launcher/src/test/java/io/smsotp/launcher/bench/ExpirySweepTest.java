@@ -21,7 +21,8 @@ class ExpirySweepTest {
         bench.printTable();
 
         String output = bytes.toString(StandardCharsets.UTF_8);
-        assertThat(output).contains("loaded 2,000 live challenges", "RocksDB state dir", "load average");
+        assertThat(output).contains("loaded 2,000 live challenges", "RocksDB state dir", "load average",
+                "a task starting on them indexes 2,000 challenges for the sweep in ");
         List<String[]> table = Arrays.stream(output.split("\n")).filter(l -> l.startsWith("| ") && !l.startsWith("| phase"))
                 .map(l -> l.substring(2, l.length() - 2).split(" \\| ")).toList();
         assertThat(table).extracting(r -> r[0]).containsExactly("empty sweep", "expire", "expire the live ones",
