@@ -298,13 +298,17 @@ class OtpStreamServiceIntegrationTest {
         service = new OtpStreamService(config.withStream(config.stream().withStateDir(otherStateDir.toString())));
         service.start();
 
-        OtpEvent.ChallengeExpired expired = (OtpEvent.ChallengeExpired) Topics.EVENTS.valueSerde().deserializer().deserialize(Topics.EVENTS.name(),
-                awaitRecord(Topics.EVENTS.name(), r -> id.equals(r.key()) && Topics.EVENTS.valueSerde().deserializer()
-                        .deserialize(r.topic(), r.value()) instanceof OtpEvent.ChallengeExpired).orElseThrow().value());
-        assertThat(expired.challenge().status()).isEqualTo(ChallengeStatus.EXPIRED);
+        ConsumerRecord<String, byte[]> expiry = awaitRecord(Topics.EVENTS.name(),
+                r -> id.equals(r.key()) && event(r) instanceof OtpEvent.ChallengeExpired).orElseThrow();
+        assertThat(((OtpEvent.ChallengeExpired) event(expiry)).challenge().status())
+                .isEqualTo(ChallengeStatus.EXPIRED);
         assertThat(changelogsOfTheApp()).containsExactlyInAnyOrder(
                 config.stream().applicationId() + "-challenges-changelog",
                 config.stream().applicationId() + "-challenge-send-limits-changelog");
+    }
+
+    private static OtpEvent event(ConsumerRecord<String, byte[]> r) {
+        return Topics.EVENTS.valueSerde().deserializer().deserialize(r.topic(), r.value());
     }
 
     /** A verify as auth-service publishes it: the typed code sealed to its challenge. */
