@@ -19,8 +19,12 @@ import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Supplier;
 import javax.net.ssl.SSLException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -37,6 +41,10 @@ public final class ProviderClient implements AutoCloseable {
 
     private final Duration timeout;
     private final ExecutorService executor;
+    // one timer per call, cancelled (and taken out of the queue) when the call ends first: the
+    // JDK's shared delayed executor keeps every timer until it fires, which at 1,000 sends a
+    // second is 10,000 pending timers for a 10 s timeout, each then waking a pool thread for nothing
+    private final ScheduledThreadPoolExecutor timeouts;
     private final HttpClient http;
 
     /** @param timeout no answer within this is a failure */
@@ -49,6 +57,12 @@ public final class ProviderClient implements AutoCloseable {
             t.setDaemon(true);
             return t;
         });
+        this.timeouts = new ScheduledThreadPoolExecutor(1, r -> {
+            Thread t = new Thread(r, "provider-timeouts");
+            t.setDaemon(true);
+            return t;
+        });
+        timeouts.setRemoveOnCancelPolicy(true);
         this.http = HttpClient.newBuilder()
                 .executor(executor)
                 .connectTimeout(timeout)
@@ -90,13 +104,29 @@ public final class ProviderClient implements AutoCloseable {
                 : new Attempt(provider.name(), Attempt.Kind.RETRYABLE, null, describe(error), null, Instant.now()),
                 executor);
         // the request timeout covers the wait for the status line; this also bounds a body that trickles
-        Attempt timedOut = new Attempt(provider.name(), Attempt.Kind.RETRYABLE, null, "timeout after " + timeout, null,
-                Instant.now());
-        CompletableFuture.runAsync(() -> result.complete(new Attempt(timedOut.provider(), timedOut.kind(), null,
-                        timedOut.reason(), null, Instant.now())),
-                CompletableFuture.delayedExecutor(timeout.toMillis(), TimeUnit.MILLISECONDS, executor));
-        result.whenComplete((r, e) -> call.cancel(true));
+        String name = provider.name();
+        ScheduledFuture<?> timer = timeouts.schedule(() -> completeOnPool(result, () -> new Attempt(name,
+                Attempt.Kind.RETRYABLE, null, "timeout after " + timeout, null, Instant.now())),
+                timeout.toMillis(), TimeUnit.MILLISECONDS);
+        result.whenComplete((r, e) -> {
+            timer.cancel(false);
+            call.cancel(true);
+        });
         return result;
+    }
+
+    /** Completes {@code result} on this client's pool, or here once the pool has been closed. */
+    private void completeOnPool(CompletableFuture<Attempt> result, Supplier<Attempt> outcome) {
+        try {
+            executor.execute(() -> result.complete(outcome.get()));
+        } catch (RejectedExecutionException closed) {
+            result.complete(outcome.get());
+        }
+    }
+
+    /** Timers of calls not yet ended; each call's timer leaves as soon as the call ends. */
+    int pendingTimeouts() {
+        return timeouts.getQueue().size();
     }
 
     static final int MAX_BODY = 64 * 1024;
@@ -183,6 +213,7 @@ public final class ProviderClient implements AutoCloseable {
     /** Ends the HTTP threads; requests still open fail. */
     @Override
     public void close() {
+        timeouts.shutdownNow();
         executor.shutdownNow();
     }
 }

@@ -124,6 +124,22 @@ class ProviderClientTest {
     }
 
     @Test
+    void aCallThatEndsTakesItsTimeoutTimerWithIt() throws Exception {
+        server.answering(202);
+        for (int i = 0; i < 20; i++) {
+            send(jsonProvider(null), request());
+        }
+
+        // each timer is cancelled on the thread that ends its call, maybe just after get() returned:
+        // wait for that, well within the client's 5 s timeout, after which a timer would fire anyway
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(2);
+        while (client.pendingTimeouts() > 0 && System.nanoTime() < deadline) {
+            Thread.sleep(10);
+        }
+        assertThat(client.pendingTimeouts()).isZero();
+    }
+
+    @Test
     void reportsConnectionRefusedWhenNothingListens() throws Exception {
         int port;
         try (ServerSocket s = new ServerSocket(0)) {
