@@ -23,6 +23,9 @@ final class AesGcm {
     private static final int NONCE_BYTES = 12;
     private static final int TAG_BITS = 128;
     private static final SecureRandom RANDOM = new SecureRandom();
+    // Cipher.getInstance looks the provider up on every call, most of a seal's cost; a cipher is
+    // reused on its thread, each use starting with init (a fresh nonce, or the sealed one to open)
+    private static final ThreadLocal<Cipher> CIPHER = ThreadLocal.withInitial(AesGcm::newCipher);
 
     private final SecretKeySpec key;
     private final String what;
@@ -51,12 +54,20 @@ final class AesGcm {
         }
     }
 
+    private static Cipher newCipher() {
+        try {
+            return Cipher.getInstance("AES/GCM/NoPadding");
+        } catch (GeneralSecurityException e) {
+            throw new IllegalStateException("AES-GCM is missing from this JVM", e);
+        }
+    }
+
     String seal(String plain, byte[] aad) {
         Objects.requireNonNull(plain, what);
         byte[] nonce = new byte[NONCE_BYTES];
         RANDOM.nextBytes(nonce);
         try {
-            Cipher c = Cipher.getInstance("AES/GCM/NoPadding");
+            Cipher c = CIPHER.get();
             c.init(Cipher.ENCRYPT_MODE, key, new GCMParameterSpec(TAG_BITS, nonce));
             c.updateAAD(aad);
             byte[] sealed = c.doFinal(plain.getBytes(StandardCharsets.UTF_8));
@@ -88,7 +99,7 @@ final class AesGcm {
             throw new IllegalArgumentException("the sealed " + what + " is too short");
         }
         try {
-            Cipher c = Cipher.getInstance("AES/GCM/NoPadding");
+            Cipher c = CIPHER.get();
             c.init(Cipher.DECRYPT_MODE, key, new GCMParameterSpec(TAG_BITS, in, 0, NONCE_BYTES));
             c.updateAAD(aad);
             return new String(c.doFinal(in, NONCE_BYTES, in.length - NONCE_BYTES), StandardCharsets.UTF_8);

@@ -4,6 +4,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 
 class CodeCipherTest {
@@ -31,6 +37,46 @@ class CodeCipherTest {
 
         assertThatThrownBy(() -> CIPHER.open(sealed)).isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining("does not open").hasMessageNotContaining("48291307");
+    }
+
+    @Test
+    void aFailedOpenOrAnotherKeyOnTheSameThreadDoesNotSpoilTheNextSealOrOpen() {
+        CodeCipher other = new CodeCipher(new byte[32]);
+        OtpCommand.VerifyCode mine = CIPHER.seal(PLAIN);
+        OtpCommand.VerifyCode theirs = other.seal(PLAIN);
+
+        assertThatThrownBy(() -> CIPHER.open(theirs)).hasMessageContaining("does not open");
+        assertThat(CIPHER.open(mine)).isEqualTo("48291307");
+        assertThat(other.open(theirs)).isEqualTo("48291307");
+        assertThatThrownBy(() -> other.open(mine)).hasMessageContaining("does not open");
+        assertThat(CIPHER.open(CIPHER.seal(PLAIN))).isEqualTo("48291307");
+    }
+
+    @Test
+    void sealsAndOpensFromManyThreadsAtOnce() throws Exception {
+        ExecutorService pool = Executors.newFixedThreadPool(8);
+        try {
+            List<Future<Integer>> done = new ArrayList<>();
+            for (int t = 0; t < 8; t++) {
+                int thread = t;
+                done.add(pool.submit(() -> {
+                    int opened = 0;
+                    for (int i = 0; i < 2_000; i++) {
+                        String code = String.format("%08d", thread * 1_000_000 + i);
+                        OtpCommand.VerifyCode v = new OtpCommand.VerifyCode("ch-" + thread, "shop", code, "r", "a");
+                        if (CIPHER.open(CIPHER.seal(v)).equals(code)) {
+                            opened++;
+                        }
+                    }
+                    return opened;
+                }));
+            }
+            for (Future<Integer> f : done) {
+                assertThat(f.get(60, TimeUnit.SECONDS)).isEqualTo(2_000);
+            }
+        } finally {
+            pool.shutdownNow();
+        }
     }
 
     @Test
