@@ -1,6 +1,7 @@
 package io.smsotp.dispatcher.provider;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.smsotp.config.ProviderConfig;
@@ -132,11 +133,7 @@ class ProviderClientTest {
 
         // each timer is cancelled on the thread that ends its call, maybe just after get() returned:
         // wait for that, well within the client's 5 s timeout, after which a timer would fire anyway
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(2);
-        while (client.pendingTimeouts() > 0 && System.nanoTime() < deadline) {
-            Thread.sleep(10);
-        }
-        assertThat(client.pendingTimeouts()).isZero();
+        await().atMost(Duration.ofSeconds(2)).untilAsserted(() -> assertThat(client.pendingTimeouts()).isZero());
     }
 
     @Test
