@@ -43,7 +43,7 @@ public final class ProviderClient implements AutoCloseable {
     private final ExecutorService executor;
     // one timer per call, cancelled (and taken out of the queue) when the call ends first: the
     // JDK's shared delayed executor keeps every timer until it fires, which at 1,000 sends a
-    // second is 10,000 pending timers for a 10 s timeout, each then waking a pool thread for nothing
+    // second is 5,000 pending timers at the default 5 s timeout, each then waking a pool thread for nothing
     private final ScheduledThreadPoolExecutor timeouts;
     private final HttpClient http;
 
