@@ -223,12 +223,13 @@ public final class ChallengeRules {
         if (challenge.status() == ChallengeStatus.PENDING) {
             if (!challenge.dueToExpire(now)) {
                 // its lifetime ends later than the entry said: come back then
-                return new SweepStep(null, null, challenge.expiresAt(), false);
+                return new SweepStep(null, null, sweepDue(challenge), false);
             }
             challenge = challenge.withStatus(ChallengeStatus.EXPIRED);
             expired = expiredEvent(challenge);
         }
-        Instant purgeAt = challenge.expiresAt().plus(RETENTION);
+        // no longer pending: due a retention after its expiry, as a rebuilt index has it
+        Instant purgeAt = sweepDue(challenge);
         boolean purge = !now.isBefore(purgeAt);
         return new SweepStep(expired == null || purge ? null : challenge, expired, purge ? null : purgeAt, purge);
     }
