@@ -57,8 +57,9 @@ public final class ChallengeApi {
     private void create(Context ctx) throws IOException {
         AppConfig app = ApiKeys.caller(ctx);
         JsonNode body = ApiJson.objectBody(ctx);
-        String to = PhoneNumbers.toE164(ApiJson.requiredText(body, "to"));
-        PhoneNumbers.requireAllowed(to, app);
+        PhoneNumbers.Parsed number = PhoneNumbers.parse(ApiJson.requiredText(body, "to"));
+        PhoneNumbers.requireAllowed(number, app);
+        String to = number.e164();
         String clientIp = ClientIps.fromBody(body);
         String account = account(app, body);
         if (account != null) {

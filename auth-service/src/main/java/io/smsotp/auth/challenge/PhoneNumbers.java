@@ -29,8 +29,17 @@ public final class PhoneNumbers {
     private PhoneNumbers() {
     }
 
+    /** A number as the API took it: E.164, and its country calling code from the same parse. */
+    public record Parsed(String e164, int countryCode) {
+    }
+
     /** {@code to} in E.164, or a 400 that says why (never echoing the number). */
     public static String toE164(String to) {
+        return parse(to).e164();
+    }
+
+    /** As {@link #toE164}, with the country calling code too, so that a create parses its number once. */
+    public static Parsed parse(String to) {
         String trimmed = to.strip();
         if (!trimmed.startsWith("+")) {
             throw invalid("'to' must be an international number starting with + and the country code");
@@ -50,7 +59,7 @@ public final class PhoneNumbers {
         if (possible != ValidationResult.IS_POSSIBLE) {
             throw invalid("'to' is not a possible number: " + possible.name().toLowerCase(java.util.Locale.ROOT));
         }
-        return UTIL.format(number, PhoneNumberFormat.E164);
+        return new Parsed(UTIL.format(number, PhoneNumberFormat.E164), number.getCountryCode());
     }
 
     /** An E.164 number with only its last 4 digits visible: {@code +15551234567} → {@code +*******4567}. */
@@ -79,8 +88,8 @@ public final class PhoneNumbers {
     }
 
     /** A 400 ({@code country_not_allowed}) when {@code app} does not send codes to numbers of this country. */
-    public static void requireAllowed(String e164, io.smsotp.config.AppConfig app) {
-        int cc = countryCode(e164);
+    public static void requireAllowed(Parsed number, io.smsotp.config.AppConfig app) {
+        int cc = number.countryCode();
         if (!app.allowsCountry(cc)) {
             throw ApiException.badRequest("country_not_allowed", "this application does not send codes to numbers"
                     + " with country calling code +" + cc);

@@ -25,6 +25,14 @@ class PhoneNumbersTest {
     }
 
     @ParameterizedTest
+    @CsvSource({"'+1 (555) 123-4567', +15551234567, 1", "+44 7911 123456, +447911123456, 44",
+            "+49 151 12345678, +4915112345678, 49", "+33 6 12 34 56 78, +33612345678, 33"})
+    void oneParseGivesTheNumberAndItsCountryCode(String input, String e164, int countryCode) {
+        assertThat(PhoneNumbers.parse(input)).isEqualTo(new PhoneNumbers.Parsed(e164, countryCode));
+        assertThat(PhoneNumbers.countryCode(e164)).isEqualTo(countryCode);
+    }
+
+    @ParameterizedTest
     @ValueSource(strings = {"5551234567", "0151 12345678", "+1555", "+15550100", "+999123456789",
             "+1 555 CALL NOW", "+1 555 123 4567 ext. 12", "tel:+15551234567", "+", ""})
     void rejectsNationalImpossibleOrDecoratedNumbers(String input) {
