@@ -34,7 +34,10 @@ class BenchmarkCommandTest {
         assertThat(last.path("maxSustained").asDouble()).isGreaterThan(0);
         assertThat(last.path("productCpuMsPerChallenge").isNumber()).isTrue();
         assertThat(last.path("productCpuMsPerChallenge").asDouble()).isGreaterThan(0);
-        assertThat(String.join("\n", lines)).as("the product ran in a JVM of its own")
+        String output = String.join("\n", lines);
+        assertThat(output).as("the product ran in a JVM of its own")
                 .containsPattern("product in its own JVM \\(pid \\d+");
+        assertThat(output).as("the phases were rehearsed at the rate (creates, then verifies) before they were measured")
+                .containsPattern("warm-up at the rate: 40 creates and \\d+ verifies at 20/s[^\n]*\n(.*\n)*create→SMS @20/s");
     }
 }
