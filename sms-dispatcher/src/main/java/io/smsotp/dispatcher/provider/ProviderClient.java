@@ -25,6 +25,7 @@ import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Supplier;
+import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -49,6 +50,11 @@ public final class ProviderClient implements AutoCloseable {
 
     /** @param timeout no answer within this is a failure */
     public ProviderClient(Duration timeout) {
+        this(timeout, null);
+    }
+
+    /** As {@link #ProviderClient(Duration)}, trusting what {@code tls} trusts instead of the JVM's trust store (tests). */
+    ProviderClient(Duration timeout, SSLContext tls) {
         this.timeout = Objects.requireNonNull(timeout, "timeout");
         AtomicInteger n = new AtomicInteger();
         // our own pool, so that stop() leaves no threads behind in an embedding JVM
@@ -63,7 +69,11 @@ public final class ProviderClient implements AutoCloseable {
             return t;
         });
         timeouts.setRemoveOnCancelPolicy(true);
-        this.http = HttpClient.newBuilder()
+        HttpClient.Builder builder = HttpClient.newBuilder();
+        if (tls != null) {
+            builder.sslContext(tls);
+        }
+        this.http = builder
                 .executor(executor)
                 .connectTimeout(timeout)
                 // providers speak HTTP/1.1; an h2c upgrade attempt on every new connection buys nothing
