@@ -110,10 +110,10 @@ public final class Benchmark {
 
         Histogram raw = RawKafkaRoundTrip.measure(product.bootstrapServers(), 2000, 2000 * Math.min(seconds, 10));
         row("raw Kafka produce→consume @2000/s", raw, raw.getTotalCount(), Double.NaN);
-        // The JIT compiles what runs hot at the rate, and a ramp at lower rates leaves much of that
-        // to do (the paths of batches, full pools and verifies, and in this JVM the raw hop's Kafka
-        // client): measured at once, the compiler took a quarter of the product's CPU and half this
-        // JVM's. So the phases are rehearsed at the rate first, creates and then verifies.
+        // The JIT compiles what runs hot at the rate, and the ramp at lower rates leaves much of that
+        // still to do (it never runs a verify): measured right after it, the compiler took a quarter
+        // of the product's CPU and half this JVM's. So the phases are rehearsed at the rate first,
+        // creates and then verifies.
         warmUpAtRate(rate, warmAtRate);
 
         Duration cpu0 = product.cpu();

@@ -19,6 +19,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.IntStream;
@@ -42,6 +43,7 @@ class ProviderClientTlsTest {
     @TempDir
     Path dir;
     HttpsServer server;
+    final ExecutorService serverThreads = Executors.newFixedThreadPool(4);
     KeyStore keys;
     final ConcurrentLinkedQueue<String> bodies = new ConcurrentLinkedQueue<>();
 
@@ -67,7 +69,7 @@ class ProviderClientTlsTest {
 
         server = HttpsServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
         server.setHttpsConfigurator(new HttpsConfigurator(serverTls));
-        server.setExecutor(Executors.newFixedThreadPool(4));
+        server.setExecutor(serverThreads);
         server.createContext("/send", x -> {
             try (x) {
                 bodies.add(new String(x.getRequestBody().readAllBytes(), StandardCharsets.UTF_8));
@@ -80,6 +82,7 @@ class ProviderClientTlsTest {
     @AfterEach
     void stop() {
         server.stop(0);
+        serverThreads.shutdownNow();
     }
 
     ProviderConfig provider() {
