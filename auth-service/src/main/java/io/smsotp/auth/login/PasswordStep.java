@@ -156,18 +156,19 @@ final class PasswordStep {
         LoginContext context = opened.context();
         AppConfig app = opened.app();
         String entered = limit(ctx.formParam("mobile"), 64);
-        String e164;
+        PhoneNumbers.Parsed number;
         try {
-            e164 = PhoneNumbers.toE164(entered);
+            number = PhoneNumbers.parse(entered);
         } catch (ApiException e) {
             showMobile(ctx, app, context, entered, "That is not a mobile number we can send to. Enter it with + and "
                     + "the country code, e.g. +44 7700 900123.");
             return;
         }
-        if (!app.allowsCountry(PhoneNumbers.countryCode(e164))) {
+        if (!app.allowsCountry(number.countryCode())) {
             showMobile(ctx, app, context, entered, app.name() + " does not send codes to numbers of that country.");
             return;
         }
+        String e164 = number.e164();
         codes.sendNewCode(ctx, app, context.atStep(LoginContext.Step.SMS_OTP).withMobileToCapture(e164), e164, null);
     }
 
