@@ -109,4 +109,24 @@ class KafkaClientPropertiesTest {
                 .containsEntry("linger.ms", "20");
         assertThat(kafka.withBootstrapServers("c:9092").properties()).containsEntry("security.protocol", "SSL");
     }
+
+    @Test
+    void givesEveryClientShortConnectionSetupTimeoutsUnlessSetOtherwise() {
+        Properties props = KafkaClientProperties.applyTo(new Properties(), KafkaSettings.defaults());
+        // Kafka's own defaults are 10 s and 30 s: a client waited that long on a broker that had died
+        assertThat(props).containsEntry("socket.connection.setup.timeout.ms", "1000")
+                .containsEntry("socket.connection.setup.timeout.max.ms", "4000");
+
+        Properties serviceSet = new Properties();
+        serviceSet.put("socket.connection.setup.timeout.ms", "500");
+        KafkaClientProperties.applyTo(serviceSet, Map.of());
+        assertThat(serviceSet).containsEntry("socket.connection.setup.timeout.ms", "500")
+                .containsEntry("socket.connection.setup.timeout.max.ms", "4000");
+
+        Properties configured = KafkaClientProperties.applyTo(new Properties(), KafkaSettings.defaults()
+                .withProperties(Map.of("socket.connection.setup.timeout.ms", "10000",
+                        "socket.connection.setup.timeout.max.ms", "30000")));
+        assertThat(configured).containsEntry("socket.connection.setup.timeout.ms", "10000")
+                .containsEntry("socket.connection.setup.timeout.max.ms", "30000");
+    }
 }
