@@ -1,9 +1,10 @@
 #!/usr/bin/env bash
 # The fault test on the compose cluster: starts it from scratch, runs steady load from this host
 # (FaultLoad: creates at a fixed rate, each verified with the code from the SMS inbox), and during
-# it kills one broker, one otp-stream instance and one dispatcher (docker kill), pauses the SMS
-# provider for 10 s, and starts each again. Then prints what every create came to, and per fault
-# how long the part was down, how long it took to be healthy again and what the clients saw.
+# it kills one broker (the KRaft controller, after printing what each broker holds), one otp-stream
+# instance and one dispatcher (docker kill), pauses the SMS provider for 10 s, and starts each
+# again. Then prints what every create came to, and per fault how long the part was down, how long
+# it took to be healthy again and what the clients saw.
 # Exits non-zero when a challenge answered 201 was lost or approved twice, or a request hung.
 #
 #   deploy/fault-test.sh [--keep]      # --keep leaves the cluster running afterwards
@@ -160,8 +161,18 @@ kill_and_restart() {
   await_healthy "$id"; event healthy "$name"
 }
 
-sleep 20
-kill_and_restart kafka-2 kafka-2 20
+# what each broker holds; the one killed is the KRaft controller, the worst case: its death also
+# costs a controller election before the others move its partitions and coordinators
+sleep 15
+roles=$(compose run --rm --no-deps -T kafka-setup kafka-roles --config /etc/smsotp/smsotp.yml 2> "$work/roles.err" \
+        | grep '^kafka-roles:') || { tail -20 "$work/roles.err" >&2; log "kafka-roles failed"; exit 1; }
+echo "$roles"
+controller=$(echo "$roles" | sed -n 's/^kafka-roles: controller //p')
+case $controller in
+  1|2|3) ;;
+  *) log "kafka-roles named no controller among kafka-1..3: '$controller'"; exit 1 ;;
+esac
+kill_and_restart "kafka-$controller" "kafka-$controller" 20
 sleep 15
 kill_and_restart otp-stream otp-stream 15
 sleep 15

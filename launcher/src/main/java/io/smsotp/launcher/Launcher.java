@@ -73,6 +73,7 @@ public final class Launcher {
                 case "sms-gateway" -> io.smsotp.launcher.gateway.GatewayCommand.run(rest);
                 case "demo-app" -> io.smsotp.launcher.demo.DemoAppCommand.run(rest);
                 case "kafka-setup" -> io.smsotp.launcher.security.KafkaSetup.run(rest);
+                case "kafka-roles" -> io.smsotp.launcher.security.KafkaRoles.run(rest);
                 case "config" -> io.smsotp.launcher.config.ConfigCommand.run(rest);
                 default -> fail("unknown command: " + command);
             }
@@ -169,6 +170,8 @@ public final class Launcher {
         out.println("   or: java -jar smsotp.jar demo-app --issuer URL [--backchannel URL] [--client-id ID]"
                 + " [--client-secret-file F] [--port 8070]");
         out.println("   or: java -jar smsotp.jar kafka-setup [--config FILE] --secrets-dir DIR [--wait PT3M]");
+        out.println("   or: java -jar smsotp.jar kafka-roles [--config FILE]   (the controller, and what each broker leads"
+                + " and coordinates)");
         out.println("   or: java -jar smsotp.jar config export [--config FILE] [--out FILE]   (the live configuration as YAML)");
         out.println("   or: java -jar smsotp.jar config import [--config FILE] --from FILE [--mode merge|replace]");
         out.println("  --config FILE    YAML configuration (every value also settable as SMSOTP_... env var)");
