@@ -6,6 +6,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -24,6 +25,8 @@ final class FaultReport {
     /** A create slower than this, or an SMS later than {@link #SLOW_SMS_MS}, counts as disrupted. */
     static final long SLOW_CREATE_MS = 2_000;
     static final long SLOW_SMS_MS = 5_000;
+    /** A fault is over once this long of its window's creates went through undisrupted. */
+    static final long RECOVERED_AFTER_MS = 10_000;
 
     /** A line of the events file: {@code epochMillis action target}, e.g. {@code 1764490000000 kill kafka-2}. */
     record Event(long at, String action, String target) {
@@ -134,10 +137,7 @@ final class FaultReport {
             long failed = window.stream().filter(r -> !r.created()).count();
             long maxCreate = window.stream().filter(ChallengeRun::answered).mapToLong(ChallengeRun::createMillis).max().orElse(0);
             long maxSms = window.stream().mapToLong(ChallengeRun::smsMillis).max().orElse(0);
-            long disrupted = window.stream()
-                    .filter(r -> !r.created() || r.createMillis() > SLOW_CREATE_MS || r.smsMillis() > SLOW_SMS_MS)
-                    .mapToLong(r -> r.sentAt - fault.at() + Math.max(r.createMillis(), Math.max(0, r.smsMillis())))
-                    .max().orElse(0);
+            long disrupted = disruptedMillis(fault.at(), window);
             out.printf(Locale.ROOT, "  %-22s %6.1f %8s %17s %8d %7d %8.2f %14d %18.1f %12.1f%n",
                     fault.action() + " " + fault.target(), (fault.at() - wallStart) / 1000.0,
                     back == null ? "-" : seconds(back.at() - fault.at()),
@@ -145,7 +145,34 @@ final class FaultReport {
                     window.size(), failed, pct(failed, window.size()), maxCreate, maxSms / 1000.0, disrupted / 1000.0);
         }
         out.println("  (disrupted: from the fault until the end of the last create in its window that failed, took over "
-                + SLOW_CREATE_MS + " ms, or whose SMS took over " + SLOW_SMS_MS / 1000 + " s)");
+                + SLOW_CREATE_MS + " ms, or whose SMS took over " + SLOW_SMS_MS / 1000 + " s, before "
+                + RECOVERED_AFTER_MS / 1000 + " s of creates that did none of these)");
+    }
+
+    /**
+     * From the fault until the end (answer or SMS, the later) of the last disrupted create sent
+     * before the first {@link #RECOVERED_AFTER_MS} of undisrupted ones: what comes after that, such
+     * as a create slowed by the next fault, is not this fault's doing.
+     */
+    static long disruptedMillis(long faultAt, List<ChallengeRun> window) {
+        List<ChallengeRun> bySent = window.stream().sorted(Comparator.comparingLong(r -> r.sentAt)).toList();
+        long end = 0;
+        long cleanSince = -1;
+        for (ChallengeRun r : bySent) {
+            if (disrupted(r)) {
+                end = Math.max(end, r.sentAt - faultAt + Math.max(r.createMillis(), Math.max(0, r.smsMillis())));
+                cleanSince = -1;
+            } else if (cleanSince < 0) {
+                cleanSince = r.sentAt;
+            } else if (r.sentAt - cleanSince >= RECOVERED_AFTER_MS) {
+                break;
+            }
+        }
+        return end;
+    }
+
+    private static boolean disrupted(ChallengeRun r) {
+        return !r.created() || r.createMillis() > SLOW_CREATE_MS || r.smsMillis() > SLOW_SMS_MS;
     }
 
     private Event first(String action, String target, long after) {

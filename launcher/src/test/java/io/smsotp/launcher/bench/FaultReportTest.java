@@ -70,6 +70,27 @@ class FaultReportTest {
                 "kill kafka-2\\s+1\\.0\\s+2\\.0\\s+4\\.0\\s+2\\s+1\\s+50\\.00\\s+5000\\s+[0-9.]+\\s+5\\.5");
     }
 
+    @Test
+    void aFaultIsOverAfterTenSecondsOfUndisruptedCreatesWhatComesLaterIsNotItsDoing() {
+        long fault = T0 + 1_000;
+        ChallengeRun failed = new ChallengeRun("+15552000031", fault + 1_000);
+        failed.createFailed(10_000_000_000L, "503 unavailable", false);   // ends 11 s after the fault
+        ChallengeRun slow = created("+15552000032", fault + 4_000);        // its SMS 6 s late: ends at 10 s
+        slow.smsArrived(fault + 10_000);
+        slow.valid();
+        List<ChallengeRun> window = new java.util.ArrayList<>(List.of(failed, slow));
+        for (long t = 5_000; t <= 16_000; t += 1_000) {                   // 11 s of creates answered in time
+            window.add(approved("+1555200" + (1000 + t / 1_000), fault + t));
+        }
+        ChallengeRun late = new ChallengeRun("+15552000099", fault + 40_000);  // the next fault's doing
+        late.createFailed(10_000_000_000L, "503 unavailable", false);
+        window.add(late);
+
+        assertThat(FaultReport.disruptedMillis(fault, window)).isEqualTo(11_000);
+        // without ten clean seconds after them, the late failure would count
+        assertThat(FaultReport.disruptedMillis(fault, List.of(failed, slow, late))).isEqualTo(50_000);
+    }
+
     private static ChallengeRun created(String number, long at) {
         ChallengeRun run = new ChallengeRun(number, at);
         run.created(100_000_000L, "id-" + number);
