@@ -11,8 +11,12 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
+import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
+import java.util.TreeMap;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
@@ -21,7 +25,10 @@ import org.apache.kafka.clients.admin.ScramCredentialInfo;
 import org.apache.kafka.clients.admin.ScramMechanism;
 import org.apache.kafka.clients.admin.UserScramCredentialAlteration;
 import org.apache.kafka.clients.admin.UserScramCredentialUpsertion;
+import org.apache.kafka.common.ElectionType;
+import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.acl.AclBinding;
+import org.apache.kafka.common.errors.ElectionNotNeededException;
 
 /**
  * {@code java -jar smsotp.jar kafka-setup --config FILE --secrets-dir DIR [--wait PT3M]}: prepares a
@@ -29,8 +36,8 @@ import org.apache.kafka.common.acl.AclBinding;
  * gives): waits until the cluster has as many brokers as {@code kafka.replicationFactor}, sets the
  * SCRAM-SHA-512 credentials of the principals {@code auth-service}, {@code otp-stream} and
  * {@code sms-dispatcher} from {@code DIR/kafka-<principal>.password}, grants each only what it
- * needs ({@link ServiceAcls}) and makes the pipeline's topics. Idempotent: run it again after
- * changing a password file to rotate that password.
+ * needs ({@link ServiceAcls}), makes the pipeline's topics and gives each partition back to its
+ * preferred leader. Idempotent: run it again after changing a password file to rotate that password.
  */
 public final class KafkaSetup {
 
@@ -80,6 +87,51 @@ public final class KafkaSetup {
         TopicAdmin.ensurePipelineTopics(servers, kafka);
         out.println("kafka-setup: pipeline topics present (" + kafka.partitions() + " partitions, "
                 + kafka.replicationFactor() + " replicas)");
+        try (Admin admin = Admin.create(TopicAdmin.adminProperties(servers, kafka))) {
+            electPreferredLeaders(admin, out);
+        }
+    }
+
+    /**
+     * Gives each partition back to its preferred replica. Brokers that start one after another (a
+     * {@code docker-compose up} after {@code down}) leave every leader on the first one up until
+     * the brokers' own rebalance, up to 5 minutes later: that broker then does all the work, and
+     * its death costs every partition. A partition whose preferred replica has not caught up yet is
+     * tried again twice, 5 s apart; what is left then is left to that rebalance, and said.
+     */
+    static void electPreferredLeaders(Admin admin, PrintStream out) throws InterruptedException {
+        Set<TopicPartition> partitions = null; // all of them
+        int moved = 0;
+        Map<TopicPartition, Throwable> pending = Map.of();
+        for (int attempt = 1; attempt <= 3; attempt++) {
+            Map<TopicPartition, Optional<Throwable>> results;
+            try {
+                results = admin.electLeaders(ElectionType.PREFERRED, partitions).partitions().get(30, TimeUnit.SECONDS);
+            } catch (ExecutionException | TimeoutException e) {
+                out.println("kafka-setup: preferred leaders not elected, left to the brokers' own rebalance: "
+                        + (e.getCause() != null ? e.getCause() : e));
+                return;
+            }
+            Map<TopicPartition, Throwable> failed = new TreeMap<>(
+                    Comparator.comparing(TopicPartition::topic).thenComparingInt(TopicPartition::partition));
+            for (Map.Entry<TopicPartition, Optional<Throwable>> r : results.entrySet()) {
+                if (r.getValue().isEmpty()) {
+                    moved++;
+                } else if (!(r.getValue().get() instanceof ElectionNotNeededException)) {
+                    failed.put(r.getKey(), r.getValue().get());
+                }
+            }
+            pending = failed;
+            if (pending.isEmpty() || attempt == 3) {
+                break;
+            }
+            partitions = pending.keySet();
+            Thread.sleep(5_000);
+        }
+        out.println("kafka-setup: " + moved + " partitions moved to their preferred leader"
+                + (pending.isEmpty() ? "; every partition is led by its preferred replica"
+                : "; " + pending.size() + " left to the brokers' own rebalance, e.g. " + pending.keySet().iterator().next()
+                + ": " + pending.values().iterator().next()));
     }
 
     private static String password(Path dir, String principal) {
