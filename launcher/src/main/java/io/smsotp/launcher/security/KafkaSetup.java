@@ -81,14 +81,12 @@ public final class KafkaSetup {
             out.println("kafka-setup: SCRAM-SHA-512 credentials set for " + PRINCIPALS);
             admin.createAcls(acls).all().get(30, TimeUnit.SECONDS);
             out.println("kafka-setup: " + acls.size() + " ACLs granted");
+            TopicAdmin.ensurePipelineTopics(servers, kafka);
+            out.println("kafka-setup: pipeline topics present (" + kafka.partitions() + " partitions, "
+                    + kafka.replicationFactor() + " replicas)");
+            electPreferredLeaders(admin, out);
         } catch (ExecutionException | TimeoutException e) {
             throw new IllegalStateException("kafka-setup: " + (e.getCause() != null ? e.getCause() : e), e);
-        }
-        TopicAdmin.ensurePipelineTopics(servers, kafka);
-        out.println("kafka-setup: pipeline topics present (" + kafka.partitions() + " partitions, "
-                + kafka.replicationFactor() + " replicas)");
-        try (Admin admin = Admin.create(TopicAdmin.adminProperties(servers, kafka))) {
-            electPreferredLeaders(admin, out);
         }
     }
 
