@@ -161,8 +161,9 @@ kill_and_restart() {
   await_healthy "$id"; event healthy "$name"
 }
 
-# what each broker holds; the one killed is the KRaft controller, the worst case: its death also
-# costs a controller election before the others move its partitions and coordinators
+# what each broker holds; the one killed is the KRaft controller, the worst case once kafka-setup
+# has balanced the leaders: its death also costs a controller election before the others move its
+# partitions and coordinators
 sleep 15
 roles=$(compose run --rm --no-deps -T kafka-setup kafka-roles --config /etc/smsotp/smsotp.yml 2> "$work/roles.err" \
         | grep '^kafka-roles:') || { tail -20 "$work/roles.err" >&2; log "kafka-roles failed"; exit 1; }

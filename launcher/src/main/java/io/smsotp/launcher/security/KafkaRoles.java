@@ -35,7 +35,8 @@ import org.apache.kafka.common.TopicPartitionInfo;
  * right now, as the cluster's super user (whose login {@code kafka.properties} gives): which node
  * is the active KRaft controller, how many partitions of each topic each broker leads, and which
  * consumer groups and transactional ids each one coordinates. A broker's death costs what it held,
- * so the fault test prints this before it kills one, and kills the controller: the worst case.
+ * so the fault test prints this before it kills one, and kills the controller: with leadership
+ * balanced ({@link KafkaSetup} does that), the worst case.
  * Its first line is {@code kafka-roles: controller N}, for scripts.
  */
 public final class KafkaRoles {
