@@ -52,8 +52,12 @@ public final class StreamsProperties {
         props.put(StreamsConfig.PROCESSING_EXCEPTION_HANDLER_GLOBAL_ENABLED_CONFIG, true);
         // Kafka 4.x's handlers send what they skip here, raw key and value plus the error in headers
         props.put(StreamsConfig.ERRORS_DEAD_LETTER_QUEUE_TOPIC_NAME_CONFIG, Topics.DEAD_LETTER.name());
-        // replies wait for the commit anyway; a long linger would only add to every round trip
-        props.put(StreamsConfig.producerPrefix(ProducerConfig.LINGER_MS_CONFIG), "1");
+        // a transaction's records become visible only when it commits, and the commit flushes the
+        // producer first: lingering as long as the commit interval sends them in a few produce
+        // requests instead of one per record or two, and each request costs the broker CPU
+        // (docs/benchmarks.md, sixth round of issue 12)
+        props.put(StreamsConfig.producerPrefix(ProducerConfig.LINGER_MS_CONFIG),
+                Long.toString(stream.commitInterval().toMillis()));
         // the first write of each transaction often meets CONCURRENT_TRANSACTIONS while the broker
         // still writes the previous commit's markers; the default 100 ms back-off (growing to 1 s)
         // then stalls the stream thread once per commit, so retry after a few milliseconds
