@@ -67,6 +67,7 @@ public final class Main {
             throw new ConfigException("codeEncryptionKey is required: a base64 key of at least 32 bytes, in the "
                     + "config file or as SMSOTP_CODEENCRYPTIONKEY; auth-service seals typed codes with the same key");
         }
+        StreamsProperties.requireCommitWithinTransactionTimeout(config.stream(), config.kafka());
         return config;
     }
 }

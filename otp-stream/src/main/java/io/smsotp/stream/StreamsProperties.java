@@ -20,10 +20,14 @@ public final class StreamsProperties {
     private StreamsProperties() {
     }
 
+    /** The transaction timeout Kafka Streams gives its producers under exactly-once unless told otherwise. */
+    static final long STREAMS_TRANSACTION_TIMEOUT_MS = 10_000;
+
     public static Properties of(StreamSettings stream, KafkaSettings kafka) {
         if (kafka.bootstrapServers() == null || kafka.bootstrapServers().isBlank()) {
             throw new ConfigException("kafka.bootstrapServers is required (or KAFKA_BOOTSTRAP_SERVERS)");
         }
+        requireCommitWithinTransactionTimeout(stream, kafka);
         Properties props = new Properties();
         // names the consumer group, the changelog topics and the transactional ids: keep it stable
         props.put(StreamsConfig.APPLICATION_ID_CONFIG, stream.applicationId());
@@ -66,6 +70,37 @@ public final class StreamsProperties {
         // TLS, SASL and the like from kafka.properties: Streams hands them to its producers,
         // consumers and admin client (a producer./consumer./admin. prefix aims at one kind)
         return KafkaClientProperties.applyTo(props, kafka);
+    }
+
+    /**
+     * Kafka Streams refuses, when otp-stream starts, a commit interval longer than its producers'
+     * transaction timeout (a transaction open that long would be aborted by the broker before its
+     * commit): refused here first, naming the setting.
+     *
+     * @throws ConfigException naming {@code stream.commitInterval}
+     */
+    public static void requireCommitWithinTransactionTimeout(StreamSettings stream, KafkaSettings kafka) {
+        long timeout = transactionTimeoutMillis(kafka);
+        long interval = stream.commitInterval().toMillis();
+        if (interval > timeout) {
+            throw new ConfigException("stream.commitInterval " + stream.commitInterval() + " is longer than the "
+                    + "transaction timeout of otp-stream's producers (" + timeout + " ms; kafka.properties "
+                    + "producer.transaction.timeout.ms): every transaction would be aborted before its commit");
+        }
+    }
+
+    private static long transactionTimeoutMillis(KafkaSettings kafka) {
+        var props = kafka.properties();
+        String key = ProducerConfig.TRANSACTION_TIMEOUT_CONFIG;
+        String value = props.getOrDefault(StreamsConfig.producerPrefix(key), props.get(key));
+        if (value == null) {
+            return STREAMS_TRANSACTION_TIMEOUT_MS;
+        }
+        try {
+            return Long.parseLong(value.trim());
+        } catch (NumberFormatException e) {
+            throw new ConfigException("kafka.properties " + key + " is not a number of milliseconds: " + value);
+        }
     }
 
     /** The configured state dir, or a fresh temporary one (state is then rebuilt from changelogs). */

@@ -51,6 +51,20 @@ class MainTest {
     }
 
     @Test
+    void refusesACommitIntervalLongerThanTheTransactionTimeoutAndNamesTheKey() {
+        Map<String, String> keys = Map.of("SMSOTP_STREAM_CODEHMACKEY", KEY, "SMSOTP_SMSENCRYPTIONKEY", KEY,
+                "SMSOTP_CODEENCRYPTIONKEY", KEY);
+        SmsOtpConfig tooLong = ConfigLoader.parse(
+                "kafka: {bootstrapServers: 'localhost:9092'}\nstream: {commitInterval: PT11S}", keys);
+        SmsOtpConfig withLongerTimeout = ConfigLoader.parse("kafka: {bootstrapServers: 'localhost:9092', "
+                + "properties: {producer.transaction.timeout.ms: 30000}}\nstream: {commitInterval: PT11S}", keys);
+
+        assertThatThrownBy(() -> Main.requireRunnable(tooLong)).isInstanceOf(ConfigException.class)
+                .hasMessageContaining("stream.commitInterval").hasMessageContaining("10000 ms");
+        assertThat(Main.requireRunnable(withLongerTimeout)).isSameAs(withLongerTimeout);
+    }
+
+    @Test
     void theServiceItselfRefusesToBeMadeWithoutEitherKey() {
         SmsOtpConfig noSmsKey = ConfigLoader.parse("kafka: {bootstrapServers: 'localhost:9092'}",
                 Map.of("SMSOTP_STREAM_CODEHMACKEY", KEY));

@@ -1,7 +1,9 @@
 package io.smsotp.stream;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.smsotp.config.ConfigException;
 import io.smsotp.config.KafkaSettings;
 import io.smsotp.config.StreamSettings;
 import java.nio.file.Path;
@@ -49,6 +51,17 @@ class StreamsPropertiesTest {
         try (var producer = new KafkaProducer<>(config, new ByteArraySerializer(), new ByteArraySerializer())) {
             assertThat(producer.metrics()).isNotEmpty();
         }
+    }
+
+    @Test
+    void aCommitIntervalAboveTheTransactionTimeoutIsRefusedByNameUnlessTheTimeoutIsRaised() {
+        assertThatThrownBy(() -> StreamsProperties.of(committingEvery(Duration.ofSeconds(11)), KAFKA))
+                .isInstanceOf(ConfigException.class).hasMessageContaining("stream.commitInterval PT11S");
+
+        Properties props = StreamsProperties.of(committingEvery(Duration.ofSeconds(11)),
+                KAFKA.withProperties(Map.of("producer.transaction.timeout.ms", "30000")));
+        // Kafka Streams itself accepts what was let through
+        assertThat(producerConfig(props)).containsEntry(ProducerConfig.LINGER_MS_CONFIG, "11000");
     }
 
     @Test
