@@ -80,7 +80,7 @@ build() { # image context dockerfile build-args...
 install_missing
 
 # The two Debian bases, made side by side: one for the JVM images, one for the servers.
-rootfs_image "local/jre17:$SUITE" openjdk-17-jre-headless ca-certificates &
+rootfs_image "local/jre17:$SUITE" openjdk-17-jre-headless ca-certificates libsodium23 &
 jre=$!
 rootfs_image "local/servers:$SUITE" postgresql-15 haproxy ca-certificates &
 servers=$!

@@ -16,8 +16,8 @@ import java.util.regex.Pattern;
  * least as strong as one of OWASP's equivalent settings and not so costly that a config file
  * could stall the service.
  *
- * <p>The hash itself runs in libargon2 where it loads, else in BouncyCastle's Java port; both give
- * the same bytes ({@link Argon2Engine}).
+ * <p>The hash itself runs in libsodium where it loads (one lane, 16-byte salts: ours and Keycloak's),
+ * else in libargon2, else in BouncyCastle's Java port; all give the same bytes ({@link Argon2Engine}).
  */
 public final class PasswordHasher {
 
