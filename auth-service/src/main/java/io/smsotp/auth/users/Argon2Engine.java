@@ -22,9 +22,9 @@ import org.slf4j.LoggerFactory;
  * Argon2id (version 0x13) itself, three ways that give the same bytes: libsodium (its vectorised
  * code: the system's library where there is one, else the one lazysodium carries), the reference C
  * library (libargon2, which argon2-jvm carries for the common platforms) and BouncyCastle's Java
- * port. At Keycloak's parameters (m=7168, t=5, p=1) a hash took 8.8-10.4 ms of CPU in Debian's
- * libsodium, 12.8-13.3 ms in lazysodium's, 21.5-26.7 ms in libargon2 and about 30 or 95 ms in the
- * Java port (docs/benchmarks.md, "Seventh round").
+ * port. At Keycloak's parameters (m=7168, t=5, p=1) a hash took 7.8-10.4 ms of CPU in Debian's
+ * libsodium, 10.4-13.3 ms in lazysodium's, 20.1-26.7 ms in libargon2 and about 30 or 95 ms in the
+ * Java port (docs/benchmarks.md, "Seventh round", two runs of each).
  *
  * <p>libsodium computes only one lane with a 16-byte salt and at least 16 bytes of output: every
  * hash this service makes, and Keycloak's. A hash with other parameters (a users file may carry
