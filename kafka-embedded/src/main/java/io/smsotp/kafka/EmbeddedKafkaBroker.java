@@ -72,7 +72,8 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
         try {
             Files.createDirectories(dataDir);
             Path logDir = dataDir.resolve("kraft-logs");
-            Properties props = brokerProperties(logDir, freePort());
+            // the client port was picked and let go before this one: the kernel may hand out the same again
+            Properties props = brokerProperties(logDir, freePortOtherThan(port));
             Path propsFile = dataDir.resolve("server.properties");
             try (OutputStream out = Files.newOutputStream(propsFile)) {
                 props.store(out, "written by smsotp at each start");
@@ -232,6 +233,14 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
             throw new IllegalStateException("formatting the Kafka storage failed (" + rc + "): "
                     + out.toString(StandardCharsets.UTF_8));
         }
+    }
+
+    private static int freePortOtherThan(int taken) {
+        int port;
+        do {
+            port = freePort();
+        } while (port == taken);
+        return port;
     }
 
     private static int freePort() {
