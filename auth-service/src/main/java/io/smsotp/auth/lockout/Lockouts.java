@@ -105,19 +105,19 @@ public final class Lockouts {
     public Optional<Instant> recordFailure(String account, Instant now) {
         return inTransaction(c -> {
             ensureRow(c, account);
+            // counted first: the update takes the row's lock (see charge)
+            Jdbc.execute(c, "UPDATE lockouts SET failures = failures + 1 WHERE account = ?", account);
             int failures;
             int locks;
-            try (PreparedStatement ps = c.prepareStatement(
-                    "SELECT failures, locks FROM lockouts WHERE account = ? FOR UPDATE")) {
+            try (PreparedStatement ps = c.prepareStatement("SELECT failures, locks FROM lockouts WHERE account = ?")) {
                 ps.setString(1, account);
                 try (ResultSet rs = ps.executeQuery()) {
                     rs.next();
-                    failures = rs.getInt(1) + 1;
+                    failures = rs.getInt(1);
                     locks = rs.getInt(2);
                 }
             }
             if (failures < settings.maxFailures()) {
-                Jdbc.execute(c, "UPDATE lockouts SET failures = ? WHERE account = ?", failures, account);
                 return Optional.<Instant>empty();
             }
             Instant until = now.plus(lockDuration(locks));
@@ -142,26 +142,33 @@ public final class Lockouts {
         Objects.requireNonNull(kind, "kind");
         return inTransaction(c -> {
             ensureRow(c, account);
+            // Counted first, then read: the update takes the row's lock until the commit, as a SELECT
+            // ... FOR UPDATE would, so parallel charges are counted one after another. H2 keeps the
+            // parsed form of an UPDATE but parses every SELECT ... FOR UPDATE again (3 % of a hosted
+            // login's profile, for the two charges and the address throttle's).
+            Jdbc.execute(c, "UPDATE lockouts SET " + kind.column + " = " + kind.column + " + 1 WHERE account = ?",
+                    account);
             int count;
             int locks;
             long lockedUntil;
             try (PreparedStatement ps = c.prepareStatement(
-                    "SELECT " + kind.column + ", locks, locked_until FROM lockouts WHERE account = ? FOR UPDATE")) {
+                    "SELECT " + kind.column + ", locks, locked_until FROM lockouts WHERE account = ?")) {
                 ps.setString(1, account);
                 try (ResultSet rs = ps.executeQuery()) {
                     rs.next();
-                    count = rs.getInt(1) + 1;
+                    count = rs.getInt(1);
                     locks = rs.getInt(2);
                     lockedUntil = rs.getLong(3);
                 }
             }
             if (lockedUntil > now.toEpochMilli()) {
+                // a locked account counts nothing: the run stays as the lock left it
+                Jdbc.execute(c, "UPDATE lockouts SET " + kind.column + " = ? WHERE account = ?", count - 1, account);
                 return new Charge.Locked(Instant.ofEpochMilli(lockedUntil));
             }
             if (count > settings.maxFailures()) {
                 return new Charge.Locked(lock(c, account, locks, now, kind, count));
             }
-            Jdbc.execute(c, "UPDATE lockouts SET " + kind.column + " = ? WHERE account = ?", count, account);
             return new Charge.Counted(account, kind, count == settings.maxFailures());
         });
     }

@@ -39,10 +39,13 @@ public final class PasswordThrottle {
             Jdbc.ensureRow(c, "SELECT 1 FROM ip_password_failures WHERE ip = ?", new Object[] {ip},
                     "INSERT INTO ip_password_failures (ip, window_start, failures) VALUES (?, ?, 0)", ip,
                     now.toEpochMilli());
+            // counted first, then read: the update takes the row's lock until the commit, with a
+            // statement H2 keeps parsed (it parses every SELECT ... FOR UPDATE again)
+            Jdbc.execute(c, "UPDATE ip_password_failures SET failures = failures + 1 WHERE ip = ?", ip);
             long start;
             int failures;
             try (PreparedStatement ps = c.prepareStatement(
-                    "SELECT window_start, failures FROM ip_password_failures WHERE ip = ? FOR UPDATE")) {
+                    "SELECT window_start, failures FROM ip_password_failures WHERE ip = ?")) {
                 ps.setString(1, ip);
                 try (ResultSet rs = ps.executeQuery()) {
                     rs.next();
@@ -51,14 +54,15 @@ public final class PasswordThrottle {
                 }
             }
             if (now.toEpochMilli() - start >= settings.window().toMillis()) {
-                start = now.toEpochMilli();
-                failures = 0;
+                Jdbc.execute(c, "UPDATE ip_password_failures SET window_start = ?, failures = 1 WHERE ip = ?",
+                        now.toEpochMilli(), ip);
+                return Optional.<Instant>empty();
             }
-            if (failures >= settings.max()) {
+            if (failures > settings.max()) {
+                // refused: not counted, the window keeps the failures it had
+                Jdbc.execute(c, "UPDATE ip_password_failures SET failures = ? WHERE ip = ?", settings.max(), ip);
                 return Optional.of(Instant.ofEpochMilli(start).plus(settings.window()));
             }
-            Jdbc.execute(c, "UPDATE ip_password_failures SET window_start = ?, failures = ? WHERE ip = ?",
-                    start, failures + 1, ip);
             return Optional.<Instant>empty();
         });
     }

@@ -204,4 +204,54 @@ class LockoutsTest {
         throttle.refund("198.51.100.1");
         assertThat(throttle.charge(null, T0)).as("no address, nothing to count").isEmpty();
     }
+
+    @ParameterizedTest
+    @MethodSource("databases")
+    void parallelPasswordChargesFromOneAddressLetExactlyMaxThroughAndARefusalCountsNothing(String database)
+            throws Exception {
+        open(database);
+        PasswordThrottle throttle = new PasswordThrottle(store.dataSource(), new AuthSettings.Throttle(5,
+                Duration.ofMinutes(10)));
+        ExecutorService pool = Executors.newFixedThreadPool(8);
+        List<Future<Optional<Instant>>> charges = new ArrayList<>();
+        try {
+            for (int i = 0; i < 30; i++) {
+                charges.add(pool.submit(() -> throttle.charge("198.51.100.7", T0)));
+            }
+            int allowed = 0;
+            for (Future<Optional<Instant>> f : charges) {
+                allowed += f.get().isEmpty() ? 1 : 0;
+            }
+            assertThat(allowed).as("password checks let through from one address").isEqualTo(5);
+        } finally {
+            pool.shutdownNow();
+        }
+        // the 25 refusals counted nothing: one refund opens exactly one more check
+        throttle.refund("198.51.100.7");
+        assertThat(throttle.charge("198.51.100.7", T0.plusSeconds(1))).isEmpty();
+        assertThat(throttle.charge("198.51.100.7", T0.plusSeconds(1))).contains(T0.plus(Duration.ofMinutes(10)));
+    }
+
+    @ParameterizedTest
+    @MethodSource("databases")
+    void aChargeOnALockedAccountCountsNothing(String database) {
+        Lockouts lockouts = open(database);
+        String erin = Lockouts.loginAccount("erin");
+        for (int i = 0; i < 10; i++) {
+            lockouts.failed((Lockouts.Charge.Counted) lockouts.charge(erin, Lockouts.Kind.PASSWORD, T0), T0);
+        }
+        for (int i = 0; i < 5; i++) {
+            assertThat(lockouts.charge(erin, Lockouts.Kind.PASSWORD, T0.plusSeconds(i)))
+                    .isEqualTo(new Lockouts.Charge.Locked(T0.plus(Duration.ofMinutes(5))));
+        }
+        // after the lock a full run of ten is allowed again: the charges while locked were not counted
+        Instant after = T0.plus(Duration.ofMinutes(5));
+        for (int i = 1; i <= 10; i++) {
+            Lockouts.Charge.Counted c = (Lockouts.Charge.Counted) lockouts.charge(erin, Lockouts.Kind.PASSWORD, after);
+            assertThat(c.last()).as("charge %d after the lock", i).isEqualTo(i == 10);
+            if (i < 10) {
+                lockouts.failed(c, after);
+            }
+        }
+    }
 }
