@@ -99,9 +99,10 @@ public final class Benchmark {
     }
 
     private ObjectNode run(int rate, int maxRate, int seconds, int warm, int warmAtRate) throws Exception {
-        System.out.printf("smsotp benchmark: %d cores, Java %s; product in its own JVM (pid %d, -Xmx512m),"
+        System.out.printf("smsotp benchmark: %d cores, Java %s; product in its own JVM (pid %d, %s),"
                         + " load generator and SMS provider in this one%n",
-                Runtime.getRuntime().availableProcessors(), System.getProperty("java.version"), product.pid());
+                Runtime.getRuntime().availableProcessors(), System.getProperty("java.version"), product.pid(),
+                String.join(" ", product.jvmArgs()));
         System.out.println("broker at " + product.bootstrapServers() + ", 2FA API at " + product.authUrl());
         // a cold JVM (broker, services and this load generator all interpreting and compiling on two
         // cores) serves far less than a warm one: ramp up outside the measured phases

@@ -85,9 +85,10 @@ public final class LoginBenchmark {
         List<HashSetting> hashes = HASHES.stream().filter(h -> names.contains(h.name())).toList();
         LoginBenchmark bench = new LoginBenchmark();
         FakeSmsGateway provider = new FakeSmsGateway("127.0.0.1", 0, bench::onSms).start();
-        System.out.printf("smsotp login benchmark: %d cores, Java %s; product in its own JVM (-Xmx512m), logins and"
+        System.out.printf("smsotp login benchmark: %d cores, Java %s; product in its own JVM (%s), logins and"
                         + " SMS provider in this one; %d s per row after %d s warm-up, %d fresh product JVM(s)%n",
-                Runtime.getRuntime().availableProcessors(), System.getProperty("java.version"), seconds, warm, jvms);
+                Runtime.getRuntime().availableProcessors(), System.getProperty("java.version"),
+                String.join(" ", ProductProcess.jvmArgs(o.all("product-jvm-arg"))), seconds, warm, jvms);
         List<Row> rows = new ArrayList<>();
         try {
             LoginUsers logins = LoginUsers.make(users, hashes);

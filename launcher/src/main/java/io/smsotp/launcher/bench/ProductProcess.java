@@ -24,12 +24,13 @@ import java.util.TreeMap;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
+import java.util.regex.Pattern;
 
 /**
  * The product under test in a JVM of its own, so that its CPU and memory are measured apart from
  * the load generator and the fake SMS provider: the embedded default (a real KRaft broker,
  * otp-stream, sms-dispatcher and auth-service; no fake gateway, since the configuration names the
- * benchmark's provider) started as {@code java -Xmx512m -cp <this classpath> ProductProcess} on a
+ * benchmark's provider) started as {@code java -Xmx512m -XX:+UseSerialGC -cp <this classpath> ProductProcess} on a
  * fresh temporary data dir.
  *
  * <p>The child speaks a line protocol on stdout/stdin: once serving it prints
@@ -52,10 +53,12 @@ final class ProductProcess implements AutoCloseable {
     private final BlockingQueue<String> answers = new LinkedBlockingQueue<>();
     private final String authUrl;
     private final String bootstrapServers;
+    private final List<String> jvmArgs;
 
-    private ProductProcess(Process process, Path dir) throws IOException {
+    private ProductProcess(Process process, Path dir, List<String> jvmArgs) throws IOException {
         this.process = process;
         this.dir = dir;
+        this.jvmArgs = List.copyOf(jvmArgs);
         this.commands = process.outputWriter(StandardCharsets.UTF_8);
         Thread reader = new Thread(this::readAnswers, "product-stdout");
         reader.setDaemon(true);
@@ -67,7 +70,29 @@ final class ProductProcess implements AutoCloseable {
     }
 
     /**
-     * Starts the product with {@code configYaml} and {@code jvmArgs} besides {@code -Xmx512m}, and
+     * The collector the service images run with ({@code deploy/images/service/Dockerfile}): measured
+     * the same way, a login cost 41.4-42.4 ms of CPU with the serial or parallel collector against
+     * 48.4 with G1, which the JVM picks by itself on two cores (docs/benchmarks.md, ninth round).
+     */
+    static final String IMAGE_COLLECTOR = "-XX:+UseSerialGC";
+
+    private static final Pattern COLLECTOR = Pattern.compile("-XX:\\+Use\\w*GC");
+
+    /**
+     * The product JVM's options: {@code -Xmx512m}, the images' collector unless {@code given} names
+     * one (two would stop the JVM), then {@code given}.
+     */
+    static List<String> jvmArgs(List<String> given) {
+        List<String> args = new ArrayList<>(List.of("-Xmx512m"));
+        if (given.stream().noneMatch(a -> COLLECTOR.matcher(a).matches())) {
+            args.add(IMAGE_COLLECTOR);
+        }
+        args.addAll(given);
+        return args;
+    }
+
+    /**
+     * Starts the product with {@code configYaml} and {@link #jvmArgs} of {@code jvmArgs}, and
      * returns once it serves. The environment (e.g. {@code SMSOTP_STREAM_COMMITINTERVAL}) is passed on.
      */
     static ProductProcess start(String configYaml, List<String> jvmArgs) throws IOException {
@@ -75,17 +100,23 @@ final class ProductProcess implements AutoCloseable {
         Path config = dir.resolve("smsotp.yml");
         Files.writeString(config, configYaml);
         List<String> command = new ArrayList<>(List.of(
-                Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx512m"));
-        command.addAll(jvmArgs);
+                Path.of(System.getProperty("java.home"), "bin", "java").toString()));
+        List<String> options = jvmArgs(jvmArgs);
+        command.addAll(options);
         command.addAll(List.of("-cp", System.getProperty("java.class.path"), ProductProcess.class.getName(),
                 "--config", config.toString(), "--data-dir", dir.resolve("data").toString()));
         Process process = new ProcessBuilder(command).redirectError(dir.resolve("product.log").toFile()).start();
         try {
-            return new ProductProcess(process, dir);
+            return new ProductProcess(process, dir, options);
         } catch (IOException | RuntimeException e) {
             process.destroyForcibly();
             throw e;
         }
+    }
+
+    /** The options its JVM was started with. */
+    List<String> jvmArgs() {
+        return jvmArgs;
     }
 
     /**

@@ -36,7 +36,7 @@ class BenchmarkCommandTest {
         assertThat(last.path("productCpuMsPerChallenge").asDouble()).isGreaterThan(0);
         String output = String.join("\n", lines);
         assertThat(output).as("the product ran in a JVM of its own")
-                .containsPattern("product in its own JVM \\(pid \\d+");
+                .containsPattern("product in its own JVM \\(pid \\d+, -Xmx512m -XX:\\+UseSerialGC\\)");
         assertThat(output).as("the phases were rehearsed at the rate (creates, then verifies) before they were measured")
                 .containsPattern("warm-up at the rate: 40 creates and \\d+ verifies at 20/s[^\n]*\n(.*\n)*create→SMS @20/s");
     }
