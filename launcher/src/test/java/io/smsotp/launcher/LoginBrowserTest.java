@@ -25,6 +25,7 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInfo;
 import org.openqa.selenium.By;
+import org.openqa.selenium.Point;
 import org.openqa.selenium.support.ui.ExpectedConditions;
 import org.openqa.selenium.support.ui.WebDriverWait;
 
@@ -113,6 +114,25 @@ class LoginBrowserTest {
     }
 
     // ---- the SMS code path -------------------------------------------------------------------
+
+    @Test
+    void theContinueButtonStaysWhereItWasWhenTheDeliveryNoticeComes() {
+        int before = smsTo(ALICE_MOBILE).size();
+        signIn("dispatch", "alice", "alice-password-1");
+        browser.waitForText("Enter the code");
+        By continueButton = By.xpath("//button[normalize-space()='Continue']");
+        Point atLoad = browser.driver().findElement(continueButton).getLocation();
+        assertThat(browser.driver().findElement(By.id("delivery")).getText())
+                .as("the page asks for the delivery a second after it loads").isEmpty();
+        String code = nextCode(ALICE_MOBILE, before);
+
+        browser.waitForText("The SMS was sent.");
+
+        // a button that moves as the user reaches for it takes a click meant for it somewhere else
+        assertThat(browser.driver().findElement(continueButton).getLocation()).isEqualTo(atLoad);
+        browser.fill("code", code).click("Continue");
+        assertSignedIn("alice", "pwd sms");
+    }
 
     @Test
     void smsCodeFromThePipelineLogsInAndTheApplicationSeesPwdAndSms() {

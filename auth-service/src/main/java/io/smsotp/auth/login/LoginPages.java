@@ -88,7 +88,7 @@ final class LoginPages {
                 ? "You can ask for a new code in " + p.resendWaitSeconds() + " s." : "";
         return page("Enter the code", p.appName(), p.notice(), """
                 <p>%s %s.</p>
-                <p id="delivery" aria-live="polite"></p>
+                <p id="delivery" class="notice" aria-live="polite"></p>
                 <form method="post" action="%s" id="otp-form" data-poll="%s" data-status-url="%s">
                   %s
                   <label for="code">Code</label>
