@@ -275,6 +275,10 @@ public final class AuthService {
             // a safety net only: the gateway answers 503 at the reply timeout, well before this
             cfg.http.asyncTimeout = replyTimeoutMs * 2;
             cfg.jetty.timeoutStatus = 503;
+            // Jetty keeps each connection's Cookie and Authorization headers in a cache that by default
+            // matches them ignoring case: a session cookie or an API key sent again on the same connection
+            // with a letter's case changed was read as the one sent before (a forged cookie opened a session)
+            cfg.jetty.modifyHttpConfiguration(http -> http.setHeaderCacheCaseSensitive(true));
             cfg.jetty.modifyServer(server -> {
                 // a stop first stops accepting, then waits this long for the requests in progress
                 // (GracefulHandler counts them; without it Jetty would cut them at once)

@@ -10,6 +10,7 @@ import io.smsotp.config.SmsOtpConfig;
 import io.smsotp.events.ChallengeStatus;
 import io.smsotp.events.OtpCommand;
 import io.smsotp.events.OtpPolicy;
+import io.smsotp.testsupport.OneConnection;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -20,6 +21,7 @@ import java.net.http.HttpResponse.BodyHandlers;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -194,6 +196,29 @@ class AuthServiceHttpTest {
                 v -> assertThat(v).startsWith("Bearer"));
         assertThat(a.raw().body()).doesNotContain(DEMO_KEY);
         assertThat(writer.received()).isEmpty();
+    }
+
+    @Test
+    void aKeyWithALettersCaseChangedIsRefusedOnTheConnectionThatCarriedTheRealOne() {
+        // Jetty caches each connection's Authorization header and, left at its default, matches it ignoring
+        // case: the changed key was read as the real one before it, on a connection a proxy may share
+        String unknown = ApiPaths.challenge("AAAAAAAAAAAAAAAAAAAAAA");
+        try (OneConnection c = new OneConnection(URI.create("http://127.0.0.1:" + service.port()))) {
+            assertThat(c.get(unknown, Map.of("Authorization", "Bearer " + DEMO_KEY)).status())
+                    .as("the real key gets as far as the challenge").isEqualTo(404);
+            for (int i = 0; i < DEMO_KEY.length(); i++) {
+                char k = DEMO_KEY.charAt(i);
+                if (!Character.isLetter(k)) {
+                    continue;
+                }
+                String changed = DEMO_KEY.substring(0, i) + Character.toUpperCase(k) + DEMO_KEY.substring(i + 1);
+                OneConnection.Answer a = c.get(unknown, Map.of("Authorization", "Bearer " + changed));
+                assertThat(a.status()).as("the key with character %d in upper case", i).isEqualTo(401);
+                assertThat(a.body()).contains("\"unauthorized\"");
+            }
+            assertThat(c.get(unknown, Map.of("Authorization", "Bearer " + DEMO_KEY)).status())
+                    .as("the real key again, on the same connection").isEqualTo(404);
+        }
     }
 
     @Test

@@ -85,6 +85,8 @@ public final class PickupDispatchApp {
         }
         app = Javalin.create(cfg -> {
             cfg.startup.showJavalinBanner = false;
+            // as auth-service: a session cookie with a letter's case changed must not read as the one sent before
+            cfg.jetty.modifyHttpConfiguration(http -> http.setHeaderCacheCaseSensitive(true));
             cfg.routes.get(HOME_PATH, this::home);
             cfg.routes.get(LOGIN_PATH, this::login);
             cfg.routes.get(CALLBACK_PATH, this::callback);

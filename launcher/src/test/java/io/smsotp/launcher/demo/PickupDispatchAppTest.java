@@ -2,6 +2,7 @@ package io.smsotp.launcher.demo;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.smsotp.testsupport.OneConnection;
 import java.io.IOException;
 import java.net.CookieManager;
 import java.net.ServerSocket;
@@ -13,6 +14,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.AfterEach;
@@ -101,6 +103,30 @@ class PickupDispatchAppTest {
         assertThat(text(browser.follow(authorize), "sub")).isEqualTo("alice");
 
         assertThat(browser.sessionCookie()).isNotBlank().isNotEqualTo(beforeLogin);
+    }
+
+    @Test
+    void aSessionIdWithALettersCaseChangedIsNotSignedInOnTheConnectionThatCarriedTheRealOne() throws Exception {
+        StandInIssuer issuer = issuer(0, null);
+        PickupDispatchApp app = app(issuer.issuer(), null);
+        Browser browser = new Browser();
+        assertThat(text(browser.follow(app.baseUri().resolve("/login")), "sub")).isEqualTo("alice");
+        String id = browser.sessionCookie();
+        int letter = 0;
+        while (!Character.isLetter(id.charAt(letter))) {
+            letter++;
+        }
+        char k = id.charAt(letter);
+        String changed = id.substring(0, letter)
+                + (Character.isUpperCase(k) ? Character.toLowerCase(k) : Character.toUpperCase(k)) + id.substring(letter + 1);
+
+        try (OneConnection c = new OneConnection(app.baseUri())) {
+            assertThat(c.get("/", Map.of("Cookie", PickupDispatchApp.COOKIE + "=" + id)).body())
+                    .as("the real session id is signed in").contains("Signed in");
+            assertThat(c.get("/", Map.of("Cookie", PickupDispatchApp.COOKIE + "=" + changed)).body())
+                    .as("the id with character %d's case changed, on the same connection", letter)
+                    .contains("Signed out").doesNotContain("alice");
+        }
     }
 
     @Test
