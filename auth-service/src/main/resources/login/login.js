@@ -32,11 +32,13 @@
         .then(function (r) { return r.ok ? r.json() : null; })
         .then(function (s) {
           if (s && s.delivery === "failed") {
+            // one short line in the box above the form and one below it, in lines the page keeps from the
+            // start: a notice that wrapped to two lines would move the form down under the user's pointer
             delivery.className = "notice error";
-            delivery.textContent = "The SMS could not be sent. Use Resend to try again.";
+            delivery.textContent = "The SMS could not be sent.";
             left = 0;
             if (resend) { resend.disabled = false; }
-            if (cooldown) { cooldown.textContent = ""; }
+            if (cooldown) { cooldown.textContent = resend ? "Use Resend to try again." : ""; }
           } else if (s && s.delivery === "sent") {
             delivery.className = "notice ok";
             delivery.textContent = "The SMS was sent.";

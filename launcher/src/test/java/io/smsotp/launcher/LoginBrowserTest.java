@@ -211,8 +211,15 @@ class LoginBrowserTest {
     void anSmsThatCannotBeSentIsShownOnTheCodePageWithResend() {
         signIn("dispatch", "fay", "fay-password-1");
         browser.waitForText("Enter the code");
+        By continueButton = By.xpath("//button[normalize-space()='Continue']");
+        Point atLoad = browser.driver().findElement(continueButton).getLocation();
+        assertThat(browser.driver().findElement(By.id("delivery")).getText())
+                .as("the page asks for the delivery a second after it loads").isEmpty();
         // the page watches the delivery; the gateway refuses this number
-        browser.waitForText("The SMS could not be sent. Use Resend to try again.");
+        browser.waitForText("The SMS could not be sent.");
+        assertThat(browser.waitForText("Use Resend to try again.")).doesNotContain("You can ask for a new code in");
+        assertThat(browser.driver().findElement(continueButton).getLocation())
+                .as("the Continue button where it was before the failure was shown").isEqualTo(atLoad);
         // a failed SMS may be sent again at once, without waiting for the cooldown
         clickResendWhenEnabled();
         assertThat(browser.waitForText("We sent a new code")).contains("+*******1099");
