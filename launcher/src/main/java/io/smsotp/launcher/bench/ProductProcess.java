@@ -71,8 +71,9 @@ final class ProductProcess implements AutoCloseable {
 
     /**
      * The collector the service images run with ({@code deploy/images/service/Dockerfile}): measured
-     * the same way, a login cost 41.4-42.4 ms of CPU with the serial or parallel collector against
-     * 48.4 with G1, which the JVM picks by itself on two cores (docs/benchmarks.md, ninth round).
+     * side by side in two rounds, a login cost 41.4-46.1 ms of CPU with the serial or parallel
+     * collector against 48.4-51.2 with G1, which the JVM picks by itself on two cores, 5.1-7.0 ms more
+     * than either in the same round (docs/benchmarks.md, ninth round).
      */
     static final String IMAGE_COLLECTOR = "-XX:+UseSerialGC";
 
@@ -170,14 +171,18 @@ final class ProductProcess implements AutoCloseable {
                 .orElseThrow(() -> new IllegalStateException("the OS does not report the product's CPU time"));
     }
 
+    /** One thread of the product: its kind (its name with digits taken out) and its CPU so far in clock ticks. */
+    record ThreadTicks(String kind, long ticks) {
+    }
+
     /**
-     * CPU time so far per kind of thread of the product (each thread's {@code utime+stime} from
-     * {@code /proc/<pid>/task/<tid>/stat}, in clock ticks of 10 ms, by its name with digits taken
-     * out, so that a pool's threads add up): where the product's CPU goes, GC and JIT included.
-     * Threads that ended are not counted.
+     * CPU time so far per thread of the product, by thread id (each thread's {@code utime+stime}
+     * from {@code /proc/<pid>/task/<tid>/stat}, in clock ticks of 10 ms): where the product's CPU
+     * goes, GC and JIT included. Threads that ended are not there; {@link #ticksByKind} says what
+     * the living ones spent between two readings.
      */
-    Map<String, Long> cpuTicksByThread() {
-        Map<String, Long> ticks = new TreeMap<>();
+    Map<Long, ThreadTicks> cpuTicksByThread() {
+        Map<Long, ThreadTicks> ticks = new TreeMap<>();
         try (var tasks = Files.list(Path.of("/proc", Long.toString(process.pid()), "task"))) {
             for (Path task : (Iterable<Path>) tasks::iterator) {
                 String stat;
@@ -191,12 +196,30 @@ final class ProductProcess implements AutoCloseable {
                 String name = stat.substring(open + 1, close).replaceAll("[0-9]+", "N");
                 String[] fields = stat.substring(close + 2).split(" ");
                 // fields after the name: state is [0], utime [11], stime [12] (proc(5) fields 14 and 15)
-                ticks.merge(name, Long.parseLong(fields[11]) + Long.parseLong(fields[12]), Long::sum);
+                ticks.put(Long.parseLong(task.getFileName().toString()),
+                        new ThreadTicks(name, Long.parseLong(fields[11]) + Long.parseLong(fields[12])));
             }
         } catch (IOException e) {
             return Map.of();
         }
         return ticks;
+    }
+
+    /**
+     * The clock ticks each kind of thread spent between two readings of {@link #cpuTicksByThread},
+     * so that a pool's threads add up: a thread alive at the second counts from its first reading,
+     * or from nothing when it started in between. A thread that ended in between is in neither sum
+     * (its CPU is in the process's total only), and a thread id the OS gave again to a thread of
+     * another kind counts as new.
+     */
+    static Map<String, Long> ticksByKind(Map<Long, ThreadTicks> before, Map<Long, ThreadTicks> after) {
+        Map<String, Long> byKind = new TreeMap<>();
+        after.forEach((tid, now) -> {
+            ThreadTicks then = before.get(tid);
+            long from = then != null && then.kind().equals(now.kind()) && then.ticks() <= now.ticks() ? then.ticks() : 0;
+            byKind.merge(now.kind(), now.ticks() - from, Long::sum);
+        });
+        return byKind;
     }
 
     /** Peak resident set size ({@code VmHWM}), e.g. {@code 612340 kB}. */
