@@ -60,7 +60,7 @@ public final class AuditTrail implements AutoCloseable {
         // an aborted config change never happened: neither did its audit record
         c.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
         c.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
-        c.put(ConsumerConfig.FETCH_MAX_WAIT_MS_CONFIG, "100");
+        // fetch.max.wait.ms stays 500 ms, as for the config followers: a record ends the wait at once
         this.consumerProperties = KafkaClientProperties.applyTo(c, kafka);
         Properties p = new Properties();
         p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers());

@@ -100,8 +100,10 @@ public final class ConfigFollower implements Supplier<LiveConfig>, AutoCloseable
         // no group: each instance reads the whole topic and commits nothing
         props.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
         props.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
-        // a change should reach every instance at once, not after the default half second of batching
-        props.put(ConsumerConfig.FETCH_MAX_WAIT_MS_CONFIG, "100");
+        // fetch.max.wait.ms stays the client's 500 ms: a waiting fetch returns as soon as a committed
+        // record is there, so it bounds only how often an idle follower asks again. At 100 ms the
+        // followers were most of an idle product's broker requests, and a change reached every
+        // instance no sooner (docs/benchmarks.md, tenth round)
         return KafkaClientProperties.applyTo(props, kafka);
     }
 
