@@ -10,6 +10,7 @@ import io.smsotp.config.SmsOtpConfig;
 import io.smsotp.events.ChallengeStatus;
 import io.smsotp.events.OtpCommand;
 import io.smsotp.events.OtpPolicy;
+import io.smsotp.testsupport.CaseChanges;
 import io.smsotp.testsupport.OneConnection;
 import java.io.IOException;
 import java.net.URI;
@@ -206,14 +207,9 @@ class AuthServiceHttpTest {
         try (OneConnection c = new OneConnection(URI.create("http://127.0.0.1:" + service.port()))) {
             assertThat(c.get(unknown, Map.of("Authorization", "Bearer " + DEMO_KEY)).status())
                     .as("the real key gets as far as the challenge").isEqualTo(404);
-            for (int i = 0; i < DEMO_KEY.length(); i++) {
-                char k = DEMO_KEY.charAt(i);
-                if (!Character.isLetter(k)) {
-                    continue;
-                }
-                String changed = DEMO_KEY.substring(0, i) + Character.toUpperCase(k) + DEMO_KEY.substring(i + 1);
+            for (String changed : CaseChanges.oneLetterEach(DEMO_KEY)) {
                 OneConnection.Answer a = c.get(unknown, Map.of("Authorization", "Bearer " + changed));
-                assertThat(a.status()).as("the key with character %d in upper case", i).isEqualTo(401);
+                assertThat(a.status()).as("the key with one letter's case changed: %s", changed).isEqualTo(401);
                 assertThat(a.body()).contains("\"unauthorized\"");
             }
             assertThat(c.get(unknown, Map.of("Authorization", "Bearer " + DEMO_KEY)).status())

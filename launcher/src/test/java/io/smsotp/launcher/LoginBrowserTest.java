@@ -120,16 +120,13 @@ class LoginBrowserTest {
         int before = smsTo(ALICE_MOBILE).size();
         signIn("dispatch", "alice", "alice-password-1");
         browser.waitForText("Enter the code");
-        By continueButton = By.xpath("//button[normalize-space()='Continue']");
-        Point atLoad = browser.driver().findElement(continueButton).getLocation();
-        assertThat(browser.driver().findElement(By.id("delivery")).getText())
-                .as("the page asks for the delivery a second after it loads").isEmpty();
+        Point atLoad = continueButtonBeforeTheDeliveryNotice();
         String code = nextCode(ALICE_MOBILE, before);
 
         browser.waitForText("The SMS was sent.");
 
         // a button that moves as the user reaches for it takes a click meant for it somewhere else
-        assertThat(browser.driver().findElement(continueButton).getLocation()).isEqualTo(atLoad);
+        assertThat(continueButton()).isEqualTo(atLoad);
         browser.fill("code", code).click("Continue");
         assertSignedIn("alice", "pwd sms");
     }
@@ -211,15 +208,12 @@ class LoginBrowserTest {
     void anSmsThatCannotBeSentIsShownOnTheCodePageWithResend() {
         signIn("dispatch", "fay", "fay-password-1");
         browser.waitForText("Enter the code");
-        By continueButton = By.xpath("//button[normalize-space()='Continue']");
-        Point atLoad = browser.driver().findElement(continueButton).getLocation();
-        assertThat(browser.driver().findElement(By.id("delivery")).getText())
-                .as("the page asks for the delivery a second after it loads").isEmpty();
+        Point atLoad = continueButtonBeforeTheDeliveryNotice();
         // the page watches the delivery; the gateway refuses this number
         browser.waitForText("The SMS could not be sent.");
         assertThat(browser.waitForText("Use Resend to try again.")).doesNotContain("You can ask for a new code in");
-        assertThat(browser.driver().findElement(continueButton).getLocation())
-                .as("the Continue button where it was before the failure was shown").isEqualTo(atLoad);
+        assertThat(continueButton()).as("the Continue button where it was before the failure was shown")
+                .isEqualTo(atLoad);
         // a failed SMS may be sent again at once, without waiting for the cooldown
         clickResendWhenEnabled();
         assertThat(browser.waitForText("We sent a new code")).contains("+*******1099");
@@ -309,6 +303,18 @@ class LoginBrowserTest {
         browser.click("#login");
         browser.waitForText("Sign in");
         browser.fill("username", username).fill("password", password).click("Sign in");
+    }
+
+    /** Where the code page's Continue button is, read while the delivery notice is still empty. */
+    private Point continueButtonBeforeTheDeliveryNotice() {
+        Point atLoad = continueButton();
+        assertThat(browser.driver().findElement(By.id("delivery")).getText())
+                .as("the page asks for the delivery a second after it loads").isEmpty();
+        return atLoad;
+    }
+
+    private Point continueButton() {
+        return browser.driver().findElement(By.xpath("//button[normalize-space()='Continue']")).getLocation();
     }
 
     private void clickResendWhenEnabled() {

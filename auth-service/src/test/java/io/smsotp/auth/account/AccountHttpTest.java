@@ -16,6 +16,7 @@ import io.smsotp.config.AuthSettings;
 import io.smsotp.config.SmsOtpConfig;
 import io.smsotp.config.UserConfig;
 import io.smsotp.events.OtpCommand;
+import io.smsotp.testsupport.CaseChanges;
 import io.smsotp.testsupport.FormBrowser.Page;
 import io.smsotp.testsupport.OneConnection;
 import java.net.URI;
@@ -219,21 +220,15 @@ class AccountHttpTest {
         try (OneConnection c = new OneConnection(URI.create(base))) {
             assertThat(c.get(ApiPaths.ACCOUNT, Map.of("Cookie", "smsotp_account_session=" + cookie)).status())
                     .as("the real cookie opens the page").isEqualTo(200);
-            int letters = 0;
-            for (int i = 0; i < cookie.length(); i++) {
-                char k = cookie.charAt(i);
-                if (!Character.isLetter(k)) {
-                    continue;
-                }
-                letters++;
-                char flipped = Character.isUpperCase(k) ? Character.toLowerCase(k) : Character.toUpperCase(k);
-                String changed = cookie.substring(0, i) + flipped + cookie.substring(i + 1);
-                OneConnection.Answer a = c.get(ApiPaths.ACCOUNT, Map.of("Cookie", "smsotp_account_session=" + changed));
-                assertThat(a.status()).as("the cookie with character %d's case changed", i).isEqualTo(303);
+            List<String> forgeries = CaseChanges.oneLetterEach(cookie);
+            assertThat(forgeries).as("letters in the cookie to change").hasSizeGreaterThan(10);
+            for (int i = 0; i < forgeries.size(); i++) {
+                OneConnection.Answer a = c.get(ApiPaths.ACCOUNT,
+                        Map.of("Cookie", "smsotp_account_session=" + forgeries.get(i)));
+                assertThat(a.status()).as("the cookie with its letter %d's case changed", i).isEqualTo(303);
                 assertThat(a.headers().get("set-cookie")).as("the changed cookie is cleared")
                         .anySatisfy(set -> assertThat(set).startsWith("smsotp_account_session=;"));
             }
-            assertThat(letters).as("letters in the cookie to change").isGreaterThan(10);
             assertThat(c.get(ApiPaths.ACCOUNT, Map.of("Cookie", "smsotp_account_session=" + cookie)).status())
                     .as("the real cookie again, on the same connection").isEqualTo(200);
         }
