@@ -10,6 +10,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.ConcurrentHashMap;
@@ -169,7 +170,9 @@ public final class LoginBenchmark {
             if (results.firstFailure() != null) {
                 System.out.println("    first failure: " + results.firstFailure());
             }
-            printThreads(ProductProcess.ticksByKind(threads0, product.cpuTicksByThread()), cpu, results.done());
+            Map<String, Long> byKind = ProductProcess.ticksByKind(threads0, product.cpuTicksByThread());
+            printThreads(byKind, cpu, results.done());
+            stillCompiling(byKind, results.done()).ifPresent(note -> System.out.println("    " + note));
         }
         return new Row(hash, concurrency, results.done(), results.failed(), took, results.percentileMs(50),
                 results.percentileMs(99), cpu);
@@ -201,6 +204,28 @@ public final class LoginBenchmark {
             line.append(String.format(" threads that ended during the row (and rounding) %.1f;", rest / logins));
         }
         return line.toString();
+    }
+
+    /** Above this much JIT compiler CPU per login a row measures a product still warming up. */
+    static final double WARM_COMPILER_MS_PER_LOGIN = 2.0;
+
+    /**
+     * A note when the JIT compilers spent more than {@value #WARM_COMPILER_MS_PER_LOGIN} ms per
+     * login in the row. At a few dozen logins a second, code that runs once a login reaches C2's
+     * thresholds only after thousands of logins: four minutes in, C2 still compiled 557 methods in
+     * 55 s, ten minutes in 60 in 60 s (docs/benchmarks.md, eleventh round of issue 12).
+     */
+    static Optional<String> stillCompiling(Map<String, Long> ticksByKind, long logins) {
+        if (logins == 0) {
+            return Optional.empty();
+        }
+        double ms = ticksByKind.entrySet().stream().filter(e -> e.getKey().contains("CompilerThre"))
+                .mapToLong(Map.Entry::getValue).sum() * 10.0 / logins;
+        if (ms <= WARM_COMPILER_MS_PER_LOGIN) {
+            return Optional.empty();
+        }
+        return Optional.of(String.format("the JIT compiler still took %.1f ms a login: the product is not warm yet,"
+                + " and this row says more about the JIT than about a login (a longer --warmup-seconds)", ms));
     }
 
     private void onSms(ReceivedSms sms) {

@@ -52,4 +52,17 @@ class ProductProcessTest {
         assertThat(LoginBenchmark.threadLine(Map.of("qtpN-N", 200L), 2.0, 100))
                 .as("nothing left over, nothing said").isEqualTo("CPU-ms per login by thread: qtpN-N 20.0;");
     }
+
+    @Test
+    void aRowInWhichTheCompilerStillWorksSaysTheProductIsNotWarm() {
+        // 100 logins: C1 and C2 together 30 ticks (300 ms), 3 ms a login, above the 2 ms line
+        Map<String, Long> compiling = Map.of("CN CompilerThre", 30L, "qtpN-N", 500L);
+        assertThat(LoginBenchmark.stillCompiling(compiling, 100)).hasValueSatisfying(note ->
+                assertThat(note).startsWith("the JIT compiler still took 3.0 ms a login").contains("--warmup-seconds"));
+
+        assertThat(LoginBenchmark.stillCompiling(Map.of("CN CompilerThre", 20L, "qtpN-N", 500L), 100))
+                .as("2 ms a login is warm enough").isEmpty();
+        assertThat(LoginBenchmark.stillCompiling(Map.of("qtpN-N", 500L), 100)).as("no compiler thread").isEmpty();
+        assertThat(LoginBenchmark.stillCompiling(compiling, 0)).as("no login, no figure").isEmpty();
+    }
 }
