@@ -195,8 +195,8 @@ public final class LoginBenchmark {
         StringBuilder line = new StringBuilder("CPU-ms per login by thread:");
         ticksByKind.entrySet().stream().filter(e -> e.getValue() > 0)
                 .sorted(Map.Entry.<String, Long>comparingByValue().reversed()).limit(8)
-                .forEach(e -> line.append(String.format(" %s %.1f;", e.getKey(), e.getValue() * 10.0 / logins)));
-        double counted = ticksByKind.values().stream().mapToLong(Long::longValue).sum() * 10.0;
+                .forEach(e -> line.append(String.format(" %s %.1f;", e.getKey(), e.getValue() * ProductProcess.MS_PER_TICK / logins)));
+        double counted = ticksByKind.values().stream().mapToLong(Long::longValue).sum() * ProductProcess.MS_PER_TICK;
         // each thread's time is read in whole ticks of 10 ms, the process's total is not: up to a tick
         // per thread of the difference is rounding
         double rest = cpuSeconds * 1000 - counted;
@@ -220,7 +220,7 @@ public final class LoginBenchmark {
             return Optional.empty();
         }
         double ms = ticksByKind.entrySet().stream().filter(e -> e.getKey().contains("CompilerThre"))
-                .mapToLong(Map.Entry::getValue).sum() * 10.0 / logins;
+                .mapToLong(Map.Entry::getValue).sum() * ProductProcess.MS_PER_TICK / logins;
         if (ms <= WARM_COMPILER_MS_PER_LOGIN) {
             return Optional.empty();
         }

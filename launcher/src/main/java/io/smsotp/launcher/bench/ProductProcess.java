@@ -171,6 +171,9 @@ final class ProductProcess implements AutoCloseable {
                 .orElseThrow(() -> new IllegalStateException("the OS does not report the product's CPU time"));
     }
 
+    /** A thread's CPU in {@code /proc/<pid>/task/<tid>/stat} is counted in clock ticks, 100 a second on Linux ({@code USER_HZ}). */
+    static final double MS_PER_TICK = 10.0;
+
     /** One thread of the product: its kind (its name with digits taken out) and its CPU so far in clock ticks. */
     record ThreadTicks(String kind, long ticks) {
     }
