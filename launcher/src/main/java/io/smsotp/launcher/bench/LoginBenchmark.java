@@ -120,57 +120,97 @@ public final class LoginBenchmark {
         } finally {
             provider.stop();
         }
+        printMedians("product", "hash", jvms, hashes, concurrency, rows, HashSetting::label);
+        System.exit(0);
+    }
+
+    /** The table of the medians over the JVMs, a row per hash setting and concurrency. */
+    static void printMedians(String server, String firstColumn, int jvms, List<HashSetting> hashes, int[] concurrency,
+                             List<Row> rows, java.util.function.Function<HashSetting, String> label) {
         System.out.println();
-        System.out.printf("medians of %d product JVM(s):%n", jvms);
-        System.out.println("| hash | concurrency | logins/s | p50 ms | p99 ms | logins per CPU-s | CPU ms per login"
-                + " | failed |");
+        System.out.printf("medians of %d %s JVM(s):%n", jvms, server);
+        System.out.println("| " + firstColumn + " | concurrency | logins/s | p50 ms | p99 ms | logins per CPU-s"
+                + " | CPU ms per login | failed |");
         System.out.println("|---|---|---|---|---|---|---|---|");
         for (HashSetting hash : hashes) {
             for (int c : concurrency) {
                 List<Row> same = rows.stream().filter(r -> r.hash().equals(hash) && r.concurrency() == c).toList();
-                System.out.printf("| %s | %d | %.1f | %.1f | %.1f | %.1f | %.1f | %.0f |%n", hash.label(), c,
+                System.out.printf("| %s | %d | %.1f | %.1f | %.1f | %.1f | %.1f | %.0f |%n", label.apply(hash), c,
                         median(same, Row::perSecond), median(same, Row::p50), median(same, Row::p99),
                         median(same, Row::perCpuSecond), median(same, Row::cpuMsPerLogin),
                         median(same, r -> r.failed()));
             }
         }
-        System.exit(0);
     }
 
     /** {@code concurrency} workers log in, each as its own user, one login after another, for {@code seconds}. */
     private Row measure(ProductProcess product, LoginUsers users, HashSetting hash, int concurrency, int seconds,
                         boolean counted) throws Exception {
-        OidcLogin.Results results = new OidcLogin.Results();
-        long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(seconds);
-        List<Thread> workers = new ArrayList<>();
-        Map<Long, ProductProcess.ThreadTicks> threads0 = product.cpuTicksByThread();
-        Duration cpu0 = product.cpu();
-        long start = System.nanoTime();
+        List<Worker> workers = new ArrayList<>();
         for (int i = 0; i < concurrency; i++) {
             LoginUsers.User user = users.user(hash, i);
             BlockingQueue<String> codes = inbox.computeIfAbsent(user.mobile(), k -> new LinkedBlockingQueue<>());
             OidcLogin login = new OidcLogin(product.authUrl(), users.clientId(), users.clientSecret(),
                     users.redirectUri(), user.username(), users.password(), codes);
-            workers.add(new Thread(() -> {
-                while (System.nanoTime() < end) {
-                    login.run(results);
+            workers.add(login::run);
+        }
+        return closedLoop(hash, workers, seconds, counted, product.pid(), " " + hash.label());
+    }
+
+    /** A closed-loop worker's one login; its time or failure goes to {@code results}. */
+    interface Worker {
+        void login(OidcLogin.Results results) throws InterruptedException;
+    }
+
+    /**
+     * The workers log in, one login after another each, for {@code seconds}, against the server
+     * process {@code pid}, whose CPU the row counts.
+     */
+    static Row closedLoop(HashSetting hash, List<Worker> workers, int seconds, boolean counted, long pid,
+                          String warmupLabel) throws InterruptedException {
+        OidcLogin.Results results = new OidcLogin.Results();
+        long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(seconds);
+        List<Thread> threads = new ArrayList<>();
+        Map<Long, ProductProcess.ThreadTicks> threads0 = ProductProcess.cpuTicksByThread(pid);
+        Duration cpu0 = ProductProcess.cpu(pid);
+        long start = System.nanoTime();
+        for (int i = 0; i < workers.size(); i++) {
+            Worker worker = workers.get(i);
+            threads.add(new Thread(() -> {
+                try {
+                    while (System.nanoTime() < end) {
+                        worker.login(results);
+                    }
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
                 }
             }, "login-" + i));
         }
-        workers.forEach(Thread::start);
-        for (Thread t : workers) {
+        threads.forEach(Thread::start);
+        for (Thread t : threads) {
             t.join();
         }
         double took = (System.nanoTime() - start) / 1e9;
-        double cpu = product.cpu().minus(cpu0).toNanos() / 1e9;
+        double cpu = ProductProcess.cpu(pid).minus(cpu0).toNanos() / 1e9;
+        return row(hash, workers.size(), results, counted, took, cpu, threads0, ProductProcess.cpuTicksByThread(pid),
+                warmupLabel);
+    }
+
+    /**
+     * A measurement's row, once its workers are done: a warm-up's line, or, for a counted row, its
+     * first failure and where the server's CPU went ({@code took} and {@code cpu} in seconds).
+     */
+    private static Row row(HashSetting hash, int concurrency, OidcLogin.Results results, boolean counted, double took,
+                   double cpu, Map<Long, ProductProcess.ThreadTicks> threads0,
+                   Map<Long, ProductProcess.ThreadTicks> threads1, String warmupLabel) {
         if (!counted) {
-            System.out.printf("  warm-up %s: %d logins, %d failed (not counted)%s%n", hash.label(), results.done(),
+            System.out.printf("  warm-up%s: %d logins, %d failed (not counted)%s%n", warmupLabel, results.done(),
                     results.failed(), results.firstFailure() == null ? "" : "; first failure: " + results.firstFailure());
         } else {
             if (results.firstFailure() != null) {
                 System.out.println("    first failure: " + results.firstFailure());
             }
-            Map<String, Long> byKind = ProductProcess.ticksByKind(threads0, product.cpuTicksByThread());
+            Map<String, Long> byKind = ProductProcess.ticksByKind(threads0, threads1);
             printThreads(byKind, cpu, results.done());
             stillCompiling(byKind, results.done()).ifPresent(note -> System.out.println("    " + note));
         }

@@ -56,6 +56,18 @@ final class OidcLogin {
             return firstFailure;
         }
 
+        void succeeded(long startNanos) {
+            latency.recordValue((System.nanoTime() - startNanos) / 1000);
+            done.incrementAndGet();
+        }
+
+        void failed(String why) {
+            failed.incrementAndGet();
+            if (firstFailure == null) {
+                firstFailure = why;
+            }
+        }
+
         double percentileMs(double percentile) {
             if (histogram == null) {
                 histogram = latency.getIntervalHistogram();
@@ -89,13 +101,9 @@ final class OidcLogin {
         long t0 = System.nanoTime();
         try {
             login();
-            results.latency.recordValue((System.nanoTime() - t0) / 1000);
-            results.done.incrementAndGet();
+            results.succeeded(t0);
         } catch (IOException | IllegalStateException e) {
-            results.failed.incrementAndGet();
-            if (results.firstFailure == null) {
-                results.firstFailure = e.getMessage();
-            }
+            results.failed(e.getMessage());
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IllegalStateException(e);
@@ -146,7 +154,7 @@ final class OidcLogin {
     }
 
     /** Sends with this login's cookies, keeps the ones set, and requires {@code status}. */
-    private static HttpResponse<String> send(HttpRequest.Builder request, Map<String, String> cookies, String step,
+    static HttpResponse<String> send(HttpRequest.Builder request, Map<String, String> cookies, String step,
                                              int status) throws IOException, InterruptedException {
         if (!cookies.isEmpty()) {
             request.header("Cookie", cookies.entrySet().stream().map(e -> e.getKey() + "=" + e.getValue())
@@ -176,7 +184,7 @@ final class OidcLogin {
         return fields;
     }
 
-    private static String s256(String verifier) {
+    static String s256(String verifier) {
         try {
             byte[] digest = MessageDigest.getInstance("SHA-256").digest(verifier.getBytes(StandardCharsets.US_ASCII));
             return Base64.getUrlEncoder().withoutPadding().encodeToString(digest);
@@ -185,12 +193,12 @@ final class OidcLogin {
         }
     }
 
-    private static String form(Map<String, String> fields) {
+    static String form(Map<String, String> fields) {
         return fields.entrySet().stream().map(e -> enc(e.getKey()) + "=" + enc(e.getValue()))
                 .collect(Collectors.joining("&"));
     }
 
-    private static String enc(String s) {
+    static String enc(String s) {
         return URLEncoder.encode(s, StandardCharsets.UTF_8);
     }
 

@@ -167,8 +167,13 @@ final class ProductProcess implements AutoCloseable {
 
     /** The product's CPU time so far (user and system, all threads), from {@code /proc/<pid>/stat}. */
     Duration cpu() {
-        return process.info().totalCpuDuration()
-                .orElseThrow(() -> new IllegalStateException("the OS does not report the product's CPU time"));
+        return cpu(process.pid());
+    }
+
+    /** {@link #cpu()} of any process of this machine, e.g. a Keycloak server. */
+    static Duration cpu(long pid) {
+        return ProcessHandle.of(pid).flatMap(p -> p.info().totalCpuDuration())
+                .orElseThrow(() -> new IllegalStateException("the OS does not report the CPU time of process " + pid));
     }
 
     /** A thread's CPU in {@code /proc/<pid>/task/<tid>/stat} is counted in clock ticks, 100 a second on Linux ({@code USER_HZ}). */
@@ -185,8 +190,13 @@ final class ProductProcess implements AutoCloseable {
      * the living ones spent between two readings.
      */
     Map<Long, ThreadTicks> cpuTicksByThread() {
+        return cpuTicksByThread(process.pid());
+    }
+
+    /** {@link #cpuTicksByThread()} of any process of this machine, e.g. a Keycloak server. */
+    static Map<Long, ThreadTicks> cpuTicksByThread(long pid) {
         Map<Long, ThreadTicks> ticks = new TreeMap<>();
-        try (var tasks = Files.list(Path.of("/proc", Long.toString(process.pid()), "task"))) {
+        try (var tasks = Files.list(Path.of("/proc", Long.toString(pid), "task"))) {
             for (Path task : (Iterable<Path>) tasks::iterator) {
                 String stat;
                 try {
@@ -227,8 +237,13 @@ final class ProductProcess implements AutoCloseable {
 
     /** Peak resident set size ({@code VmHWM}), e.g. {@code 612340 kB}. */
     String peakRss() {
+        return peakRss(process.pid());
+    }
+
+    /** {@link #peakRss()} of any process of this machine. */
+    static String peakRss(long pid) {
         try {
-            return Files.readAllLines(Path.of("/proc", Long.toString(process.pid()), "status")).stream()
+            return Files.readAllLines(Path.of("/proc", Long.toString(pid), "status")).stream()
                     .filter(l -> l.startsWith("VmHWM")).map(l -> l.replace("VmHWM:", "").trim())
                     .findFirst().orElse("n/a");
         } catch (IOException e) {

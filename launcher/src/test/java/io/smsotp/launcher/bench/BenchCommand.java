@@ -36,4 +36,20 @@ final class BenchCommand {
         assertThat(p.exitValue()).as("exit status; stdout: %s; stderr: %s", lines, stderr).isZero();
         return lines;
     }
+
+    /**
+     * The last line is a row of a login benchmark's table ({@code row} matches it, its groups being
+     * logins/s, p50, p99, logins per CPU-s, CPU ms per login and failed logins), every login
+     * completed, and the output says where the server's CPU went.
+     */
+    static void assertLoginRow(java.util.regex.Pattern row, List<String> lines) {
+        java.util.regex.Matcher m = row.matcher(lines.get(lines.size() - 1));
+        assertThat(m.matches()).as("the last line is the row of the table: %s", lines).isTrue();
+        assertThat(Double.parseDouble(m.group(1))).as("logins/s").isGreaterThan(0);
+        assertThat(Double.parseDouble(m.group(2))).as("p50").isGreaterThan(0);
+        assertThat(Double.parseDouble(m.group(4))).as("logins per CPU-s").isGreaterThan(0);
+        assertThat(Double.parseDouble(m.group(5))).as("CPU ms per login").isGreaterThan(0);
+        assertThat(m.group(6)).as("failed logins").isEqualTo("0");
+        assertThat(String.join("\n", lines)).as("where the CPU went").contains("CPU-ms per login by thread:");
+    }
 }

@@ -3,7 +3,6 @@ package io.smsotp.launcher.bench;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.util.List;
-import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 
@@ -22,13 +21,6 @@ class LoginBenchmarkCommandTest {
         List<String> lines = BenchCommand.run(LoginBenchmark.class,
                 "--concurrency", "2", "--seconds", "3", "--warmup-seconds", "3", "--jvms", "1", "--hashes", "keycloak");
 
-        Matcher row = ROW.matcher(lines.get(lines.size() - 1));
-        assertThat(row.matches()).as("the last line is the row of the table: %s", lines).isTrue();
-        assertThat(Double.parseDouble(row.group(1))).as("logins/s").isGreaterThan(0);
-        assertThat(Double.parseDouble(row.group(2))).as("p50").isGreaterThan(0);
-        assertThat(Double.parseDouble(row.group(4))).as("logins per CPU-s").isGreaterThan(0);
-        assertThat(Double.parseDouble(row.group(5))).as("CPU ms per login").isGreaterThan(0);
-        assertThat(row.group(6)).as("failed logins").isEqualTo("0");
-        assertThat(String.join("\n", lines)).as("where the CPU went").contains("CPU-ms per login by thread:");
+        BenchCommand.assertLoginRow(ROW, lines);
     }
 }
